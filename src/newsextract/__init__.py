@@ -1,0 +1,1 @@
+"""newsextract: financial news articles to typed, grounded events."""

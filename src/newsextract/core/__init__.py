@@ -1,0 +1,1 @@
+"""Data types and pure logic shared by every layer. Imports nothing that does I/O."""

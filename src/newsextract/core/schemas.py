@@ -1,0 +1,196 @@
+"""Public result models: the contract in SCHEMA.md.
+
+Names here are fixed by the public contract; fields may be added, never renamed or removed.
+Everything dumps to plain JSON with ``model_dump(mode="json")``. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+SaleStatus = Literal["planned", "completed", "postponed", "cancelled", "denied", "rumored", "unknown"]
+ChangeKind = Literal["appointed", "departed"]
+Direction = Literal["up", "down", "flat"]
+GroundingMode = Literal["strict", "flag", "off"]
+
+
+class Money(BaseModel):
+    """An amount of money in units ("$871 million" is 871000000) with an ISO 4217 code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: Decimal
+    currency: str = Field(description="ISO 4217 code: USD, HKD, CNY, EUR ...")
+    qualifier: str | None = Field(
+        default=None, description='"about", "nearly", "more than" ... as written; None when exact'
+    )
+
+
+class Evidence(BaseModel):
+    """Where an event is stated: ``text[start:end] == quote`` on the text the caller passed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class _Event(BaseModel):
+    evidence: Evidence
+    flags: list[str] = Field(
+        default_factory=list,
+        description="Grounding problems kept with grounding='flag'; empty when every value is verified.",
+    )
+
+
+class ShareSale(_Event):
+    """A holder sells, plans, postpones, cancels or denies selling shares/ADSs/a stake."""
+
+    type: Literal["ShareSale"] = "ShareSale"
+    seller: str
+    company: str
+    shares: int | None = None
+    value: Money | None = None
+    price_per_share: Money | None = None
+    stake_before_pct: float | None = None
+    stake_after_pct: float | None = None
+    status: SaleStatus = "unknown"
+    date: dt.date | None = None
+
+
+class ExecutiveChange(_Event):
+    """A named person takes or leaves an executive or board role."""
+
+    type: Literal["ExecutiveChange"] = "ExecutiveChange"
+    company: str
+    person: str
+    role: str
+    change: ChangeKind
+    predecessor: str | None = None
+    interim: bool = False
+    effective_date: dt.date | None = None
+
+
+class StockMove(_Event):
+    """The share price of a named company moves or reaches a level."""
+
+    type: Literal["StockMove"] = "StockMove"
+    company: str
+    ticker: str | None = None
+    market: str | None = None
+    direction: Direction
+    change_pct: float | None = Field(default=None, ge=0)
+    price: Money | None = None
+    period: str | None = None
+    date: dt.date | None = None
+
+
+Event = Annotated[ShareSale | ExecutiveChange | StockMove, Field(discriminator="type")]
+EVENT_TYPES: dict[str, type[ShareSale] | type[ExecutiveChange] | type[StockMove]] = {
+    "ShareSale": ShareSale,
+    "ExecutiveChange": ExecutiveChange,
+    "StockMove": StockMove,
+}
+
+
+class Usage(BaseModel):
+    """Tokens spent, summed over every request made for one result (re-asks included)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class Dropped(BaseModel):
+    """An event the model proposed that grounding rejected (kept in meta, never lost silently)."""
+
+    type: str
+    reasons: list[str]
+    draft: dict[str, Any]
+
+
+class ChunkFailure(BaseModel):
+    """A part of the article that could not be extracted, and why."""
+
+    start: int
+    end: int
+    error: str
+
+
+class Meta(BaseModel):
+    """How a result was made. Never holds an API key."""
+
+    model: str
+    endpoint: str = Field(description='base URL of the endpoint, or "embedded" for the in-process model')
+    cached: bool = False
+    attempts: int = Field(default=0, description="model requests made for this result (0 when cached)")
+    prompt_version: str = ""
+    usage: Usage = Field(default_factory=Usage)
+    strategy: str = ""
+    grounding: GroundingMode = "strict"
+    dropped: list[Dropped] = Field(default_factory=list)
+    chunk_failures: list[ChunkFailure] = Field(default_factory=list)
+    elapsed_s: float = 0.0
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def dropped_count(self) -> int:
+        return len(self.dropped)
+
+
+class Extraction(BaseModel):
+    """Typed events found in one article, plus how they were found."""
+
+    id: str | None = None
+    share_sales: list[ShareSale] = Field(default_factory=list)
+    executive_changes: list[ExecutiveChange] = Field(default_factory=list)
+    stock_moves: list[StockMove] = Field(default_factory=list)
+    meta: Meta
+
+    _text: str | None = PrivateAttr(default=None)
+
+    @property
+    def events(self) -> list[ShareSale | ExecutiveChange | StockMove]:
+        """All three kinds, in order of their evidence in the text."""
+        allev: list[ShareSale | ExecutiveChange | StockMove] = [
+            *self.share_sales,
+            *self.executive_changes,
+            *self.stock_moves,
+        ]
+        return sorted(allev, key=lambda e: (e.evidence.start, e.evidence.end))
+
+    @property
+    def text(self) -> str | None:
+        """The article text this result was extracted from, when known (not serialised)."""
+        return self._text
+
+    def with_text(self, text: str) -> Extraction:
+        self._text = text
+        return self
+
+    @classmethod
+    def from_events(
+        cls,
+        events: list[ShareSale | ExecutiveChange | StockMove],
+        meta: Meta,
+        id: str | None = None,
+    ) -> Extraction:
+        return cls(
+            id=id,
+            share_sales=[e for e in events if isinstance(e, ShareSale)],
+            executive_changes=[e for e in events if isinstance(e, ExecutiveChange)],
+            stock_moves=[e for e in events if isinstance(e, StockMove)],
+            meta=meta,
+        )
