@@ -1,0 +1,163 @@
+"""Configuration: explicit arguments beat environment variables, which beat defaults.
+
+Environment variables read (only when the matching argument is not given):
+
+``OPENAI_API_KEY``       key for a hosted or remote endpoint (never logged, cached or put in ``meta``)
+``OPENAI_BASE_URL``      any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server)
+``NEWSEXTRACT_MODEL``    model name for the endpoint, or a path to a ``.gguf`` file for the embedded backend
+``NEWSEXTRACT_CACHE_DIR`` where the response cache lives (default: the user cache dir from platformdirs)
+``NEWSEXTRACT_BACKEND``  ``embedded`` or ``openai`` to force a backend
+
+With none of these set the embedded local model (llama.cpp in-process) is used, so nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from newsextract.core.schemas import GroundingMode
+from newsextract.errors import ConfigError
+
+BackendName = Literal["embedded", "openai"]
+StrategyName = Literal["auto", "whole_article", "sentence_choices"]
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration for one ``Extractor``. ``api_key`` is excluded from ``repr``."""
+
+    backend: BackendName
+    model: str
+    base_url: str | None
+    api_key: str | None = field(repr=False, default=None)
+    model_path: str | None = None
+    cache_dir: Path | None = None
+    cache_enabled: bool = True
+    max_retries: int = 2
+    transport_attempts: int = 4
+    transport_max_wait_s: float = 60.0
+    timeout_s: float = 120.0
+    temperature: float = 0.0
+    max_tokens: int = 2048
+    strategy: StrategyName = "auto"
+    grounding: GroundingMode = "strict"
+    mode: str | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """What ``meta.endpoint`` shows: the base URL without credentials, or ``"embedded"``."""
+        if self.backend == "embedded":
+            return "embedded"
+        return redact_url(self.base_url or DEFAULT_OPENAI_BASE_URL)
+
+    def resolved_strategy(self) -> Literal["whole_article", "sentence_choices"]:
+        """``auto``: small in-process models read one candidate sentence at a time; endpoints get the
+        whole article in one call (one request per article, the cheapest for capable models)."""
+        if self.strategy != "auto":
+            return self.strategy
+        return "sentence_choices" if self.backend == "embedded" else "whole_article"
+
+
+def redact_url(url: str) -> str:
+    """Drop any user:password part and the query string of a URL (keys sometimes travel there)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def default_cache_dir() -> Path:
+    """``NEWSEXTRACT_CACHE_DIR`` or the per-user cache directory that platformdirs gives."""
+    env = _env("NEWSEXTRACT_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("newsextract", appauthor=False)) / "responses"
+
+
+def resolve_settings(
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    backend: BackendName | None = None,
+    model_path: str | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    cache: bool = True,
+    max_retries: int = 2,
+    transport_attempts: int = 4,
+    transport_max_wait_s: float = 60.0,
+    timeout_s: float = 120.0,
+    temperature: float = 0.0,
+    max_tokens: int = 2048,
+    strategy: StrategyName = "auto",
+    grounding: GroundingMode = "strict",
+    mode: str | None = None,
+) -> Settings:
+    """Merge arguments, environment and defaults (in that order of precedence)."""
+    if max_retries < 0:
+        raise ConfigError("max_retries must be >= 0")
+    if transport_attempts < 1:
+        raise ConfigError("transport_attempts must be >= 1")
+    if grounding not in ("strict", "flag", "off"):
+        raise ConfigError(f"grounding must be 'strict', 'flag' or 'off', not {grounding!r}")
+    if strategy not in ("auto", "whole_article", "sentence_choices"):
+        raise ConfigError(f"unknown strategy {strategy!r}")
+
+    base_url = base_url or _env("OPENAI_BASE_URL")
+    api_key = api_key or _env("OPENAI_API_KEY")
+    model = model or _env("NEWSEXTRACT_MODEL")
+    env_backend = _env("NEWSEXTRACT_BACKEND")
+    if backend is None and env_backend is not None:
+        if env_backend not in ("embedded", "openai"):
+            raise ConfigError(f"NEWSEXTRACT_BACKEND must be 'embedded' or 'openai', not {env_backend!r}")
+        backend = env_backend  # type: ignore[assignment]
+
+    if model_path is None and model is not None and model.endswith(".gguf"):
+        model_path, model = model, None
+    if backend is None:
+        backend = "openai" if (base_url or api_key) and model_path is None else "embedded"
+
+    if backend == "embedded":
+        if model_path is not None and not Path(model_path).is_file():
+            raise ConfigError(f"model file not found: {model_path}")
+        resolved_model = model or (Path(model_path).name if model_path else "SmolLM2-135M-Instruct-Q4_1")
+    else:
+        if not base_url and not api_key:
+            raise ConfigError(
+                "the openai backend needs base_url= (or OPENAI_BASE_URL) or api_key= (or OPENAI_API_KEY)"
+            )
+        resolved_model = model or DEFAULT_OPENAI_MODEL
+
+    return Settings(
+        backend=backend,
+        model=resolved_model,
+        base_url=base_url.rstrip("/") if base_url else None,
+        api_key=api_key,
+        model_path=model_path,
+        cache_dir=Path(cache_dir).expanduser() if cache_dir is not None else None,
+        cache_enabled=cache,
+        max_retries=max_retries,
+        transport_attempts=transport_attempts,
+        transport_max_wait_s=transport_max_wait_s,
+        timeout_s=timeout_s,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        strategy=strategy,
+        grounding=grounding,
+        mode=mode,
+    )
