@@ -1,0 +1,248 @@
+"""Sentence and paragraph segmentation for news text, by character offsets.
+
+Everything here returns :class:`~newsextract.text.spans.Span` objects into the caller's string; the
+text itself is never modified. One left-to-right pass over the whitespace runs of the text decides
+where sentences end, with a bounded look-behind and look-ahead at each run, so the cost is linear in
+the length of the text.
+
+Rules, in order:
+
+* A whitespace run holding a blank line (two or more line breaks, or U+2029) ends a paragraph, and
+  so always ends a sentence.
+* A single line break ends a sentence unless the next line starts with a lowercase letter or with
+  punctuation that continues a sentence (``$``, ``%``, ``,`` ...), or the line ends with a comma,
+  colon, semicolon, opening bracket, dash, ``&`` or a title abbreviation ("Mr."). This lets headlines
+  and bylines without final punctuation stand as their own sentences.
+* Otherwise a sentence ends at ``.``, ``!``, ``?`` or ``…`` (optionally followed by closing quotes
+  or brackets) when whitespace follows and the next word starts, after optional opening quotes or
+  brackets, with an uppercase letter, a digit or a caseless letter (CJK). Hence decimals
+  ("3.84 percent", "$9.51"), tickers ("(NYSE: BABA, HKG: 9988)", "BRK.B") and lowercase
+  continuations ("... ‘firm and stable’… as we begin") never split.
+* A period after a title-like abbreviation (Mr., Dr., e.g., Jan., ...) or a single-letter
+  initial ("Jack B. Ma") never ends a sentence, nor does one after "No.", "Fig.", "Vol." ... when a
+  number follows. A period after an abbreviation that often ends a
+  sentence too (Inc., Co., Ltd., U.S., a.m., any dotted acronym ...) ends one only when the next
+  word is a common sentence opener ("The", "He", "But", ...).
+* CJK full stops (``。！？``) end a sentence even without following whitespace.
+
+Every returned sentence span starts and ends on a non-whitespace character, the spans are sorted
+and disjoint, and every non-whitespace character of the text lies in exactly one of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from newsextract.text.spans import Span
+
+__all__ = ["Span", "paragraphs", "sentence_at", "split_sentences"]
+
+_WS = re.compile(r"\s+")
+_CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
+
+_TERMINALS = frozenset(".!?…")
+_CLOSERS = frozenset("\"'”’»)]}」』")
+_OPENERS = frozenset("\"'“‘«([{¿¡「『")
+_LINE_BREAKS = frozenset("\n\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e")
+# A line ending in one of these continues on the next line.
+_CONTINUES_LINE = frozenset(",;:([{-–—&/")
+# A line starting with one of these continues the previous line.
+_CONTINUATION_START = frozenset("$€£¥%)]},.;:!?-–—&/")
+
+# Never end a sentence after these (compared lowercased, without the final period).
+_NEVER_BREAK = frozenset(
+    """mr mrs ms mssrs messrs dr prof sen rep gov gen col lt sgt capt cmdr adm maj supt insp hon rev fr
+    st mt ft vs e.g i.e cf approx ca assn jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+# Never end a sentence after these when a number follows ("No. 1", "Fig. 3"); otherwise normal rules.
+_NUMERIC_ABBREV = frozenset("no nos fig figs vol vols pp p art sec para ch".split())
+# End a sentence after these only when the next word is a common sentence opener.
+_MAYBE_BREAK = frozenset(
+    """inc co corp ltd llc plc bros jr sr ag sa nv bv se spa gmbh pty pte bhd cos etc al
+    u.s u.k u.n e.u a.m p.m u.s.a n.y d.c""".split()
+)
+_SENTENCE_OPENERS = frozenset(
+    """the a an it its he she they we i you this that these those there here his her their our my
+    but and or so yet however meanwhile still also then now in on at as after before while when if
+    although though since because for with by from to of shares stock analysts investors according
+    last earlier later separately other some many most no not one two three mr mrs ms dr""".split()
+)
+_DOTTED_ACRONYM = re.compile(r"^(?:[a-z]\.){2,}$")
+
+_LOOKBEHIND = 40  # longest token considered when checking for an abbreviation
+_LOOKAHEAD = 40  # longest next word considered
+
+
+def _line_breaks(run: str) -> int:
+    """Number of line breaks in a whitespace run ("\\r\\n" counts once; U+2029 counts twice)."""
+    n = 0
+    for i, ch in enumerate(run):
+        if ch in _LINE_BREAKS:
+            n += 2 if ch == "\u2029" else 1
+        elif ch == "\r" and (i + 1 >= len(run) or run[i + 1] != "\n"):
+            n += 1
+    return n
+
+
+def _prev_token(text: str, end: int) -> str:
+    """The whitespace-delimited token ending at ``end`` (bounded look-behind), lowercased,
+    without leading opening quotes/brackets."""
+    lo = max(0, end - _LOOKBEHIND)
+    i = end
+    while i > lo and not text[i - 1].isspace():
+        i -= 1
+    tok = text[i:end]
+    while tok and tok[0] in _OPENERS:
+        tok = tok[1:]
+    return tok.lower()
+
+
+def _next_word(text: str, start: int) -> str:
+    """The run of letters starting at ``start`` (bounded look-ahead), lowercased."""
+    hi = min(len(text), start + _LOOKAHEAD)
+    j = start
+    while j < hi and text[j].isalpha():
+        j += 1
+    return text[start:j].lower()
+
+
+def _starts_sentence(ch: str) -> bool:
+    return ch.isdigit() or ch.isupper() or (ch.isalpha() and not ch.islower())
+
+
+def _ends_sentence(text: str, ws_start: int, ws_end: int) -> bool:
+    """Whether a sentence ends at ``ws_start`` given the whitespace run ``[ws_start, ws_end)``
+    on a single line (no line break)."""
+    n = len(text)
+    if ws_start == 0 or ws_end >= n:
+        return False
+    # Look behind: optional closing quotes/brackets, then a terminal.
+    i = ws_start - 1
+    lo = max(0, ws_start - 4)
+    while i > lo and text[i] in _CLOSERS:
+        i -= 1
+    term = text[i]
+    if term not in _TERMINALS:
+        return False
+    # Look ahead: optional opening quotes/brackets, then a sentence-initial character.
+    j = ws_end
+    hi = min(n, ws_end + 4)
+    while j < hi and text[j] in _OPENERS:
+        j += 1
+    if j >= n or not _starts_sentence(text[j]):
+        return False
+    if term != ".":
+        return True
+    if i >= 1 and text[i - 1] == ".":  # "..." ellipsis
+        return True
+    tok = _prev_token(text, i + 1)
+    bare = tok[:-1]
+    if not bare:
+        return True
+    if bare in _NEVER_BREAK:
+        return False
+    if bare in _NUMERIC_ABBREV and text[j].isdigit():
+        return False
+    if len(bare) == 1 and bare.isalpha() and text[i - 1].isupper():  # an initial: "Jack B. Ma"
+        return False
+    if bare in _MAYBE_BREAK or _DOTTED_ACRONYM.match(tok):
+        return _next_word(text, j) in _SENTENCE_OPENERS
+    return True
+
+
+def _line_ends_sentence(text: str, ws_start: int, ws_end: int) -> bool:
+    """Whether a single line break in ``[ws_start, ws_end)`` ends a sentence."""
+    n = len(text)
+    if ws_start == 0 or ws_end >= n:
+        return False
+    nxt = text[ws_end]
+    if nxt.islower() or nxt in _CONTINUATION_START:
+        return False
+    prev = text[ws_start - 1]
+    if prev in _CONTINUES_LINE:
+        return False
+    if prev == ".":
+        bare = _prev_token(text, ws_start)[:-1]
+        if bare in _NEVER_BREAK:
+            return False
+    return True
+
+
+def _cut_points(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets in ``[lo, hi)`` at which a sentence ends (the sentence is ``[prev_cut, cut)``).
+
+    A paragraph break yields a cut too; empty segments are dropped by the caller."""
+    cuts: list[int] = []
+    for m in _WS.finditer(text, lo, hi):
+        s, e = m.span()
+        breaks = _line_breaks(m.group())
+        if breaks >= 2:
+            cuts.append(s)
+        elif breaks == 1:
+            if _line_ends_sentence(text, s, e):
+                cuts.append(s)
+        elif _ends_sentence(text, s, e):
+            cuts.append(s)
+    for m in _CJK_STOP.finditer(text, lo, hi):
+        if m.end() < hi and not text[m.end()].isspace():
+            cuts.append(m.end())
+    cuts.sort()
+    return cuts
+
+
+def _segments(text: str, cuts: list[int]) -> list[Span]:
+    """Trim each segment between consecutive cuts to its non-whitespace extent; drop blank ones."""
+    out: list[Span] = []
+    prev = 0
+    for cut in [*cuts, len(text)]:
+        s, e = prev, cut
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append(Span(s, e))
+        prev = cut
+    return out
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split ``text`` into sentence spans.
+
+    Promises: the spans are sorted, disjoint and within ``[0, len(text)]``; each starts and ends on
+    a non-whitespace character; every non-whitespace character of ``text`` lies in exactly one span;
+    no span crosses a paragraph break (a blank line). Runs in time linear in ``len(text)``.
+    """
+    return _segments(text, _cut_points(text, 0, len(text)))
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Split ``text`` into paragraph spans, separated by blank lines (whitespace holding two or
+    more line breaks).
+
+    Promises the same invariants as :func:`split_sentences`; every sentence lies inside one
+    paragraph.
+    """
+    cuts = [m.start() for m in _WS.finditer(text) if _line_breaks(m.group()) >= 2]
+    return _segments(text, cuts)
+
+
+def sentence_at(text: str, offset: int) -> Span:
+    """The sentence span containing character ``offset`` of ``text``.
+
+    When ``offset`` falls in whitespace between sentences, the next sentence is returned (the last
+    one when there is no next one). ``offset`` may equal ``len(text)``. For text without any
+    non-whitespace character an empty span ``Span(offset, offset)`` is returned.
+
+    Raises:
+        IndexError: when ``offset`` is outside ``[0, len(text)]``.
+    """
+    if not 0 <= offset <= len(text):
+        raise IndexError(f"offset {offset} outside text of length {len(text)}")
+    spans = split_sentences(text)
+    if not spans:
+        return Span(offset, offset)
+    ends = [sp.end for sp in spans]
+    k = bisect.bisect_right(ends, offset)
+    return spans[min(k, len(spans) - 1)]
