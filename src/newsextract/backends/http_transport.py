@@ -1,0 +1,151 @@
+"""HTTP transports that retry transport failures with tenacity, one request at a time.
+
+They wrap the ``httpx2`` transports the ``openai`` client uses (passed in through its public
+``http_client=`` argument; nothing inside openai is patched). Each HTTP request is retried on connection
+errors, timeouts, 408/409/429 and 5xx, honouring ``Retry-After``, until the policy's attempt or total
+wait cap. The last response (or error) then goes to the client as is, so a final 429 surfaces as a
+rate-limit error and is never mistaken for invalid output. Every request sent is counted in
+``RequestCounter`` so results can report how many requests they cost.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from typing import Any
+
+import httpx2
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    stop_after_delay,
+)
+
+from newsextract.retry import RetryPolicy, is_retryable_status, parse_retry_after
+
+log = logging.getLogger("newsextract.transport")
+
+RETRYABLE_ERRORS = (httpx2.TransportError,)
+
+
+class RequestCounter:
+    """Counts HTTP requests sent within one ``counting()`` scope (per thread / per asyncio task)."""
+
+    _current: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+        "newsextract_requests", default=None
+    )
+
+    @classmethod
+    def start(cls) -> tuple[list[int], contextvars.Token[list[int] | None]]:
+        box = [0]
+        return box, cls._current.set(box)
+
+    @classmethod
+    def stop(cls, token: contextvars.Token[list[int] | None]) -> None:
+        cls._current.reset(token)
+
+    @classmethod
+    def bump(cls) -> None:
+        box = cls._current.get()
+        if box is not None:
+            box[0] += 1
+
+
+def _should_retry_response(response: httpx2.Response) -> bool:
+    if response.status_code < 400:
+        return False
+    body = b""
+    if response.status_code >= 500:
+        try:
+            body = response.read()
+        except httpx2.HTTPError:
+            return True
+    return is_retryable_status(response.status_code, body)
+
+
+def _wait(policy: RetryPolicy) -> Any:
+    def wait(state: RetryCallState) -> float:
+        retry_after = None
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            resp = outcome.result()
+            if isinstance(resp, httpx2.Response):
+                retry_after = parse_retry_after(resp.headers)
+        return policy.wait_for(state.attempt_number, retry_after)
+
+    return wait
+
+
+def _before_sleep(state: RetryCallState) -> None:
+    outcome = state.outcome
+    if outcome is None:
+        return
+    if outcome.failed:
+        log.warning("request failed (%s), retrying (attempt %d)", outcome.exception(), state.attempt_number)
+        return
+    resp = outcome.result()
+    log.warning("HTTP %s, retrying (attempt %d)", getattr(resp, "status_code", "?"), state.attempt_number)
+    if isinstance(resp, httpx2.Response):
+        resp.close()
+
+
+def _last_outcome(state: RetryCallState) -> Any:
+    outcome = state.outcome
+    assert outcome is not None
+    return outcome.result()  # re-raises the last transport error, or returns the last response
+
+
+def _retry_kwargs(policy: RetryPolicy) -> dict[str, Any]:
+    return {
+        "stop": stop_after_attempt(policy.attempts) | stop_after_delay(policy.max_total_wait_s),
+        "wait": _wait(policy),
+        "retry": retry_if_exception_type(RETRYABLE_ERRORS) | retry_if_result(_should_retry_response),
+        "before_sleep": _before_sleep,
+        "retry_error_callback": _last_outcome,
+        "reraise": True,
+    }
+
+
+class RetryingTransport(httpx2.BaseTransport):
+    """A sync transport: ``httpx2.HTTPTransport`` plus the retry policy."""
+
+    def __init__(self, policy: RetryPolicy, inner: httpx2.BaseTransport | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or httpx2.HTTPTransport()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response: httpx2.Response = Retrying(**_retry_kwargs(self.policy))(self._send, request)
+        return response
+
+    def _send(self, request: httpx2.Request) -> httpx2.Response:
+        RequestCounter.bump()
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncRetryingTransport(httpx2.AsyncBaseTransport):
+    """The asyncio twin of ``RetryingTransport``."""
+
+    def __init__(self, policy: RetryPolicy, inner: httpx2.AsyncBaseTransport | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or httpx2.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response: httpx2.Response = await AsyncRetrying(**_retry_kwargs(self.policy))(self._send, request)
+        return response
+
+    async def _send(self, request: httpx2.Request) -> httpx2.Response:
+        RequestCounter.bump()
+        response = await self.inner.handle_async_request(request)
+        if response.status_code >= 500:
+            await response.aread()  # so the retry predicate can read the body synchronously
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -1,0 +1,221 @@
+"""Any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp's server) via openai + instructor.
+
+Two retry loops, kept apart:
+- transport: ``RetryingTransport`` under the openai client retries each HTTP request (tenacity);
+  the openai client's own retries are off (``max_retries=0``) so there is exactly one policy;
+- validation: instructor re-asks with the validation errors when the output does not validate,
+  at most ``max_retries`` times.
+A transport failure that outlives its retries ends the call as ``TransportError``; it is never re-asked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, TypeVar
+
+import httpx2
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+
+from newsextract.backends.base import Messages, ModelReply, usage_from
+from newsextract.backends.http_transport import AsyncRetryingTransport, RequestCounter, RetryingTransport
+from newsextract.backends.modes import choose_mode
+from newsextract.config import Settings
+from newsextract.core.schemas import Usage
+from newsextract.errors import (
+    ExtractionError,
+    OutputTruncatedError,
+    TransportError,
+    ValidationExhaustedError,
+)
+from newsextract.retry import RetryPolicy
+
+T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger("newsextract.openai")
+
+#: Sent when no key is configured: local servers ignore it, and the openai client insists on one.
+PLACEHOLDER_KEY = "sk-no-key-needed"
+
+
+def raw_output(completion: Any) -> str | None:
+    """The text the model produced: the first tool call's arguments, else the message content."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    calls = getattr(message, "tool_calls", None) or []
+    if calls:
+        return str(calls[0].function.arguments)
+    content = getattr(message, "content", None)
+    return str(content) if content is not None else None
+
+
+class OpenAICompatBackend:
+    """One configured endpoint. Thread-safe; holds one sync and one async connection pool."""
+
+    kind = "openai"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.model = settings.model
+        self.base_url = settings.base_url
+        self.mode = choose_mode(settings.base_url, settings.mode)
+        policy = RetryPolicy(
+            attempts=settings.transport_attempts, max_total_wait_s=settings.transport_max_wait_s
+        )
+        timeout = httpx2.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        common: dict[str, Any] = {
+            "api_key": settings.api_key or PLACEHOLDER_KEY,
+            "base_url": settings.base_url,
+            "max_retries": 0,
+            "timeout": timeout,
+        }
+        self._sync_http = httpx2.Client(transport=RetryingTransport(policy), timeout=timeout)
+        self._async_http: httpx2.AsyncClient | None = None
+        self._policy = policy
+        self._timeout = timeout
+        self._common = common
+        self._client = instructor.from_openai(
+            openai.OpenAI(http_client=self._sync_http, **common), mode=self.mode
+        )
+        self._aclient: Any = None
+
+    @property
+    def identity(self) -> str:
+        return f"openai:{self.settings.endpoint}:{self.mode.value}"
+
+    def _kwargs(
+        self,
+        messages: Messages,
+        response_model: type[T],
+        context: dict[str, Any] | None,
+        max_retries: int,
+        max_tokens: int | None,
+    ) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "messages": messages,
+            "response_model": response_model,
+            "max_retries": max_retries,
+            "context": context,
+            "temperature": self.settings.temperature,
+            "max_tokens": max_tokens or self.settings.max_tokens,
+        }
+
+    def structured(
+        self,
+        messages: Messages,
+        response_model: type[T],
+        *,
+        context: dict[str, Any] | None = None,
+        max_retries: int = 2,
+        max_tokens: int | None = None,
+    ) -> ModelReply[T]:
+        box, token = RequestCounter.start()
+        try:
+            parsed, completion = self._client.chat.completions.create_with_completion(
+                **self._kwargs(messages, response_model, context, max_retries, max_tokens)
+            )
+        except Exception as exc:  # mapped to newsextract's own errors below
+            raise self._map_error(exc, box[0]) from exc
+        finally:
+            RequestCounter.stop(token)
+        return self._reply(parsed, completion, box[0])
+
+    async def astructured(
+        self,
+        messages: Messages,
+        response_model: type[T],
+        *,
+        context: dict[str, Any] | None = None,
+        max_retries: int = 2,
+        max_tokens: int | None = None,
+    ) -> ModelReply[T]:
+        if self._aclient is None:
+            self._async_http = httpx2.AsyncClient(
+                transport=AsyncRetryingTransport(self._policy), timeout=self._timeout
+            )
+            self._aclient = instructor.from_openai(
+                openai.AsyncOpenAI(http_client=self._async_http, **self._common), mode=self.mode
+            )
+        box, token = RequestCounter.start()
+        try:
+            parsed, completion = await self._aclient.chat.completions.create_with_completion(
+                **self._kwargs(messages, response_model, context, max_retries, max_tokens)
+            )
+        except Exception as exc:
+            raise self._map_error(exc, box[0]) from exc
+        finally:
+            RequestCounter.stop(token)
+        return self._reply(parsed, completion, box[0])
+
+    def _reply(self, parsed: T, completion: Any, requests: int) -> ModelReply[T]:
+        total = getattr(parsed, "_total_usage", None)
+        usage = usage_from(total) if total is not None else usage_from(getattr(completion, "usage", None))
+        return ModelReply(
+            parsed=parsed,
+            usage=usage,
+            requests=max(requests, 1),
+            reasks=max(requests, 1) - 1,
+            raw=raw_output(completion),
+        )
+
+    def _map_error(self, exc: Exception, requests: int) -> ExtractionError:
+        """Translate instructor/openai exceptions into newsextract's typed errors (no key ever shown)."""
+        endpoint = self.settings.endpoint
+        usage = Usage()
+        last: str | None = None
+        cause: BaseException = exc
+        if isinstance(exc, InstructorRetryException):
+            usage = usage_from(exc.total_usage)
+            last = raw_output(exc.last_completion)
+            cause = exc.__cause__ or exc
+            if isinstance(cause, InstructorRetryException) and cause.__cause__ is not None:
+                cause = cause.__cause__
+        common: dict[str, Any] = {
+            "attempts": requests,
+            "last_output": last,
+            "usage": usage,
+            "endpoint": endpoint,
+        }
+        if isinstance(cause, openai.APIStatusError):
+            return TransportError(
+                f"{endpoint} answered HTTP {cause.status_code} after {requests} request(s): "
+                f"{_short(cause.message)}",
+                status_code=cause.status_code,
+                **common,
+            )
+        if isinstance(cause, openai.APITimeoutError):
+            return TransportError(f"{endpoint} timed out after {requests} request(s)", **common)
+        if isinstance(cause, openai.APIConnectionError):
+            return TransportError(
+                f"cannot reach {endpoint} after {requests} request(s): {_short(str(cause.__cause__ or cause))}",
+                **common,
+            )
+        if isinstance(cause, IncompleteOutputException):
+            out = raw_output(getattr(cause, "last_completion", None)) or last
+            common["last_output"] = out
+            return OutputTruncatedError(
+                f"the model stopped at its token limit (finish_reason=length) after {requests} request(s); "
+                "raise max_tokens or shorten the input",
+                **common,
+            )
+        if isinstance(cause, ValidationError | json.JSONDecodeError) or isinstance(
+            exc, InstructorRetryException
+        ):
+            return ValidationExhaustedError(
+                f"the model's output did not validate after {requests} request(s): {_short(str(cause))}",
+                **common,
+            )
+        return ExtractionError(f"request to {endpoint} failed: {type(exc).__name__}: {_short(str(exc))}", **common)
+
+    def close(self) -> None:
+        self._sync_http.close()
+
+
+def _short(message: str, limit: int = 300) -> str:
+    message = " ".join(str(message).split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -1,0 +1,1 @@
+"""From drafts to trustworthy events: grounding, normalisation, de-duplication. Pure."""

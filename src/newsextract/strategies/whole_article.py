@@ -1,0 +1,129 @@
+"""The whole-article strategy: one request per article (per chunk for long articles).
+
+Default for endpoints: a capable model reads the article once and fills ``ArticleDraft``; grounding
+problems are re-asked with precise messages. Articles longer than ``max_chunk_chars`` are split at
+sentence boundaries with overlap; a chunk that fails is reported in ``chunk_failures`` and the others
+still count. Cost: one request per chunk, plus up to ``max_retries`` re-asks each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pydantic import ValidationError
+
+from newsextract.backends.base import Backend, Messages, ModelReply
+from newsextract.core.drafts import ArticleDraft
+from newsextract.core.schemas import ChunkFailure
+from newsextract.errors import ExtractionError, ValidationExhaustedError
+from newsextract.grounding.reask import GroundedArticleDraft
+from newsextract.prompts import PromptTemplate, load_prompt
+from newsextract.strategies.base import StrategyInput, StrategyResult
+from newsextract.text.chunking import chunk_spans
+from newsextract.text.spans import Span
+
+#: About 3,000 tokens of English: fits a 4k context with the instructions and the answer.
+DEFAULT_CHUNK_CHARS = 12_000
+
+
+class WholeArticle:
+    """One structured request per article or chunk."""
+
+    name = "whole_article"
+
+    def __init__(self, max_chunk_chars: int = DEFAULT_CHUNK_CHARS) -> None:
+        self.max_chunk_chars = max_chunk_chars
+        self.template: PromptTemplate = load_prompt("whole_article")
+
+    @property
+    def prompt_version(self) -> str:
+        return self.template.version
+
+    def cache_schema(self) -> dict[str, Any]:
+        return {"whole_article": ArticleDraft.model_json_schema(), "chunk_chars": self.max_chunk_chars}
+
+    def messages(self, chunk: str, item: StrategyInput) -> Messages:
+        published = item.published.isoformat() if item.published else "unknown"
+        system, user = self.template.render(text=chunk, published=published)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def _context(self, chunk: str, item: StrategyInput) -> dict[str, Any]:
+        return {"text": chunk, "grounding": item.grounding}
+
+    def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:
+        result = StrategyResult(draft=ArticleDraft())
+        for span in chunk_spans(item.text, self.max_chunk_chars):
+            chunk = span.slice(item.text)
+            try:
+                reply = backend.structured(
+                    self.messages(chunk, item),
+                    GroundedArticleDraft,
+                    context=self._context(chunk, item),
+                    max_retries=item.max_retries,
+                    max_tokens=item.max_tokens,
+                )
+            except ExtractionError as exc:
+                self._salvage_or_fail(exc, span, result, whole=len(item.text) <= self.max_chunk_chars)
+                continue
+            _add(result, reply)
+        return result
+
+    async def arun(self, backend: Backend, item: StrategyInput) -> StrategyResult:
+        spans = chunk_spans(item.text, self.max_chunk_chars)
+
+        async def one(span: Span) -> ModelReply[GroundedArticleDraft] | ExtractionError:
+            chunk = span.slice(item.text)
+            try:
+                return await backend.astructured(
+                    self.messages(chunk, item),
+                    GroundedArticleDraft,
+                    context=self._context(chunk, item),
+                    max_retries=item.max_retries,
+                    max_tokens=item.max_tokens,
+                )
+            except ExtractionError as exc:
+                return exc
+
+        result = StrategyResult(draft=ArticleDraft())
+        for span, outcome in zip(spans, await asyncio.gather(*(one(s) for s in spans)), strict=True):
+            if isinstance(outcome, ExtractionError):
+                self._salvage_or_fail(outcome, span, result, whole=len(spans) == 1)
+            else:
+                _add(result, outcome)
+        return result
+
+    def _salvage_or_fail(self, exc: ExtractionError, span: Span, result: StrategyResult, *, whole: bool) -> None:
+        """After grounding re-asks run out, keep the last reply for event-by-event grounding; any other
+        failure of a one-chunk article is the article's failure, of one chunk among several a reported gap."""
+        result.requests += exc.attempts
+        result.usage = result.usage + exc.usage
+        if isinstance(exc, ValidationExhaustedError) and exc.last_output:
+            try:
+                salvaged = ArticleDraft.model_validate_json(exc.last_output)
+            except ValidationError:
+                salvaged = None
+            if salvaged is not None:
+                _merge(result.draft, salvaged)
+                result.reasks += max(exc.attempts - 1, 0)
+                result.warnings.append(
+                    f"grounding re-asks ran out for characters {span.start}-{span.end}; "
+                    "the last reply's unsupported events were dropped or flagged one by one"
+                )
+                return
+        if whole:
+            raise exc
+        result.chunk_failures.append(ChunkFailure(start=span.start, end=span.end, error=str(exc)))
+
+
+def _merge(into: ArticleDraft, other: ArticleDraft) -> None:
+    into.share_sales.extend(other.share_sales)
+    into.executive_changes.extend(other.executive_changes)
+    into.stock_moves.extend(other.stock_moves)
+
+
+def _add(result: StrategyResult, reply: ModelReply[GroundedArticleDraft]) -> None:
+    _merge(result.draft, reply.parsed)
+    result.usage = result.usage + reply.usage
+    result.requests += reply.requests
+    result.reasks += reply.reasks
