@@ -1,0 +1,184 @@
+"""Currency symbols, codes and words to ISO 4217 codes.
+
+Pure tables and look-ups, no I/O. Rules:
+
+* Explicit forms map directly: ``US$``/``USD``/``US dollars`` -> USD, ``HK$``/``HKD``/``Hong Kong dollars`` -> HKD,
+  ``RMB``/``Rmb``/``CNY``/``yuan``/``renminbi``/``CN¥`` -> CNY, ``€``/``EUR``/``euro(s)`` -> EUR,
+  ``£``/``GBP``/``pound(s)``/``sterling`` -> GBP, ``yen``/``JP¥`` -> JPY, ``S$`` -> SGD, ``A$`` -> AUD,
+  ``C$`` -> CAD, ``NT$`` -> TWD, ``NZ$`` -> NZD, ``R$`` -> BRL, ``₩``/``won`` -> KRW,
+  ``₹``/``Rs``/``rupee(s)`` -> INR, ``CHF``/``Swiss francs`` -> CHF, and any known ISO code as itself.
+* A bare ``$`` (and bare "dollars"/"cents") is USD, unless the context names exactly one kind of non-US
+  dollar in words ("Hong Kong dollars", "Singapore dollar", ...) and never mentions US dollars
+  (``US$``, ``USD``, "US dollars"); then it is that dollar. Symbols such as ``HK$`` elsewhere in the
+  context do *not* change a bare ``$``: articles often quote ``$9.51`` (US) next to ``HK$37.50``.
+* ``¥`` is ambiguous: "yen" in the context gives JPY, "yuan"/"renminbi"/"RMB" gives CNY; failing that,
+  Japan/Japanese/Tokyo gives JPY and China/Chinese/Beijing/Shanghai/Shenzhen gives CNY; when both or
+  neither appear, JPY.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: ISO 4217 codes this module knows and accepts as written.
+ISO_CODES: frozenset[str] = frozenset(
+    {
+        "USD", "HKD", "CNY", "CNH", "EUR", "GBP", "JPY", "SGD", "AUD", "CAD", "TWD", "NZD", "CHF",
+        "KRW", "INR", "BRL", "MYR", "THB", "IDR", "PHP", "MXN", "ZAR", "SEK", "NOK", "DKK", "RUB",
+        "AED", "SAR", "MOP", "VND", "TRY", "PLN", "ILS",
+    }
+)  # fmt: skip
+
+# Symbols written before a number (longest first so "HK$" wins over "$").
+_PREFIX_SYMBOLS: dict[str, str] = {
+    "US$": "USD",
+    "U.S.$": "USD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "SG$": "SGD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "NT$": "TWD",
+    "NZ$": "NZD",
+    "R$": "BRL",
+    "MOP$": "MOP",
+    "CN¥": "CNY",
+    "RMB¥": "CNY",
+    "JP¥": "JPY",
+    "€": "EUR",
+    "£": "GBP",
+    "₩": "KRW",
+    "₹": "INR",
+    "RS.": "INR",
+    "RS": "INR",
+    "RMB": "CNY",
+}
+
+# Words written after a number, keyed by a normalised form (lower case, single spaces, no final "s").
+_WORDS: dict[str, str] = {
+    "us dollar": "USD",
+    "u.s. dollar": "USD",
+    "american dollar": "USD",
+    "hong kong dollar": "HKD",
+    "hk dollar": "HKD",
+    "singapore dollar": "SGD",
+    "australian dollar": "AUD",
+    "canadian dollar": "CAD",
+    "new taiwan dollar": "TWD",
+    "taiwan dollar": "TWD",
+    "taiwanese dollar": "TWD",
+    "new zealand dollar": "NZD",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rmb": "CNY",
+    "chinese yuan": "CNY",
+    "euro": "EUR",
+    "pound": "GBP",
+    "pound sterling": "GBP",
+    "british pound": "GBP",
+    "sterling": "GBP",
+    "yen": "JPY",
+    "japanese yen": "JPY",
+    "won": "KRW",
+    "korean won": "KRW",
+    "south korean won": "KRW",
+    "rupee": "INR",
+    "indian rupee": "INR",
+    "swiss franc": "CHF",
+    "franc": "CHF",
+    "ringgit": "MYR",
+    "baht": "THB",
+    "rupiah": "IDR",
+}
+
+_CODES_ALT = "|".join(sorted(ISO_CODES, key=len, reverse=True))
+
+#: Regex (no groups) for a currency token written *before* a number: ``HK$``, ``USD``, ``€`` ...
+PREFIX_PATTERN: str = (
+    r"(?:(?<![A-Za-z])(?:US\$|U\.S\.\$|HK\$|SG\$|S\$|AU\$|A\$|CA\$|C\$|NT\$|NZ\$|R\$|MOP\$|CN¥|JP¥|RMB¥)"
+    r"|(?<![A-Za-z])(?:(?i:RMB)|Rs\.?|" + _CODES_ALT + r")(?![A-Za-z])"
+    r"|[$€£¥₩₹])"
+)
+
+#: Regex (no groups) for a currency word or code written *after* a number: ``yuan``, ``Hong Kong dollars`` ...
+SUFFIX_PATTERN: str = (
+    r"(?:(?i:(?:US|U\.S\.|American|Hong\s+Kong|HK|Singapore|Australian|Canadian|New\s+Taiwan|Taiwan|"
+    r"Taiwanese|New\s+Zealand)\s+dollars?|dollars?|cents?|yuan|renminbi|euros?|"
+    r"(?:British\s+)?pounds?(?:\s+sterling)?|sterling|(?:Japanese\s+)?yen|(?:South\s+)?(?:Korean\s+)?won|"
+    r"(?:Indian\s+)?rupees?|(?:Swiss\s+)?francs?|ringgit|baht|rupiah|RMB)(?![A-Za-z])"
+    r"|(?:" + _CODES_ALT + r")(?![A-Za-z]))"
+)
+
+_NON_US_DOLLARS: dict[str, str] = {
+    r"hong\s+kong\s+dollars?|hk\s+dollars?": "HKD",
+    r"singapore\s+dollars?": "SGD",
+    r"australian\s+dollars?": "AUD",
+    r"canadian\s+dollars?": "CAD",
+    r"(?:new\s+)?taiwan(?:ese)?\s+dollars?": "TWD",
+    r"new\s+zealand\s+dollars?": "NZD",
+}
+_US_DOLLAR_RE = re.compile(r"US\$|U\.S\.\$|\bUSD\b|\b(?:US|U\.S\.|American)\s+dollars?\b", re.IGNORECASE)
+_YEN_RE = re.compile(r"\byen\b", re.IGNORECASE)
+_YUAN_RE = re.compile(r"\b(?:yuan|renminbi|rmb)\b", re.IGNORECASE)
+_JAPAN_RE = re.compile(r"\b(?:japan|japanese|tokyo|nikkei)\b", re.IGNORECASE)
+_CHINA_RE = re.compile(r"\b(?:china|chinese|beijing|shanghai|shenzhen|hangzhou)\b", re.IGNORECASE)
+
+
+def resolve_dollar(context: str = "") -> str:
+    """ISO code for a bare ``$`` (or "dollars"): USD unless ``context`` names exactly one non-US dollar
+    in words and never mentions US dollars. Never raises."""
+    if _US_DOLLAR_RE.search(context):
+        return "USD"
+    found = {code for pat, code in _NON_US_DOLLARS.items() if re.search(pat, context, re.IGNORECASE)}
+    if len(found) == 1:
+        return next(iter(found))
+    return "USD"
+
+
+def resolve_yen_symbol(context: str = "") -> str:
+    """ISO code for a bare ``¥``: JPY or CNY from context words, JPY when undecided. Never raises."""
+    yen, yuan = bool(_YEN_RE.search(context)), bool(_YUAN_RE.search(context))
+    if yen != yuan:
+        return "JPY" if yen else "CNY"
+    japan, china = bool(_JAPAN_RE.search(context)), bool(_CHINA_RE.search(context))
+    if china and not japan:
+        return "CNY"
+    return "JPY"
+
+
+def _norm_word(token: str) -> str:
+    t = re.sub(r"\s+", " ", token.strip()).lower()
+    if t.endswith("s") and t not in {"rs", "rs.", "baht"}:
+        t = t[:-1]
+    return t
+
+
+def to_iso(token: str, *, context: str = "") -> str | None:
+    """ISO 4217 code for a currency symbol, code or word as written (``"HK$"``, ``"Rmb"``, ``"euros"``,
+    ``"Hong Kong dollars"``), using ``context`` only for a bare ``$``/dollars/cents and for ``¥``.
+    Returns None for anything it does not know. Never raises."""
+    t = token.strip()
+    if not t:
+        return None
+    if t == "$":
+        return resolve_dollar(context)
+    if t == "¥":
+        return resolve_yen_symbol(context)
+    upper = t.upper()
+    if upper in ISO_CODES:
+        return upper
+    if upper in _PREFIX_SYMBOLS:
+        return _PREFIX_SYMBOLS[upper]
+    if t in _PREFIX_SYMBOLS:
+        return _PREFIX_SYMBOLS[t]
+    word = _norm_word(t)
+    if word in {"dollar", "cent"}:
+        return resolve_dollar(context)
+    return _WORDS.get(word)
+
+
+def is_cents(token: str) -> bool:
+    """True when the currency token is "cent"/"cents" (amount is in hundredths of the dollar unit)."""
+    return _norm_word(token) == "cent"
