@@ -1,0 +1,1 @@
+"""Test support utilities (kept import-free so ``python -m tests.support.fake_openai`` runs cleanly)."""
