@@ -1,0 +1,285 @@
+"""Merge repeated mentions of one real-world event; keep genuinely different events apart.
+
+News articles state an event in the lede and again later ("Ma postponed plans to sell ...",
+"filings showed that Ma was looking to sell 10 million shares ..."). :func:`dedupe` folds such
+mentions into one event with the better-filled fields, and leaves events that differ in any field
+both mentions state as separate events.
+
+Two events are *the same event* when they have the same type, their key fields agree and no field
+that both have set differs ("compatible"):
+
+* ``ShareSale``: same seller and same company (by :func:`names_match`); ``shares``, ``value``,
+  ``price_per_share``, ``stake_before_pct``, ``stake_after_pct`` and ``date`` compatible. ``status``
+  does not separate mentions (a sale is reported as planned in one sentence and as postponed in
+  the next); the merged event keeps the status of the more complete mention, ``unknown`` yielding
+  to any known status.
+* ``ExecutiveChange``: same person (one name's tokens contained in the other's: "Zhang" ~ "Daniel
+  Zhang", but "Jeff Zhang" !~ "Daniel Zhang"), same ``change``, compatible company, compatible role
+  (:func:`roles_match`: one role's words contained in the other's, or an acronym of it, "CTO" ~
+  "chief technology officer"), and compatible ``predecessor`` and ``effective_date``. ``interim``
+  does not separate; True wins in the merge.
+* ``StockMove``: same company, same direction, compatible market (:func:`markets_match`), period
+  (compared without a leading preposition: "on Thursday" ~ "Thursday"), date, ticker,
+  ``change_pct`` (within 0.005) and ``price``.
+
+"Compatible" means: equal, or at least one side is None. Money is equal when amount and currency
+are (the qualifier is ignored).
+
+Merging: the *more complete* mention (more optional fields set; ties go to the earlier one in the
+input list) is the primary; its evidence, names and values are kept, and each of its None fields
+is filled from the other mentions (earliest first). Flags are united. The merged event takes the list position of
+the earliest mention. An event is compared with the merged result of each earlier group, so three
+mentions where the first has no market and the others say "New York" and "Hong Kong" give two
+events, not one.
+
+Everything here is pure: inputs are never mutated; output order follows first mentions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Any
+
+from newsextract.core.schemas import ExecutiveChange, Money, ShareSale, StockMove
+
+__all__ = [
+    "AnyEvent",
+    "dedupe",
+    "markets_match",
+    "name_tokens",
+    "names_match",
+    "normalize_market",
+    "normalize_name",
+    "normalize_period",
+    "roles_match",
+    "same_event",
+]
+
+AnyEvent = ShareSale | ExecutiveChange | StockMove
+
+CORPORATE_SUFFIXES = frozenset(
+    """group holding holdings inc incorporated corp corporation co company cos ltd limited plc llc
+    lp llp sa ag nv bv se spa gmbh kk pty pte bhd the and""".split()
+)
+"""Words dropped from company and seller names before comparing them."""
+
+_APOSTROPHES = "'’‘`´ʼ"
+_POSSESSIVE = re.compile(r"(?<=\w)[" + _APOSTROPHES + r"]s\b|(?<=s)[" + _APOSTROPHES + r"](?=\s|$)")
+_NON_WORD = re.compile(r"[^\w]+")
+_PERIOD_PREPOSITIONS = frozenset("on in at during over for by since as of".split())
+
+MARKET_ALIASES: dict[str, str] = {
+    **dict.fromkeys(
+        ["new york", "nyse", "nasdaq", "us", "u s", "united states", "wall street", "america", "american",
+         "new york stock exchange", "the us", "nyse american"],
+        "US",
+    ),
+    **dict.fromkeys(
+        ["hong kong", "hk", "hkex", "hkg", "hkse", "sehk", "hong kong stock exchange", "hongkong"], "HK"
+    ),
+    **dict.fromkeys(["shanghai", "sse", "shanghai stock exchange", "star market"], "SH"),
+    **dict.fromkeys(["shenzhen", "szse", "shenzhen stock exchange", "chinext"], "SZ"),
+    **dict.fromkeys(["london", "lse", "london stock exchange"], "LON"),
+    **dict.fromkeys(["tokyo", "tse", "tokyo stock exchange"], "TYO"),
+}
+"""Exchange and city names that denote the same market, keyed by normalised name."""
+
+
+def _fold(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).casefold()
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Tokens of a person or company name for comparison: case-folded, possessives ("Alibaba's",
+    "Xpeng’s") and punctuation removed, corporate suffixes (:data:`CORPORATE_SUFFIXES`) dropped
+    unless nothing else would remain."""
+    s = _POSSESSIVE.sub("", _fold(name))
+    toks = tuple(t for t in _NON_WORD.split(s) if t and t != "_")
+    kept = tuple(t for t in toks if t not in CORPORATE_SUFFIXES)
+    return kept or toks
+
+
+def normalize_name(name: str) -> str:
+    """The canonical comparison form of a name: :func:`name_tokens` joined by spaces
+    ("Alibaba Group Holding Ltd." -> "alibaba", "Ma’s" -> "ma")."""
+    return " ".join(name_tokens(name))
+
+
+def names_match(a: str | None, b: str | None) -> bool:
+    """True when two names denote the same entity: equal after :func:`normalize_name`, or all
+    tokens of one are among the tokens of the other ("Ma" ~ "Jack Ma", "Alibaba Group Holding" ~
+    "Alibaba"). Two Nones match; None never matches a name; an empty name matches nothing."""
+    if a is None or b is None:
+        return a is None and b is None
+    ta, tb = set(name_tokens(a)), set(name_tokens(b))
+    if not ta or not tb:
+        return False
+    return ta <= tb or tb <= ta
+
+
+def _role_words(role: str) -> list[str]:
+    return [t for t in _NON_WORD.split(_fold(role)) if t and t not in {"of", "the", "and", "a", "an", "its", "group"}]
+
+
+def _acronym_of(short: list[str], long: list[str]) -> bool:
+    if len(short) != 1 or len(long) < 2:
+        return False
+    initials = "".join(w[0] for w in long)
+    return short[0] in (initials, initials.removesuffix("o"))
+
+
+def roles_match(a: str | None, b: str | None) -> bool:
+    """True when two role descriptions plausibly name the same role: equal ignoring case and
+    filler words, one's words contained in the other's ("president" ~ "acting president of Alibaba
+    Cloud"), or one is the acronym of the other ("CTO" ~ "chief technology officer", "CEO" ~ "chief
+    executive"). None or empty matches anything."""
+    if not a or not b:
+        return True
+    wa, wb = _role_words(a), _role_words(b)
+    if not wa or not wb:
+        return True
+    sa, sb = set(wa), set(wb)
+    return sa <= sb or sb <= sa or _acronym_of(wa, wb) or _acronym_of(wb, wa)
+
+
+def normalize_market(market: str) -> str:
+    """Canonical market: alias group from :data:`MARKET_ALIASES` ("NYSE", "New York", "the US" ->
+    "US"), else the case-folded words joined by spaces."""
+    key = " ".join(t for t in _NON_WORD.split(_fold(market)) if t)
+    return MARKET_ALIASES.get(key, MARKET_ALIASES.get(key.removeprefix("the "), key))
+
+
+def markets_match(a: str | None, b: str | None) -> bool:
+    """True when both markets are None, or both are set with the same :func:`normalize_market`."""
+    if a is None or b is None:
+        return a is None and b is None
+    return normalize_market(a) == normalize_market(b)
+
+
+def normalize_period(period: str) -> str:
+    """Period for comparison: case-folded words without a leading preposition ("On Thursday" ->
+    "thursday", "so far this year" unchanged)."""
+    words = [t for t in _NON_WORD.split(_fold(period)) if t]
+    while words and words[0] in _PERIOD_PREPOSITIONS:
+        words = words[1:]
+    return " ".join(words)
+
+
+# --- compatibility ------------------------------------------------------------------------------
+
+
+def _values_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, Money) and isinstance(b, Money):
+        return a.amount == b.amount and a.currency.upper() == b.currency.upper()
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, abs_tol=0.005)
+    if isinstance(a, dt.date) and isinstance(b, dt.date):
+        return a == b
+    return bool(a == b)
+
+
+def _compatible(a: Any, b: Any) -> bool:
+    return a is None or b is None or _values_equal(a, b)
+
+
+_SALE_FIELDS = ("shares", "value", "price_per_share", "stake_before_pct", "stake_after_pct", "date")
+_EXEC_FIELDS = ("effective_date",)
+_MOVE_FIELDS = ("change_pct", "price", "date")
+
+
+def same_event(a: AnyEvent, b: AnyEvent) -> bool:
+    """True when ``a`` and ``b`` are mentions of one real-world event under the per-type rules in
+    the module docstring."""
+    if isinstance(a, ShareSale) and isinstance(b, ShareSale):
+        return (
+            names_match(a.seller, b.seller)
+            and names_match(a.company, b.company)
+            and all(_compatible(getattr(a, f), getattr(b, f)) for f in _SALE_FIELDS)
+        )
+    if isinstance(a, ExecutiveChange) and isinstance(b, ExecutiveChange):
+        return (
+            a.change == b.change
+            and names_match(a.person, b.person)
+            and names_match(a.company, b.company)
+            and roles_match(a.role, b.role)
+            and (a.predecessor is None or b.predecessor is None or names_match(a.predecessor, b.predecessor))
+            and all(_compatible(getattr(a, f), getattr(b, f)) for f in _EXEC_FIELDS)
+        )
+    if isinstance(a, StockMove) and isinstance(b, StockMove):
+        return (
+            a.direction == b.direction
+            and names_match(a.company, b.company)
+            and (a.market is None or b.market is None or markets_match(a.market, b.market))
+            and (a.period is None or b.period is None or normalize_period(a.period) == normalize_period(b.period))
+            and (a.ticker is None or b.ticker is None or a.ticker.strip().upper() == b.ticker.strip().upper())
+            and all(_compatible(getattr(a, f), getattr(b, f)) for f in _MOVE_FIELDS)
+        )
+    return False
+
+
+# --- merging ------------------------------------------------------------------------------------
+
+_OPTIONAL: dict[str, tuple[str, ...]] = {
+    "ShareSale": ("shares", "value", "price_per_share", "stake_before_pct", "stake_after_pct", "date"),
+    "ExecutiveChange": ("predecessor", "effective_date"),
+    "StockMove": ("ticker", "market", "change_pct", "price", "period", "date"),
+}
+
+
+def _completeness(e: AnyEvent) -> int:
+    n = sum(getattr(e, f) is not None for f in _OPTIONAL[e.type])
+    if isinstance(e, ShareSale) and e.status != "unknown":
+        n += 1
+    if isinstance(e, ExecutiveChange) and e.interim:
+        n += 1
+    return n
+
+
+def _merge_all(mentions: list[AnyEvent]) -> AnyEvent:
+    """Merge mentions of one event (in input order) into one event."""
+    best = max(range(len(mentions)), key=lambda i: (_completeness(mentions[i]), -i))
+    primary = mentions[best]
+    others = [m for i, m in enumerate(mentions) if i != best]
+    update: dict[str, Any] = {}
+    for f in _OPTIONAL[primary.type]:
+        if getattr(primary, f) is None:
+            value = next((getattr(o, f) for o in others if getattr(o, f) is not None), None)
+            if value is not None:
+                update[f] = value
+    if isinstance(primary, ShareSale) and primary.status == "unknown":
+        status = next((o.status for o in others if isinstance(o, ShareSale) and o.status != "unknown"), None)
+        if status is not None:
+            update["status"] = status
+    if isinstance(primary, ExecutiveChange) and not primary.interim:
+        if any(isinstance(o, ExecutiveChange) and o.interim for o in others):
+            update["interim"] = True
+    flags = list(dict.fromkeys(f for m in [primary, *others] for f in m.flags))
+    if flags != primary.flags:
+        update["flags"] = flags
+    return primary.model_copy(update=update) if update else primary
+
+
+def dedupe(events: list[AnyEvent]) -> list[AnyEvent]:
+    """Fold repeated mentions of the same real-world event into one event.
+
+    Promises: pure (inputs are not mutated); the result keeps the input order of first mentions;
+    events that :func:`same_event` does not relate are all kept; each merged event takes the
+    evidence (and names and values) of its most complete mention (ties: the earliest) and fills
+    that mention's None fields from the others, in input order. Quadratic in the number of events,
+    which is small per article.
+    """
+    groups: list[list[AnyEvent]] = []
+    reps: list[AnyEvent] = []
+    for ev in events:
+        for i, rep in enumerate(reps):
+            if same_event(rep, ev):
+                groups[i].append(ev)
+                reps[i] = _merge_all(groups[i])
+                break
+        else:
+            groups.append([ev])
+            reps.append(ev)
+    return reps

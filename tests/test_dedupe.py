@@ -1,0 +1,180 @@
+"""Tests for newsextract.dedupe."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from newsextract.core.schemas import Evidence, ExecutiveChange, Money, ShareSale, StockMove
+from newsextract.dedupe import (
+    dedupe,
+    markets_match,
+    names_match,
+    normalize_market,
+    normalize_name,
+    normalize_period,
+    roles_match,
+    same_event,
+)
+
+
+def ev(start: int, quote: str = "q") -> Evidence:
+    return Evidence(quote=quote, start=start, end=start + len(quote))
+
+
+def usd(x: int | str) -> Money:
+    return Money(amount=Decimal(x), currency="USD")
+
+
+def test_normalize_name() -> None:
+    assert normalize_name("Alibaba Group Holding Ltd.") == "alibaba"
+    assert normalize_name("Alibaba’s") == "alibaba"
+    assert normalize_name("Xpeng's") == "xpeng"
+    assert normalize_name("The Group") == "the group"  # nothing left after dropping suffixes: keep all
+    assert normalize_name("JSP Investments") == "jsp investments"
+
+
+def test_names_match() -> None:
+    assert names_match("Ma", "Jack Ma")
+    assert names_match("Alibaba Group Holding", "Alibaba")
+    assert names_match("alibaba's", "ALIBABA")
+    assert not names_match("Jeff Zhang", "Daniel Zhang")
+    assert not names_match("Xpeng", "Alibaba")
+    assert names_match(None, None)
+    assert not names_match(None, "Ma")
+    assert not names_match("", "Ma")
+
+
+def test_roles_markets_periods() -> None:
+    assert roles_match("CTO", "chief technology officer")
+    assert roles_match("chief executive officer", "CEO")
+    assert roles_match("president", "acting president of Alibaba Cloud Intelligence")
+    assert not roles_match("chief technology officer", "group chief people officer")
+    assert markets_match("NYSE", "New York")
+    assert markets_match("Hong Kong", "HKEX")
+    assert not markets_match("New York", "Hong Kong")
+    assert markets_match(None, None) and not markets_match(None, "US")
+    assert normalize_market("the US") == "US"
+    assert normalize_period("on Thursday") == normalize_period("Thursday") == "thursday"
+
+
+def sale(start: int, **kw: object) -> ShareSale:
+    base: dict[str, object] = {"seller": "Jack Ma", "company": "Alibaba", "evidence": ev(start)}
+    base.update(kw)
+    return ShareSale.model_validate(base)
+
+
+def move(start: int, **kw: object) -> StockMove:
+    base: dict[str, object] = {"company": "Alibaba", "direction": "down", "evidence": ev(start)}
+    base.update(kw)
+    return StockMove.model_validate(base)
+
+
+def test_lede_and_body_merge() -> None:
+    lede = sale(10, seller="Jack Ma", status="postponed")
+    body = sale(200, seller="Ma", company="Alibaba's", shares=10_000_000, value=usd(871_000_000), status="planned")
+    out = dedupe([lede, body])
+    assert len(out) == 1
+    merged = out[0]
+    assert isinstance(merged, ShareSale)
+    # body is more complete (3 fields vs 1): its evidence and values; nothing to fill from the lede
+    assert merged.evidence.start == 200
+    assert merged.shares == 10_000_000 and merged.value == usd(871_000_000)
+    assert merged.status == "planned"
+    assert merged.seller == "Ma"
+
+
+def test_merge_fills_none_and_tie_keeps_earlier() -> None:
+    a = sale(10, shares=10_000_000)
+    b = sale(50, value=usd(871_000_000))
+    (m,) = dedupe([a, b])
+    assert isinstance(m, ShareSale)
+    assert m.evidence.start == 10  # tie -> earlier
+    assert m.shares == 10_000_000 and m.value == usd(871_000_000)
+
+
+def test_merge_unknown_status_yields_and_flags_united() -> None:
+    a = sale(10, shares=5, flags=["x"])
+    b = sale(50, status="completed", flags=["y", "x"])
+    (m,) = dedupe([a, b])
+    assert isinstance(m, ShareSale)
+    assert m.evidence.start == 10 and m.status == "completed"
+    assert m.flags == ["x", "y"]
+
+
+def test_different_sales_stay_apart() -> None:
+    a = sale(10, seller="Taobao China", company="Xpeng", shares=33_000_000)
+    b = sale(50, seller="Taobao China", company="Xpeng", shares=25_000_000)
+    c = sale(90, seller="Taobao China", company="Xpeng", date=dt.date(2022, 12, 15))
+    d = sale(95, seller="Taobao China", company="Xpeng", date=dt.date(2023, 11, 20))
+    assert len(dedupe([a, b])) == 2
+    assert len(dedupe([c, d])) == 2
+    assert len(dedupe([sale(1, seller="Jack Ma"), sale(2, seller="Joe Tsai")])) == 1 + 1
+
+
+def test_stock_moves_two_markets_two_periods() -> None:
+    ny = move(10, market="New York", change_pct=9.0, period="Thursday")
+    hk = move(60, market="Hong Kong", change_pct=10.0, period="Friday")
+    ytd = move(120, change_pct=10.0, period="so far this year")
+    assert len(dedupe([ny, hk, ytd])) == 3
+    # same stock, same market, different change -> two
+    assert len(dedupe([move(1, market="NYSE", change_pct=3.84), move(2, market="NYSE", change_pct=7.52)])) == 2
+    # restated later with more detail -> one, at the first position
+    again = move(300, market="NYSE", change_pct=9.0, period="on Thursday", price=usd(80))
+    out = dedupe([ny, hk, again])
+    assert len(out) == 2
+    assert out[0].evidence.start == 300  # the more complete mention's evidence, first position
+    assert isinstance(out[0], StockMove) and out[0].price == usd(80) and out[0].market == "NYSE"
+    assert out[1] == hk
+
+
+def test_unspecified_market_merges_with_first_compatible_only() -> None:
+    vague = move(5, change_pct=None)
+    ny = move(10, market="New York")
+    hk = move(60, market="Hong Kong")
+    out = dedupe([vague, ny, hk])
+    assert [getattr(e, "market", None) for e in out] == ["New York", "Hong Kong"]
+
+
+def test_direction_and_type_separate() -> None:
+    assert len(dedupe([move(1), move(2, direction="up")])) == 2
+    assert not same_event(move(1), sale(1))
+
+
+def test_executive_changes() -> None:
+    def ch(start: int, **kw: object) -> ExecutiveChange:
+        base: dict[str, object] = {
+            "company": "Alibaba",
+            "person": "Daniel Zhang",
+            "role": "acting president of Alibaba Cloud Intelligence",
+            "change": "appointed",
+            "evidence": ev(start),
+        }
+        base.update(kw)
+        return ExecutiveChange.model_validate(base)
+
+    a = ch(10, person="Zhang", role="president", interim=True)
+    b = ch(90)
+    (m,) = dedupe([a, b])
+    assert isinstance(m, ExecutiveChange) and m.interim and m.evidence.start == 10
+    jeff = ch(200, person="Jeff Zhang", role="cloud business chief", change="departed")
+    cto = ch(300, person="Wu Zeming", role="CTO", predecessor="Cheng Li")
+    cto2 = ch(400, person="Wu Zeming", role="chief technology officer", effective_date=dt.date(2023, 1, 1))
+    out = dedupe([a, jeff, cto, b, cto2])
+    assert [e.evidence.start for e in out] == [10, 200, 300]
+    merged = out[2]
+    assert isinstance(merged, ExecutiveChange)
+    assert merged.predecessor == "Cheng Li" and merged.effective_date == dt.date(2023, 1, 1)
+    # same person, different change -> two
+    assert len(dedupe([ch(1), ch(2, change="departed")])) == 2
+    # same person, unrelated roles -> two
+    assert len(dedupe([ch(1, role="chief technology officer"), ch(2, role="board director")])) == 2
+
+
+def test_pure_and_order_preserving() -> None:
+    events = [move(1, market="NYSE"), sale(2), move(3, market="Hong Kong"), sale(4, shares=7)]
+    before = [e.model_copy(deep=True) for e in events]
+    out = dedupe(list(events))
+    assert events == before
+    assert [e.evidence.start for e in out] == [1, 4, 3]  # sale merged into position 2, evidence of the fuller one
+    assert dedupe([]) == []
