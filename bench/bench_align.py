@@ -27,9 +27,18 @@ sys.path.insert(0, str(ROOT / "src"))
 from newsextract.grounding.align import align  # noqa: E402
 from newsextract.text.sentences import split_sentences  # noqa: E402
 
-EXACT = "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, dropping 3.84 percent to $9.51 by the close of trading."
-PARAPHRASED = "The latest stake-cut plan caused XPeng ADSs to fall overnight in the U.S., dropping 3.84 percent to $9.51 at the close of trading."
-ABSENT = "Tesla's Shanghai-made vehicles drove its Hong Kong-listed suppliers up 6 percent to a record high on Monday."
+EXACT = (
+    "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, "
+    "dropping 3.84 percent to $9.51 by the close of trading."
+)
+PARAPHRASED = (
+    "The latest stake-cut plan caused XPeng ADSs to fall overnight in the U.S., "
+    "dropping 3.84 percent to $9.51 at the close of trading."
+)
+ABSENT = (
+    "Tesla's Shanghai-made vehicles drove its Hong Kong-listed suppliers "
+    "up 6 percent to a record high on Monday."
+)
 
 
 def build_article(chars: int, seed: int) -> str:
@@ -66,7 +75,10 @@ def main() -> None:
 
     text = build_article(args.chars, args.seed)
     print(f"article: {len(text):,} characters, {args.runs} runs each (best / median)")
-    print(f"{'case':<12} {'method':<11} {'score':>6} {'align best':>12} {'align med':>12} {'str.find':>10} {'ratio':>9}")
+    print(
+        f"{'case':<12} {'method':<11} {'score':>6} {'align best':>12} "
+        f"{'align med':>12} {'str.find':>10} {'ratio':>9}"
+    )
     worst = 0.0
     for name, quote in (("exact", EXACT), ("paraphrased", PARAPHRASED), ("absent", ABSENT)):
         result = align(quote, text)
@@ -80,7 +92,9 @@ def main() -> None:
             f"{name:<12} {method:<11} {score:>6} {best * 1e3:>10.2f}ms {med * 1e3:>10.2f}ms "
             f"{fbest * 1e6:>8.1f}us {best / max(fbest, 1e-9):>8.0f}x"
         )
-    print(f"slowest single call: {worst * 1e3:.2f} ms ({'OK' if worst < 1.0 else 'TOO SLOW'}: budget 1000 ms)")
+    print(
+        f"slowest single call: {worst * 1e3:.2f} ms ({'OK' if worst < 1.0 else 'TOO SLOW'}: budget 1000 ms)"
+    )
 
 
 if __name__ == "__main__":

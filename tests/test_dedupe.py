@@ -72,7 +72,9 @@ def move(start: int, **kw: object) -> StockMove:
 
 def test_lede_and_body_merge() -> None:
     lede = sale(10, seller="Jack Ma", status="postponed")
-    body = sale(200, seller="Ma", company="Alibaba's", shares=10_000_000, value=usd(871_000_000), status="planned")
+    body = sale(
+        200, seller="Ma", company="Alibaba's", shares=10_000_000, value=usd(871_000_000), status="planned"
+    )
     out = dedupe([lede, body])
     assert len(out) == 1
     merged = out[0]
@@ -118,7 +120,9 @@ def test_stock_moves_two_markets_two_periods() -> None:
     ytd = move(120, change_pct=10.0, period="so far this year")
     assert len(dedupe([ny, hk, ytd])) == 3
     # same stock, same market, different change -> two
-    assert len(dedupe([move(1, market="NYSE", change_pct=3.84), move(2, market="NYSE", change_pct=7.52)])) == 2
+    assert (
+        len(dedupe([move(1, market="NYSE", change_pct=3.84), move(2, market="NYSE", change_pct=7.52)])) == 2
+    )
     # restated later with more detail -> one, at the first position
     again = move(300, market="NYSE", change_pct=9.0, period="on Thursday", price=usd(80))
     out = dedupe([ny, hk, again])
@@ -176,5 +180,9 @@ def test_pure_and_order_preserving() -> None:
     before = [e.model_copy(deep=True) for e in events]
     out = dedupe(list(events))
     assert events == before
-    assert [e.evidence.start for e in out] == [1, 4, 3]  # sale merged into position 2, evidence of the fuller one
+    assert [e.evidence.start for e in out] == [
+        1,
+        4,
+        3,
+    ]  # sale merged into position 2, evidence of the fuller one
     assert dedupe([]) == []

@@ -27,10 +27,10 @@ are (the qualifier is ignored).
 
 Merging: the *more complete* mention (more optional fields set; ties go to the earlier one in the
 input list) is the primary; its evidence, names and values are kept, and each of its None fields
-is filled from the other mentions (earliest first). Flags are united. The merged event takes the list position of
-the earliest mention. An event is compared with the merged result of each earlier group, so three
-mentions where the first has no market and the others say "New York" and "Hong Kong" give two
-events, not one.
+is filled from the other mentions (earliest first). Flags are united. The merged event takes the
+list position of the earliest mention. An event is compared with the merged result of each
+earlier group, so three mentions where the first has no market and the others say "New York" and
+"Hong Kong" give two events, not one.
 
 Everything here is pure: inputs are never mutated; output order follows first mentions.
 """
@@ -61,20 +61,61 @@ __all__ = [
 AnyEvent = ShareSale | ExecutiveChange | StockMove
 
 CORPORATE_SUFFIXES = frozenset(
-    """group holding holdings inc incorporated corp corporation co company cos ltd limited plc llc
-    lp llp sa ag nv bv se spa gmbh kk pty pte bhd the and""".split()
+    [
+        "group",
+        "holding",
+        "holdings",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "cos",
+        "ltd",
+        "limited",
+        "plc",
+        "llc",
+        "lp",
+        "llp",
+        "sa",
+        "ag",
+        "nv",
+        "bv",
+        "se",
+        "spa",
+        "gmbh",
+        "kk",
+        "pty",
+        "pte",
+        "bhd",
+        "the",
+        "and",
+    ]
 )
 """Words dropped from company and seller names before comparing them."""
 
 _APOSTROPHES = "'’‘`´ʼ"
 _POSSESSIVE = re.compile(r"(?<=\w)[" + _APOSTROPHES + r"]s\b|(?<=s)[" + _APOSTROPHES + r"](?=\s|$)")
 _NON_WORD = re.compile(r"[^\w]+")
-_PERIOD_PREPOSITIONS = frozenset("on in at during over for by since as of".split())
+_PERIOD_PREPOSITIONS = frozenset(["on", "in", "at", "during", "over", "for", "by", "since", "as", "of"])
 
 MARKET_ALIASES: dict[str, str] = {
     **dict.fromkeys(
-        ["new york", "nyse", "nasdaq", "us", "u s", "united states", "wall street", "america", "american",
-         "new york stock exchange", "the us", "nyse american"],
+        [
+            "new york",
+            "nyse",
+            "nasdaq",
+            "us",
+            "u s",
+            "united states",
+            "wall street",
+            "america",
+            "american",
+            "new york stock exchange",
+            "the us",
+            "nyse american",
+        ],
         "US",
     ),
     **dict.fromkeys(
@@ -121,7 +162,11 @@ def names_match(a: str | None, b: str | None) -> bool:
 
 
 def _role_words(role: str) -> list[str]:
-    return [t for t in _NON_WORD.split(_fold(role)) if t and t not in {"of", "the", "and", "a", "an", "its", "group"}]
+    return [
+        t
+        for t in _NON_WORD.split(_fold(role))
+        if t and t not in {"of", "the", "and", "a", "an", "its", "group"}
+    ]
 
 
 def _acronym_of(short: list[str], long: list[str]) -> bool:
@@ -213,7 +258,11 @@ def same_event(a: AnyEvent, b: AnyEvent) -> bool:
             a.direction == b.direction
             and names_match(a.company, b.company)
             and (a.market is None or b.market is None or markets_match(a.market, b.market))
-            and (a.period is None or b.period is None or normalize_period(a.period) == normalize_period(b.period))
+            and (
+                a.period is None
+                or b.period is None
+                or normalize_period(a.period) == normalize_period(b.period)
+            )
             and (a.ticker is None or b.ticker is None or a.ticker.strip().upper() == b.ticker.strip().upper())
             and all(_compatible(getattr(a, f), getattr(b, f)) for f in _MOVE_FIELDS)
         )
@@ -253,9 +302,12 @@ def _merge_all(mentions: list[AnyEvent]) -> AnyEvent:
         status = next((o.status for o in others if isinstance(o, ShareSale) and o.status != "unknown"), None)
         if status is not None:
             update["status"] = status
-    if isinstance(primary, ExecutiveChange) and not primary.interim:
-        if any(isinstance(o, ExecutiveChange) and o.interim for o in others):
-            update["interim"] = True
+    if (
+        isinstance(primary, ExecutiveChange)
+        and not primary.interim
+        and any(isinstance(o, ExecutiveChange) and o.interim for o in others)
+    ):
+        update["interim"] = True
     flags = list(dict.fromkeys(f for m in [primary, *others] for f in m.flags))
     if flags != primary.flags:
         update["flags"] = flags

@@ -51,7 +51,10 @@ def test_exact_nearest_to_hint() -> None:
     ("quote", "expected"),
     [
         # straight vs curly apostrophes and quotes
-        ("Alibaba's stock fell 9% in New York on Thursday", "Alibaba’s stock fell 9% in New York on Thursday"),
+        (
+            "Alibaba's stock fell 9% in New York on Thursday",
+            "Alibaba’s stock fell 9% in New York on Thursday",
+        ),
         ('merely a "coincidence".', "merely a “coincidence”."),
         # whitespace runs and case
         ("ALIBABA SHARES   have fallen\nby more than 10%", "Alibaba shares have fallen by more than 10%"),
@@ -68,7 +71,7 @@ def test_normalized(quote: str, expected: str) -> None:
 def test_normalize_is_length_preserving() -> None:
     s = "İstanbul’s “Big” — deal\u00a0ẞ"
     assert len(normalize_for_match(s)) == len(s)
-    assert normalize_for_match("“A’b”—C") == "\"a'b\"-c"
+    assert normalize_for_match("“A’b”—C") == '"a\'b"-c'
 
 
 @pytest.mark.parametrize(
@@ -76,18 +79,24 @@ def test_normalize_is_length_preserving() -> None:
     [
         # dropped punctuation
         (
-            "Two regulatory filings last Thursday showed that Ma was looking to sell 10 million shares worth about $871 million",
-            "Two regulatory filings last Thursday showed that Ma was looking to sell 10 million shares, worth about $871 million",
+            "Two regulatory filings last Thursday showed that Ma was "
+            "looking to sell 10 million shares worth about $871 million",
+            "Two regulatory filings last Thursday showed that Ma was "
+            "looking to sell 10 million shares, worth about $871 million",
         ),
         # a couple of words changed
         (
-            "The latest stake cut plan caused Xpeng ADSs to fall overnight in the U.S., dropping 3.84 percent to $9.51 at the close of trading.",
-            "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, dropping 3.84 percent to $9.51 by the close of trading.",
+            "The latest stake cut plan caused Xpeng ADSs to fall overnight in "
+            "the U.S., dropping 3.84 percent to $9.51 at the close of trading.",
+            "The latest stake cut plan caused Xpeng ADS to fall overnight in "
+            "the US, dropping 3.84 percent to $9.51 by the close of trading.",
         ),
         # a few words missing
         (
-            "An SEC filing on December 15 showed that Alibaba planned to sell 25 million shares of Xpeng's ADSs, with a value of about $391 million.",
-            "An SEC filing on December 15 last year showed that Alibaba planned to sell 25 million shares of Xpeng's ADSs, with a total value of about $391 million.",
+            "An SEC filing on December 15 showed that Alibaba planned to sell "
+            "25 million shares of Xpeng's ADSs, with a value of about $391 million.",
+            "An SEC filing on December 15 last year showed that Alibaba planned to sell "
+            "25 million shares of Xpeng's ADSs, with a total value of about $391 million.",
         ),
     ],
 )

@@ -100,7 +100,9 @@ def test_quotes_and_brackets() -> None:
 
 
 def test_paragraphs_and_headlines() -> None:
-    text = " Headline without stop\n\nFirst para. Second sentence\nwraps here.\r\n\r\nByline Here\nBody starts."
+    text = (
+        " Headline without stop\n\nFirst para. Second sentence\nwraps here.\r\n\r\nByline Here\nBody starts."
+    )
     assert texts(text) == [
         "Headline without stop",
         "First para.",
@@ -109,7 +111,11 @@ def test_paragraphs_and_headlines() -> None:
         "Body starts.",
     ]
     paras = [sp.slice(text) for sp in paragraphs(text)]
-    assert paras == ["Headline without stop", "First para. Second sentence\nwraps here.", "Byline Here\nBody starts."]
+    assert paras == [
+        "Headline without stop",
+        "First para. Second sentence\nwraps here.",
+        "Byline Here\nBody starts.",
+    ]
 
 
 def test_sentence_never_crosses_paragraph() -> None:
@@ -154,17 +160,24 @@ def test_seeds(path: Path) -> None:
     check_invariants(text, spans)
     sents = [sp.slice(text) for sp in spans]
     if path.stem.startswith("000"):
-        assert "Two regulatory filings last Thursday showed that Ma was looking to sell 10 million shares, worth about $871 million." in sents
+        assert (
+            "Two regulatory filings last Thursday showed that Ma was looking to sell 10 million shares, "
+            "worth about $871 million." in sents
+        )
         assert "Alibaba shares have fallen by more than 10% so far this year." in sents
     if path.stem.startswith("002"):
-        assert any(s.startswith("Chinese e-commerce giant Alibaba (NYSE: BABA, HKG: 9988) has filed") for s in sents)
+        assert any(
+            s.startswith("Chinese e-commerce giant Alibaba (NYSE: BABA, HKG: 9988) has filed") for s in sents
+        )
         assert "Xpeng, VW ink joint sourcing program to reduce platform costs" in sents
         assert any("dropping 3.84 percent to $9.51 by the close of trading." in s for s in sents)
     check_invariants(text, paragraphs(text))
 
 
 def test_linear_time() -> None:
-    unit = "Mr. Ma sold 10 million shares in the U.S. worth about $871 million (NYSE: BABA). “Why?” he said.\n\n"
+    unit = (
+        "Mr. Ma sold 10 million shares in the U.S. worth about $871 million (NYSE: BABA). “Why?” he said.\n\n"
+    )
     text = unit * 2000  # ~200k characters
     t0 = time.perf_counter()
     spans = split_sentences(text)
@@ -176,7 +189,7 @@ def test_linear_time() -> None:
 # --- properties -----------------------------------------------------------------------------------
 
 ALPHABET = st.sampled_from(
-    list("abcXYZ019 .,!?;:$%()[]\"'“”‘’…-\n\t\r") + ["\u2029", "\xa0", "U.S.", "Inc.", "Mr.", "e.g.", "3.84", "。"]
+    [*"abcXYZ019 .,!?;:$%()[]\"'“”‘’…-\n\t\r", "\u2029", "\xa0", "U.S.", "Inc.", "Mr.", "e.g.", "3.84", "。"]
 )
 news_like = st.lists(ALPHABET, max_size=200).map("".join)
 
