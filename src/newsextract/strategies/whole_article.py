@@ -93,7 +93,9 @@ class WholeArticle:
                 _add(result, outcome)
         return result
 
-    def _salvage_or_fail(self, exc: ExtractionError, span: Span, result: StrategyResult, *, whole: bool) -> None:
+    def _salvage_or_fail(
+        self, exc: ExtractionError, span: Span, result: StrategyResult, *, whole: bool
+    ) -> None:
         """After grounding re-asks run out, keep the last reply for event-by-event grounding; any other
         failure of a one-chunk article is the article's failure, of one chunk among several a reported gap."""
         result.requests += exc.attempts

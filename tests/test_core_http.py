@@ -1,0 +1,218 @@
+"""The core path end to end: real openai client + instructor against our scripted server on 127.0.0.1.
+
+Every reply here is written by hand for the test (see fixtures/replies/README.md): the server's request
+log gives exact request counts, which is what these tests assert.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.support.fake_openai import FakeOpenAIServer, HTTPError, ToolCall
+
+from newsextract import Extractor, StockMove, TransportError, ValidationExhaustedError
+from newsextract.prompts import parse_template
+
+ARTICLE = (
+    "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, dropping 3.84 percent "
+    "to $9.51 by the close of trading.\n\nXpeng's Hong Kong-traded shares also suffered a sell-off in "
+    "early trading today, falling 7.52 percent to HK$37.50 at press time."
+)
+QUOTE = (
+    "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, dropping 3.84 percent "
+    "to $9.51 by the close of trading."
+)
+
+
+def move(**over: Any) -> dict[str, Any]:
+    base = {
+        "quote": QUOTE,
+        "company": "Xpeng",
+        "ticker": None,
+        "market": "US",
+        "direction": "down",
+        "change_pct": "3.84 percent",
+        "price": "$9.51",
+        "period": "overnight",
+        "date": None,
+    }
+    base.update(over)
+    return base
+
+
+def reply(*moves: dict[str, Any]) -> ToolCall:
+    return ToolCall(json.dumps({"share_sales": [], "executive_changes": [], "stock_moves": list(moves)}))
+
+
+def extractor(server: FakeOpenAIServer, tmp_path: Path, **kw: Any) -> Extractor:
+    kw.setdefault("cache_dir", str(tmp_path / "cache"))
+    kw.setdefault("transport_max_wait_s", 5.0)
+    return Extractor(model="test-model", base_url=server.base_url, api_key="sk-secret-123", **kw)
+
+
+def messages(server: FakeOpenAIServer, i: int) -> list[dict[str, Any]]:
+    return list(server.requests[i].body["messages"])
+
+
+def test_valid_reply_gives_typed_grounded_event(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.enqueue(reply(move()))
+    result = extractor(server, tmp_path).extract(ARTICLE)
+    assert server.request_count == 1
+    [ev] = result.stock_moves
+    assert isinstance(ev, StockMove)
+    assert ev.type == "StockMove" and ev.direction == "down" and ev.change_pct == pytest.approx(3.84)
+    assert ev.price is not None and ev.price.amount == Decimal("9.51") and ev.price.currency == "USD"
+    assert ARTICLE[ev.evidence.start : ev.evidence.end] == ev.evidence.quote == QUOTE
+    assert result.meta.attempts == 1 and not result.meta.cached
+    assert result.meta.endpoint == server.base_url.rstrip("/")
+    assert "sk-secret" not in result.model_dump_json()
+    # the key went out as a header only, and the request asked for the tool instructor named
+    assert server.requests[0].had_auth
+    assert server.requests[0].body["tool_choice"]["type"] == "function"
+
+
+def test_invalid_then_valid_reasks_with_the_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    bad = move()
+    del bad["company"]  # a required field missing: fails validation
+    server.enqueue(reply(bad), reply(move()))
+    result = extractor(server, tmp_path).extract(ARTICLE)
+    assert server.request_count == 2
+    assert len(result.stock_moves) == 1 and result.meta.attempts == 2
+    second = json.dumps(messages(server, 1))
+    assert "company" in second and "Field required" in second
+    assert len(messages(server, 1)) > len(messages(server, 0))
+
+
+def test_invented_number_is_reasked_then_dropped(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    invented = move(change_pct="12 percent")  # the article never says 12 percent
+    server.enqueue(reply(invented), reply(invented), reply(invented))
+    result = extractor(server, tmp_path, max_retries=2).extract(ARTICLE)
+    assert server.request_count == 3
+    second = json.dumps(messages(server, 1))
+    assert "12 percent" in second  # the precise grounding message went back to the model
+    assert result.stock_moves == []
+    assert len(result.meta.dropped) == 1 and result.meta.dropped[0].type == "StockMove"
+
+
+def test_invented_number_kept_with_flag(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    invented = move(change_pct="12 percent")
+    server.enqueue(reply(invented), reply(invented))
+    result = extractor(server, tmp_path, max_retries=1, grounding="flag").extract(ARTICLE)
+    assert server.request_count == 2
+    [ev] = result.stock_moves
+    assert ev.flags and any("12 percent" in f for f in ev.flags)
+
+
+def test_rate_limit_is_retried_after_retry_after_not_reasked(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    server.enqueue(
+        HTTPError(429, message="Rate limit reached", headers={"Retry-After": "0.2"}), reply(move())
+    )
+    result = extractor(server, tmp_path).extract(ARTICLE)
+    assert server.request_count == 2
+    assert messages(server, 0) == messages(server, 1)  # same request again: no re-ask message
+    gap = server.requests[1].received_at - server.requests[0].received_at
+    assert gap >= 0.19  # Retry-After honoured
+    assert len(result.stock_moves) == 1 and result.meta.attempts == 2
+
+
+def test_5xx_until_attempts_run_out_raises_typed_error(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.default = HTTPError(503, message="overloaded")
+    ex = extractor(server, tmp_path, transport_attempts=3)
+    with pytest.raises(TransportError) as info:
+        ex.extract(ARTICLE)
+    assert server.request_count == 3
+    assert all(messages(server, i) == messages(server, 0) for i in range(3))  # never re-asked
+    err = info.value
+    assert err.status_code == 503 and err.attempts == 3
+    assert "sk-secret" not in str(err) and "503" in str(err)
+    # nothing was cached: the next call asks again
+    server.default = HTTPError(500, message="script exhausted")
+    server.enqueue(reply(move()))
+    assert len(ex.extract(ARTICLE).stock_moves) == 1
+
+
+def test_validation_never_succeeds_raises_with_last_output(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.default = ToolCall("{not json")
+    with pytest.raises(ValidationExhaustedError) as info:
+        extractor(server, tmp_path, max_retries=1).extract(ARTICLE)
+    assert server.request_count == 2
+    assert info.value.last_output == "{not json"
+    assert info.value.attempts == 2
+
+
+def test_cache_hit_makes_no_request(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.enqueue(reply(move()))
+    ex = extractor(server, tmp_path)
+    first = ex.extract(ARTICLE, published="2024-01-17")
+    again = extractor(server, tmp_path).extract(ARTICLE, published="2024-01-17")  # new Extractor, same dir
+    assert server.request_count == 1
+    assert again.meta.cached and again.meta.attempts == 0
+    assert again.stock_moves == first.stock_moves
+    # refresh=True asks again; a different published date is a different key
+    server.enqueue(reply(move()), reply(move()))
+    ex.extract(ARTICLE, published="2024-01-17", refresh=True)
+    ex.extract(ARTICLE, published="2024-01-18")
+    assert server.request_count == 3
+
+
+def test_cache_holds_json_not_pickles_and_no_key(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.enqueue(reply(move()))
+    extractor(server, tmp_path).extract(ARTICLE)
+    cache_dir = tmp_path / "cache"
+    assert oct(cache_dir.stat().st_mode & 0o777) == "0o700"
+    blob = b"".join(p.read_bytes() for p in cache_dir.rglob("*") if p.is_file())
+    assert b"sk-secret-123" not in blob
+    import sqlite3
+
+    con = sqlite3.connect(cache_dir / "cache.db")
+    modes = {row[0] for row in con.execute("select mode from Cache")}
+    con.close()
+    assert modes and 4 not in modes  # diskcache MODE_PICKLE = 4; JSONDisk stores MODE_BINARY/RAW
+
+
+def test_prompt_change_misses_cache(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.enqueue(reply(move()), reply(move()))
+    ex = extractor(server, tmp_path)
+    ex.extract(ARTICLE)
+    strategy: Any = ex.strategy
+    old = strategy.template
+    strategy.template = parse_template(old.name, old.number, "--- system ---\nBe brief.\n--- user ---\n$text")
+    ex.extract(ARTICLE)
+    assert server.request_count == 2
+
+
+def test_schema_change_misses_cache(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.enqueue(reply(move()), reply(move()))
+    ex = extractor(server, tmp_path)
+    ex.extract(ARTICLE)
+    strategy: Any = ex.strategy
+    original = strategy.cache_schema()
+    changed = json.loads(json.dumps(original))
+    changed["whole_article"]["description"] = "a changed description"
+    strategy.cache_schema = lambda: changed
+    ex.extract(ARTICLE)
+    assert server.request_count == 2
+
+
+def test_explicit_arguments_beat_environment(
+    server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("NEWSEXTRACT_MODEL", "env-model")
+    server.enqueue(reply(move()))
+    result = extractor(server, tmp_path).extract(ARTICLE)
+    assert result.meta.model == "test-model"
+    assert server.requests[0].body["model"] == "test-model"
+
+
+def test_caller_inputs_not_mutated(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.enqueue(reply(move()))
+    text = str(ARTICLE)
+    extractor(server, tmp_path).extract(text)
+    assert text == ARTICLE
