@@ -1,0 +1,90 @@
+"""Price direction from movement words ("fell", "jumped", "unchanged"). Pure; never raises.
+
+Rules:
+
+* Movement verbs and nouns count wherever they appear (any inflection): down = fall, drop, dip, slide,
+  slump, plunge, tumble, sink, decline, slip, shed, retreat, crash, sag, skid, dive, plummet, sell-off
+  (hyphenated or closed "selloff"; the verb "sell off" is a sale, not a move); up = rise, gain, jump,
+  surge, soar, climb, rally, advanced, rebound, spike; flat = unchanged, "little changed", flatlined.
+* Ambiguous words count only in a price context: "up"/"down" when followed by a number or "by"/"sharply"
+  ("down 3%", "up by 2%") or preceded by a price verb or "shares"/"stock"/was/were ("closed down",
+  "shares were up") - so "stepped down", "set up" and "up to" are not moves; "higher"/"lower" under the same
+  rules ("closed lower", "higher by 3%") - so "significantly lower than its true value" is not a move;
+  "lost"/"lose" only before a number or "ground"; "flat"/"steady" only after a price verb or
+  "remained/held/stayed/was/were".
+* "fell short of" / "falls short" is a missed target, not a move, and is ignored.
+* :func:`parse_direction` answers only when every movement word found agrees; mixed or none gives None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsextract.core.schemas import Direction
+from newsextract.normalize.mentions import Mention
+
+_DOWN = (
+    r"fall(?:s|en|ing)?|fell|drop(?:s|ped|ping)?|dip(?:s|ped|ping)?|slid(?:e|es|ing)?|slump(?:s|ed|ing)?|"
+    r"plung(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|s[ai]nk(?:s|ing)?|sunk|declin(?:e|es|ed|ing)|"
+    r"slip(?:s|ped|ping)?|shed(?:s|ding)?|retreat(?:s|ed|ing)?|crash(?:es|ed|ing)?|sag(?:s|ged|ging)?|"
+    r"skid(?:s|ded|ding)?|div(?:e|es|ed|ing)|dove|plummet(?:s|ed|ing)?|sell-offs?|selloffs?|slump"
+)
+_UP = (
+    r"ris(?:e|es|en|ing)|rose|gain(?:s|ed|ing)?|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|soar(?:s|ed|ing)?|"
+    r"climb(?:s|ed|ing)?|rall(?:y|ies|ied|ying)|advanced|advancing|rebound(?:s|ed|ing)?|spik(?:e|es|ed|ing)|"
+    r"leap(?:s|t|ed|ing)?|skyrocket(?:s|ed|ing)?"
+)
+_FLAT = r"unchanged|little\s+changed|flat-?lin(?:e|es|ed|ing)"
+_PRICE_VERBS = (
+    r"closed|closing|close|ended|ending|finished|traded|trading|trade|moved|moving|edged|edging|inched|"
+    r"ticked|opened|went|was|were|is|are|been|be|remained|held|stayed|shares|stock|stocks|pushed|sent|"
+    r"drove|dragged|trended|little|nearly|slightly|sharply|marginally"
+)
+_NUM_AHEAD = r"(?=\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+|more\s+than\s+|some\s+|over\s+|around\s+)?[$€£¥]?[0-9.])"
+_WEAK_DIR = (
+    r"(?:(?<=\b(?:" + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:") + r")\s))(?P<weak>up|down|higher|lower)\b(?!\s+to\b)"
+    r"|\b(?P<weak2>up|down|higher|lower)\b(?:" + _NUM_AHEAD + r"|(?=\s+(?:by|sharply|slightly|marginally)\b))"
+)
+_LOST = r"\b(?P<lost>lost|lose|loses|losing)\b(?=\s+(?:about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:[$€£¥]?[0-9.]|ground))"
+_FLAT_WEAK = (
+    r"(?:(?<=\b(?:" + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:") + r")\s))(?P<flatweak>flat|steady)\b"
+)
+
+_DIRECTION_RE = re.compile(
+    r"\b(?P<short>(?:fall(?:s|en|ing)?|fell)\s+short)\b"
+    r"|\b(?P<down>" + _DOWN + r")\b"
+    r"|\b(?P<up>" + _UP + r")\b"
+    r"|\b(?P<flat>" + _FLAT + r")\b"
+    r"|" + _WEAK_DIR + r"|" + _LOST + r"|" + _FLAT_WEAK,
+    re.IGNORECASE,
+)
+
+
+def find_directions(text: str) -> list[Mention[Direction]]:
+    """Every movement word in ``text`` with its direction, in order (see module rules); the span is the
+    word itself. "fell short" and similar are skipped. Never raises."""
+    out: list[Mention[Direction]] = []
+    for m in _DIRECTION_RE.finditer(text):
+        if m.group("short"):
+            continue
+        direction: Direction
+        if m.group("down") or m.group("lost"):
+            direction = "down"
+        elif m.group("up"):
+            direction = "up"
+        elif m.group("flat") or m.group("flatweak"):
+            direction = "flat"
+        else:
+            word = (m.group("weak") or m.group("weak2") or "").lower()
+            direction = "up" if word in {"up", "higher"} else "down"
+        out.append(Mention(m.start(), m.end(), m.group(0), direction))
+    return out
+
+
+def parse_direction(text: str) -> Direction | None:
+    """``"up"``, ``"down"`` or ``"flat"`` when every movement word in ``text`` agrees; None when there is
+    none or they disagree ("dipped ... before rising"). Never raises."""
+    found = {m.value for m in find_directions(text)}
+    if len(found) == 1:
+        return next(iter(found))
+    return None

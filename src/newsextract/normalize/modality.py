@@ -1,0 +1,125 @@
+"""Modality of a share sale, kind of executive change, and interim roles, from cue words. Pure.
+
+:func:`sale_status` looks for cue phrases of each status in the sentence and, when several statuses
+are cued, picks by this precedence (strongest first):
+
+    denied > cancelled > postponed > rumored > completed > planned
+
+so "has postponed plans to sell" is postponed, "denied reports it plans to sell" is denied, and
+"reportedly plans to sell" is rumored. No cue gives "unknown".
+
+* denied: won't/will not/would not/does not plan to sell, no plans/intention to sell, denied/denies,
+  ruled out (a sale).
+* cancelled: cancelled/canceled/cancels, scrapped, abandoned, called off, dropped/withdrew/terminated the
+  plan/sale/offering.
+* postponed: postponed, delayed, put off, shelved, deferred, pushed back, on hold, suspended.
+* rumored: reportedly, reported to, rumo(u)r(s/ed), is/are/was said to, considering, weighing, mulling,
+  exploring, people familiar with the matter.
+* completed: sold (not "to be sold"), has sold, sells, offloaded, unloaded, disposed of, divested,
+  completed (the sale), cashed out, reduced/cut/trimmed its stake.
+* planned: plans/planned/planning/intends/intended/filed/looking/seeks/aims/expects/set/going to sell,
+  will/would sell, to sell, to be sold, will be sold, proposed/intended/planned sale.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsextract.core.schemas import ChangeKind, SaleStatus
+
+_SELL = r"(?:sell|sale|selling|dispose|divest|offload|unload)"
+_STATUS_CUES: tuple[tuple[SaleStatus, str], ...] = (
+    (
+        "denied",
+        r"\b(?:won['’]t|will\s+not|would\s+not|wouldn['’]t|does\s+not|doesn['’]t|did\s+not|didn['’]t|"
+        r"is\s+not|isn['’]t|has\s+not|hasn['’]t|not)\s+(?:\w+\s+){0,2}?" + _SELL + r"\w*"
+        r"|\bno\s+(?:plans?|intention|intent)\s+(?:to|of)\s+" + _SELL + r"\w*"
+        r"|\bden(?:y|ies|ied|ying)\b|\bruled?\s+out\b|\brules\s+out\b",
+    ),
+    (
+        "cancelled",
+        r"\b(?:cancel(?:s|led|ed|ling|ing)?|cancell?ation|scrap(?:s|ped|ping)?|abandon(?:s|ed|ing)?|"
+        r"call(?:s|ed|ing)?\s+off|called\s+off)\b"
+        r"|\b(?:dropped|withdr[ae]w(?:n)?|terminated)\s+(?:\w+\s+){0,2}?(?:plans?|sale|offering|listing)\b",
+    ),
+    (
+        "postponed",
+        r"\b(?:postpon(?:e|es|ed|ing|ement)|delay(?:s|ed|ing)?|put(?:s|ting)?\s+off|shelv(?:e|es|ed|ing)|"
+        r"defer(?:s|red|ring)?|pushed\s+back|on\s+hold|suspend(?:s|ed|ing)?)\b",
+    ),
+    (
+        "rumored",
+        r"\b(?:reportedly|reported\s+to|rumou?r(?:s|ed)?|(?:is|are|was|were)\s+said\s+to|"
+        r"consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|explor(?:e|es|ed|ing)|"
+        r"people\s+familiar\s+with)\b",
+    ),
+    (
+        "completed",
+        r"(?<!\bbe\s)\bsold\b|\bsells\b|\boffload(?:s|ed)\b|\bunload(?:s|ed)\b|\bdisposed\s+of\b|"
+        r"\bdivest(?:s|ed)\b|\bcompleted\b|\bcashed\s+out\b|\bdumped\b|"
+        r"\b(?:reduced|cut|trimmed|pared)\s+(?:its|his|her|their)\s+(?:\w+\s+)?(?:stake|holding|holdings)\b",
+    ),
+    (
+        "planned",
+        r"\b(?:plans?|planned|planning|intends?|intended|filed|fil(?:es|ing)|looking|seeks?|seeking|aims?|"
+        r"aiming|expects?|set|going)\s+to\s+" + _SELL + r"\w*"
+        r"|\b(?:will|would|to)\s+(?:be\s+)?(?:sell|sold|offload|dispose|divest)\w*"
+        r"|\b(?:proposed|intended|planned|potential|upcoming)\s+(?:share\s+|stake\s+)?sale\b",
+    ),
+)
+_STATUS_RES = tuple((status, re.compile(pat, re.IGNORECASE)) for status, pat in _STATUS_CUES)
+
+
+def sale_status(text: str) -> SaleStatus:
+    """The status a sentence gives a share sale, by cue words and the module's precedence;
+    "unknown" when there is no cue. Never raises."""
+    for status, rx in _STATUS_RES:
+        if rx.search(text):
+            return status
+    return "unknown"
+
+
+_APPOINTED = (
+    r"\b(?:appoint(?:s|ed|ing|ment)?|nam(?:e|es|ed|ing)\b(?!\s+(?:of|after|change))|"
+    r"becom(?:e|es|ing)|became|succeed(?:s|ed|ing)?|replac(?:es|ing)|takes?\s+over|took\s+over|"
+    r"tak(?:e|es|en|ing)\s+on\s+the\s+role|took\s+on\s+the\s+role|promot(?:e|es|ed|ing)|elect(?:s|ed)|"
+    r"hir(?:e|es|ed|ing)|tapp(?:ed|ing)|join(?:s|ed)?\s+as|new\s+(?:chief|ceo|cfo|cto|coo|chair))\b"
+    r"|\breplaced\b(?!\s+by)"
+)
+_DEPARTED = (
+    r"\b(?:resign(?:s|ed|ing|ation)?|step(?:s|ped|ping)?\s+down|depart(?:s|ed|ing|ure)?|"
+    r"retir(?:e|es|ed|ing|ement)|left|leav(?:es|ing)|oust(?:s|ed|ing)?|fired|dismiss(?:es|ed)?|sacked|"
+    r"quit(?:s|ting)?|exit(?:s|ed|ing)?|removed|succeeded\s+by|replaced\s+by)\b"
+)
+_APPOINTED_RE = re.compile(_APPOINTED, re.IGNORECASE)
+_DEPARTED_RE = re.compile(_DEPARTED, re.IGNORECASE)
+
+
+def appointment_change(text: str) -> ChangeKind | None:
+    """"appointed" or "departed" from cue words (appointed, named, become, succeed, replacing, take on the
+    role ... vs resigned, stepped down, departed, retire, left, ousted, "replaced by"/"succeeded by").
+    When both kinds are cued the earliest cue wins (the sentence's subject comes first); None when
+    neither is. Never raises."""
+    a = _APPOINTED_RE.search(text)
+    d = _DEPARTED_RE.search(text)
+    if a and d:
+        # "succeeded by"/"replaced by" also contain an appointment verb at the same place
+        return "appointed" if a.start() < d.start() else "departed"
+    if a:
+        return "appointed"
+    if d:
+        return "departed"
+    return None
+
+
+_INTERIM_RE = re.compile(
+    r"\b(?:interim|temporary|temporarily|caretaker|pro\s+tem|"
+    r"acting(?!\s+(?:on|as|in|for|upon|to|like|out|with|under|against|together|quickly|alone)\b))\b",
+    re.IGNORECASE,
+)
+
+
+def is_interim(text: str) -> bool:
+    """True when ``text`` calls a role acting, interim, temporary or caretaker ("acting president");
+    "acting on"/"acting as" and similar verb uses do not count. Never raises."""
+    return _INTERIM_RE.search(text) is not None
