@@ -51,7 +51,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 __all__ = [
@@ -116,7 +116,7 @@ class Usage:
         }
 
 
-UsageSpec = Union[Usage, Mapping[str, int], _Auto, None]
+UsageSpec = Usage | Mapping[str, int] | _Auto | None
 """AUTO (default): a plausible usage block; None: no ``usage`` key at all; a Usage or dict: exactly that."""
 
 
@@ -212,7 +212,7 @@ class RawBody:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
-Step = Union[ToolCall, Content, EmptyChoices, HTTPError, Delay, Hang, ResetMidBody, RawBody]
+Step = ToolCall | Content | EmptyChoices | HTTPError | Delay | Hang | ResetMidBody | RawBody
 STEP_KINDS: dict[str, type[Any]] = {
     cls.kind: cls for cls in (ToolCall, Content, EmptyChoices, HTTPError, Delay, Hang, ResetMidBody, RawBody)
 }
@@ -324,7 +324,8 @@ class RecordedRequest:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RecordedRequest:
-        return cls(**{f.name: data.get(f.name) for f in fields(cls)})
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls)}
+        return cls(**values)
 
 
 def _redact(name: str, value: str) -> str:
@@ -424,10 +425,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Close the TCP connection now, cleanly (FIN) or abortively (RST)."""
         self.close_connection = True
         sock = self.connection
-        try:
+        with contextlib.suppress(OSError, ValueError):
             self.wfile.flush()
-        except (OSError, ValueError):
-            pass
         try:
             if rst:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -444,15 +443,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- routing
 
+    def setup(self) -> None:
+        super().setup()
+        self._conn = self.connection
+        self.server.fake._track(self._conn, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.fake._track(self._conn, add=False)
+
     def _dispatch(self) -> None:
         fake = self.server.fake
-        fake._track(self.connection, add=True)
-        try:
-            self._dispatch_inner(fake)
-        finally:
-            fake._track(self.connection, add=False)
-
-    def _dispatch_inner(self, fake: FakeOpenAIServer) -> None:
         self._request_no = next(fake._counter)
         raw = self._read_body()
         split = urlsplit(self.path)
@@ -647,7 +650,7 @@ class FakeOpenAIServer:
         httpd.server_close()
         with self._lock:
             conns = list(self._conns)
-        for conn in conns:  # unblock handlers waiting on keep-alive connections
+        for conn in conns:  # end kept-alive connections too: a stopped server must not answer anymore
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
@@ -762,7 +765,9 @@ class FakeOpenAIServer:
 
     # --- replies
 
-    def _completion(self, step: ToolCall | Content | EmptyChoices, request: Mapping[str, Any]) -> dict[str, Any]:
+    def _completion(
+        self, step: ToolCall | Content | EmptyChoices, request: Mapping[str, Any]
+    ) -> dict[str, Any]:
         n = next(self._ids)
         choices: list[dict[str, Any]] = []
         out_text = ""
@@ -781,11 +786,15 @@ class FakeOpenAIServer:
                     }
                 ],
             }
-            choices.append({"index": 0, "message": message, "logprobs": None, "finish_reason": step.finish_reason})
+            choices.append(
+                {"index": 0, "message": message, "logprobs": None, "finish_reason": step.finish_reason}
+            )
         elif isinstance(step, Content):
             out_text = step.content or ""
             message = {"role": "assistant", "content": step.content, "refusal": None}
-            choices.append({"index": 0, "message": message, "logprobs": None, "finish_reason": step.finish_reason})
+            choices.append(
+                {"index": 0, "message": message, "logprobs": None, "finish_reason": step.finish_reason}
+            )
         reply: dict[str, Any] = {
             "id": f"chatcmpl-fake{n:06d}",
             "object": "chat.completion",
@@ -795,7 +804,9 @@ class FakeOpenAIServer:
             "system_fingerprint": "fp_fake",
         }
         if step.usage is AUTO:
-            prompt = _estimate_tokens(json.dumps(request.get("messages", [])) + json.dumps(request.get("tools", [])))
+            prompt = _estimate_tokens(
+                json.dumps(request.get("messages", [])) + json.dumps(request.get("tools", []))
+            )
             completion = _estimate_tokens(out_text) if choices else 0
             reply["usage"] = {
                 "prompt_tokens": prompt,
@@ -826,9 +837,9 @@ def fake_openai_fixture(
 ) -> Iterator[FakeOpenAIServer]:
     """Generator for a pytest fixture (this module does not import pytest)::
 
-        @pytest.fixture
-        def fake_openai():
-            yield from fake_openai_fixture()
+    @pytest.fixture
+    def fake_openai():
+        yield from fake_openai_fixture()
     """
     with FakeOpenAIServer(steps, **kwargs) as server:
         yield server
@@ -876,7 +887,15 @@ class FakeOpenAIProcess:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_REPO_ROOT), env.get("PYTHONPATH")]))
         env["PYTHONUNBUFFERED"] = "1"
         self._proc = subprocess.Popen(
-            [self._python, "-m", "tests.support.fake_openai", "--port", str(self._port), "--script", self._script_path],
+            [
+                self._python,
+                "-m",
+                "tests.support.fake_openai",
+                "--port",
+                str(self._port),
+                "--script",
+                self._script_path,
+            ],
             cwd=str(_REPO_ROOT),
             env=env,
             stdin=subprocess.DEVNULL,
@@ -964,7 +983,9 @@ def _readline_with_timeout(proc: subprocess.Popen[str], timeout: float) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.support.fake_openai", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.support.fake_openai", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 (default): an ephemeral port")
     parser.add_argument("--script", help="JSON file: a list of steps, or {'steps': [...], 'default': {...}}")

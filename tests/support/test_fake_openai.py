@@ -62,10 +62,22 @@ def server() -> Iterator[FakeOpenAIServer]:
         yield s
 
 
+_CLIENTS: list[openai.OpenAI] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    while _CLIENTS:
+        _CLIENTS.pop().close()
+
+
 def make_client(server: FakeOpenAIServer | FakeOpenAIProcess, **kw: object) -> openai.OpenAI:
     kw.setdefault("max_retries", 0)
     kw.setdefault("timeout", 10.0)
-    return openai.OpenAI(base_url=server.base_url, api_key=API_KEY, **kw)  # type: ignore[arg-type]
+    client = openai.OpenAI(base_url=server.base_url, api_key=API_KEY, **kw)  # type: ignore[arg-type]
+    _CLIENTS.append(client)
+    return client
 
 
 def make_instructor(server: FakeOpenAIServer, mode: instructor.Mode = instructor.Mode.TOOLS, **kw: object):
@@ -232,7 +244,9 @@ def test_500_is_internal_server_error(server: FakeOpenAIServer) -> None:
     assert info.value.type == "server_error"
 
 
-def test_exhausted_script_answers_500_by_default_and_default_is_configurable(server: FakeOpenAIServer) -> None:
+def test_exhausted_script_answers_500_by_default_and_default_is_configurable(
+    server: FakeOpenAIServer,
+) -> None:
     client = make_client(server)
     with pytest.raises(openai.InternalServerError) as info:
         client.chat.completions.create(model="m", messages=MESSAGES)
@@ -240,7 +254,10 @@ def test_exhausted_script_answers_500_by_default_and_default_is_configurable(ser
     assert "script exhausted" in info.value.message
     server.default = Content("always")
     for _ in range(2):
-        assert client.chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "always"
+        assert (
+            client.chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content
+            == "always"
+        )
 
 
 @pytest.mark.parametrize("rst", [False, True], ids=["fin", "rst"])
@@ -266,8 +283,8 @@ def test_empty_choices(server: FakeOpenAIServer) -> None:
     server.enqueue(EmptyChoices(), EmptyChoices())
     # the bare client accepts it silently ...
     assert make_client(server).chat.completions.create(model="m", messages=MESSAGES).choices == []
-    # ... instructor TOOLS fails: ResponseParsingError("No choices ...") then its re-ask handler hits IndexError,
-    # which it wraps in InstructorRetryException after a single request.
+    # ... instructor TOOLS fails: ResponseParsingError("No choices ..."), then its re-ask handler
+    # hits IndexError, which it wraps in InstructorRetryException after a single request.
     with pytest.raises(InstructorRetryException) as info:
         extract(make_instructor(server), max_retries=2)
     assert "No choices in OpenAI response" in str(info.value)
@@ -302,6 +319,16 @@ def test_hang_times_out_and_does_not_block_shutdown() -> None:
         started = time.monotonic()
         srv.stop()
     assert time.monotonic() - started < 2
+
+
+def test_stopped_server_answers_nothing_even_on_kept_alive_connections() -> None:
+    srv = FakeOpenAIServer([Content("one")], default=Content("more")).start()
+    client = make_client(srv)
+    assert client.chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "one"
+    srv.stop()  # the client still holds a pooled keep-alive connection
+    with pytest.raises(openai.APIConnectionError):
+        client.chat.completions.create(model="m", messages=MESSAGES)
+    assert srv.request_count == 1
 
 
 def test_delay_then_reply(server: FakeOpenAIServer) -> None:
@@ -362,9 +389,8 @@ def test_unknown_route_is_404(server: FakeOpenAIServer) -> None:
 def test_authorization_is_recorded_redacted() -> None:
     secret = "sk-very-secret-0123456789"
     with FakeOpenAIServer([Content("a")]) as srv:
-        openai.OpenAI(base_url=srv.base_url, api_key=secret, max_retries=0).chat.completions.create(
-            model="m", messages=MESSAGES
-        )
+        with openai.OpenAI(base_url=srv.base_url, api_key=secret, max_retries=0) as client:
+            client.chat.completions.create(model="m", messages=MESSAGES)
         rec = srv.requests[0]
         assert rec.had_auth is True
         assert rec.headers["authorization"] == "Bearer ***"
@@ -473,6 +499,7 @@ def test_server_as_a_subprocess_via_python_dash_m(tmp_path: Path) -> None:
         base_url = proc.stdout.readline().strip()
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
         client = openai.OpenAI(base_url=base_url, api_key=API_KEY, max_retries=0, timeout=10)
+        _CLIENTS.append(client)
         person = instructor.from_openai(client, mode=instructor.Mode.TOOLS).chat.completions.create(
             model="m", response_model=Person, messages=MESSAGES, max_retries=0
         )
@@ -494,8 +521,8 @@ def test_two_processes_share_one_server_process() -> None:
             f"""
             import openai
             c = openai.OpenAI(base_url={shared.base_url!r}, api_key="sk-child", max_retries=0, timeout=10)
-            print(c.chat.completions.create(model="child-model", messages=[{{"role": "user", "content": "hi"}}])
-                  .choices[0].message.content)
+            msgs = [{{"role": "user", "content": "hi"}}]
+            print(c.chat.completions.create(model="child-model", messages=msgs).choices[0].message.content)
             """
         )
         out = subprocess.run(
@@ -507,7 +534,10 @@ def test_two_processes_share_one_server_process() -> None:
         with pytest.raises(openai.RateLimitError) as info:
             client.chat.completions.create(model="parent-model", messages=MESSAGES)
         assert info.value.response.headers["retry-after"] == "1"
-        assert client.chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content == "default"
+        assert (
+            client.chat.completions.create(model="m", messages=MESSAGES).choices[0].message.content
+            == "default"
+        )
         log = shared.requests
         assert [r.body["model"] for r in log] == ["child-model", "parent-model", "m"]
         assert all(r.had_auth and r.headers["authorization"] == "Bearer ***" for r in log)
