@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from newsextract.core.schemas import Evidence, ExecutiveChange, Money, ShareSale, StockMove
 from newsextract.dedupe import (
+    AnyEvent,
     dedupe,
     markets_match,
     names_match,
@@ -176,7 +177,7 @@ def test_executive_changes() -> None:
 
 
 def test_pure_and_order_preserving() -> None:
-    events = [move(1, market="NYSE"), sale(2), move(3, market="Hong Kong"), sale(4, shares=7)]
+    events: list[AnyEvent] = [move(1, market="NYSE"), sale(2), move(3, market="Hong Kong"), sale(4, shares=7)]
     before = [e.model_copy(deep=True) for e in events]
     out = dedupe(list(events))
     assert events == before
