@@ -123,7 +123,13 @@ class RetryingTransport(httpx2.BaseTransport):
 
     def _send(self, request: httpx2.Request) -> httpx2.Response:
         RequestCounter.bump()
-        return self.inner.handle_request(request)
+        response = self.inner.handle_request(request)
+        try:
+            response.read()  # inside the retry: a connection dropped mid-body is a transport failure too
+        except BaseException:
+            response.close()
+            raise
+        return response
 
     def close(self) -> None:
         self.inner.close()
@@ -143,8 +149,12 @@ class AsyncRetryingTransport(httpx2.AsyncBaseTransport):
     async def _send(self, request: httpx2.Request) -> httpx2.Response:
         RequestCounter.bump()
         response = await self.inner.handle_async_request(request)
-        if response.status_code >= 500:
-            await response.aread()  # so the retry predicate can read the body synchronously
+        try:
+            # inside the retry: a connection dropped mid-body is retried; the predicate reads 5xx bodies
+            await response.aread()
+        except BaseException:
+            await response.aclose()
+            raise
         return response
 
     async def aclose(self) -> None:
