@@ -1,0 +1,307 @@
+"""Showing results: flat records (one per event), pandas DataFrames and HTML for notebooks.
+
+``records``/``to_pandas`` flatten events into one dict/row per event with the article ``id``; Money
+becomes ``<field>_amount`` (float) / ``<field>_currency`` / ``<field>_qualifier``; the evidence becomes
+``quote``, ``start``, ``end``. pandas is optional: ``to_pandas`` raises an ``ImportError`` saying how to
+install it.
+
+``extraction_html`` renders the article with every event's evidence highlighted and a table of the
+events. Every piece of text (article, values, quotes, ids, errors) is HTML-escaped, so an article
+containing ``<script>`` renders as inert text.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import typing
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from newsextract.core.schemas import EVENT_TYPES, ExecutiveChange, Extraction, Money, ShareSale, StockMove
+from newsextract.errors import NewsextractError
+
+if TYPE_CHECKING:
+    import pandas
+
+AnyEvent = ShareSale | ExecutiveChange | StockMove
+Outcome = Extraction | NewsextractError
+
+_SKIP = {"type", "evidence", "flags"}
+_COLORS = {"ShareSale": "#ffe08a", "ExecutiveChange": "#b8e0ff", "StockMove": "#c6f0c2"}
+_OVERLAP = "#e3ccff"
+
+
+# -- records ---------------------------------------------------------------------------------------
+def _is_money(annotation: Any) -> bool:
+    return annotation is Money or Money in typing.get_args(annotation)
+
+
+def _columns() -> list[str]:
+    cols = ["id", "type"]
+    for model in EVENT_TYPES.values():
+        for name, info in model.model_fields.items():
+            if name in _SKIP:
+                continue
+            names = [f"{name}_amount", f"{name}_currency", f"{name}_qualifier"]
+            for col in names if _is_money(info.annotation) else [name]:
+                if col not in cols:
+                    cols.append(col)
+    return [*cols, "quote", "start", "end", "flags", "error"]
+
+
+#: Every column ``records`` may produce, in a stable order (``to_pandas`` uses it).
+COLUMNS: list[str] = _columns()
+
+
+def event_record(event: AnyEvent, id: str | None = None) -> dict[str, Any]:
+    """One event as a flat dict (see the module docstring for the column names)."""
+    row: dict[str, Any] = {"id": id, "type": event.type}
+    for name in type(event).model_fields:
+        if name in _SKIP:
+            continue
+        value = getattr(event, name)
+        if isinstance(value, Money):
+            row[f"{name}_amount"] = float(value.amount)
+            row[f"{name}_currency"] = value.currency
+            row[f"{name}_qualifier"] = value.qualifier
+        elif _is_money(type(event).model_fields[name].annotation):
+            row[f"{name}_amount"] = row[f"{name}_currency"] = row[f"{name}_qualifier"] = None
+        else:
+            row[name] = value
+    row["quote"] = event.evidence.quote
+    row["start"] = event.evidence.start
+    row["end"] = event.evidence.end
+    row["flags"] = "; ".join(event.flags)
+    return row
+
+
+def records(
+    results: Iterable[Outcome], *, ids: Sequence[str] | None = None, include_errors: bool = False
+) -> list[dict[str, Any]]:
+    """One flat dict per event over ``results`` (Extractions, or a batch's results and errors).
+
+    ``ids`` (parallel to ``results``) names articles whose result has no ``id``. Failed articles have
+    no events; with ``include_errors=True`` each gives one row with only ``id`` and ``error``
+    ("ClassName: message").
+    """
+    rows: list[dict[str, Any]] = []
+    for i, outcome in enumerate(results):
+        given = ids[i] if ids is not None and i < len(ids) else None
+        if isinstance(outcome, Extraction):
+            rid = outcome.id if outcome.id is not None else given
+            rows.extend(event_record(e, rid) for e in outcome.events)
+        elif include_errors:
+            rows.append({"id": given, "error": f"{type(outcome).__name__}: {outcome}"})
+    return rows
+
+
+def to_pandas(
+    results: Iterable[Outcome], *, ids: Sequence[str] | None = None, include_errors: bool = False
+) -> pandas.DataFrame:
+    """A DataFrame of ``records(results)`` with the columns of ``COLUMNS`` that occur (or all of them
+    when there are no rows). Needs pandas: ``pip install 'newsextract[pandas]'``."""
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(
+            "to_pandas() needs pandas, which is not installed: pip install 'newsextract[pandas]' "
+            "(or pip install pandas); to_records() gives the same rows as plain dicts"
+        ) from exc
+    rows = records(results, ids=ids, include_errors=include_errors)
+    present = [c for c in COLUMNS if any(c in r for r in rows)] if rows else COLUMNS
+    if not include_errors and "error" in present:
+        present.remove("error")
+    return pd.DataFrame(rows, columns=present)
+
+
+# -- text summaries (shared with the CLI table) -----------------------------------------------------
+def shorten(text: str, width: int = 80) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis when longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: max(width - 1, 1)].rstrip() + "…"
+
+
+def format_value(value: Any) -> str:
+    """A field value as a short human string (Money: "about USD 871,000,000")."""
+    if isinstance(value, Money):
+        amount = value.amount
+        shown = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,}"
+        text = f"{value.currency} {shown}"
+        return f"{value.qualifier} {text}" if value.qualifier else text
+    if isinstance(value, Decimal | float):
+        return f"{value:g}"
+    return str(value)
+
+
+_KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "ShareSale": ("seller", "company"),
+    "ExecutiveChange": ("person", "company"),
+    "StockMove": ("company", "ticker"),
+}
+
+
+def event_key(event: AnyEvent) -> str:
+    """Who the event is about: "seller → company", "person @ company", "company (TICKER)"."""
+    if isinstance(event, ShareSale):
+        return f"{event.seller} → {event.company}"
+    if isinstance(event, ExecutiveChange):
+        return f"{event.person} @ {event.company}"
+    return f"{event.company} ({event.ticker})" if event.ticker else event.company
+
+
+def event_values(event: AnyEvent) -> list[tuple[str, str]]:
+    """The event's other set fields as (name, shown value), in schema order."""
+    key = _KEY_FIELDS[event.type]
+    out: list[tuple[str, str]] = []
+    for name in type(event).model_fields:
+        if name in _SKIP or name in key:
+            continue
+        value = getattr(event, name)
+        if value is None or (name == "interim" and value is False):
+            continue
+        out.append((name, format_value(value)))
+    return out
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _valid_span(event: AnyEvent, text: str) -> bool:
+    ev = event.evidence
+    return 0 <= ev.start < ev.end <= len(text) and text[ev.start : ev.end] == ev.quote
+
+
+def highlight_html(text: str, events: Sequence[AnyEvent]) -> str:
+    """``text`` escaped, each event's evidence wrapped in ``<mark>`` and labelled ``[n]`` (1-based,
+    in the order given). Overlapping evidence is shown once, in a mixed colour, titled with both."""
+    numbered = [(n, e) for n, e in enumerate(events, start=1) if _valid_span(e, text)]
+    cuts = sorted(
+        {0, len(text), *(e.evidence.start for _, e in numbered), *(e.evidence.end for _, e in numbered)}
+    )
+    parts: list[str] = []
+    for a, b in itertools.pairwise(cuts):
+        active = [(n, e) for n, e in numbered if e.evidence.start <= a and b <= e.evidence.end]
+        piece = _e(text[a:b])
+        if active:
+            color = _COLORS.get(active[0][1].type, _OVERLAP) if len(active) == 1 else _OVERLAP
+            title = _e("; ".join(f"[{n}] {e.type}" for n, e in active))
+            piece = f'<mark style="background:{color};padding:0 1px" title="{title}">{piece}</mark>'
+        parts.append(piece)
+        for n, e in numbered:
+            if e.evidence.end == b:
+                parts.append(f'<sup style="color:#555;font-size:70%">[{n}]</sup>')
+    return "".join(parts)
+
+
+def events_table_html(events: Sequence[AnyEvent], *, id: str | None = None) -> str:
+    """A table: #, (article id,) type, who, values, evidence (shortened), flags."""
+    head = ["#", *(["article"] if id is not None else []), "type", "who", "values", "evidence", "flags"]
+    rows: list[str] = []
+    for n, e in enumerate(events, start=1):
+        cells = [
+            str(n),
+            *([id] if id is not None else []),
+            e.type,
+            event_key(e),
+            ", ".join(f"{k}={v}" for k, v in event_values(e)),
+            shorten(e.evidence.quote, 120),
+            "; ".join(e.flags),
+        ]
+        color = _COLORS.get(e.type, "#fff")
+        tds = "".join(f'<td style="text-align:left;vertical-align:top">{_e(c)}</td>' for c in cells)
+        rows.append(f'<tr style="border-left:4px solid {color}">{tds}</tr>')
+    ths = "".join(f'<th style="text-align:left">{_e(h)}</th>' for h in head)
+    return f"<table><thead><tr>{ths}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _meta_line(ex: Extraction) -> str:
+    m = ex.meta
+    bits = [
+        f"{len(ex.events)} event(s)",
+        f"model {m.model}",
+        f"endpoint {m.endpoint}",
+        "cached" if m.cached else f"{m.attempts} request(s)",
+        f"{m.usage.total_tokens:,} tokens",
+    ]
+    if m.dropped:
+        bits.append(f"{len(m.dropped)} dropped by grounding")
+    if m.chunk_failures:
+        bits.append(f"{len(m.chunk_failures)} chunk(s) failed")
+    return " · ".join(bits)
+
+
+def extraction_html(ex: Extraction, text: str | None = None) -> str:
+    """The article (``text`` or ``ex.text``) with evidence highlighted, then the events table."""
+    text = text if text is not None else ex.text
+    events = ex.events
+    title = f"<b>{_e(ex.id)}</b> · " if ex.id is not None else ""
+    parts = [
+        '<div class="newsextract-extraction" style="font-family:sans-serif;font-size:13px">',
+        f'<div style="margin-bottom:4px">{title}{_e(_meta_line(ex))}</div>',
+    ]
+    for warning in ex.meta.warnings:
+        parts.append(f'<div style="color:#a60">⚠ {_e(warning)}</div>')
+    if text is not None:
+        parts.append(
+            '<div style="white-space:pre-wrap;border:1px solid #ddd;padding:6px;max-height:28em;'
+            'overflow:auto;line-height:1.5;font-family:serif;font-size:14px">'
+            f"{highlight_html(text, events)}</div>"
+        )
+    else:
+        parts.append('<div style="color:#777">(article text not available: evidence not highlighted)</div>')
+    parts.append(events_table_html(events) if events else '<div style="color:#777">No events found.</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def batch_html(
+    results: Sequence[Outcome], ids: Sequence[str] | None = None, summary: str | None = None
+) -> str:
+    """A batch: the summary line, one row per article (status, events, error), then all events."""
+    rows: list[str] = []
+    all_rows: list[tuple[str | None, AnyEvent]] = []
+    for i, outcome in enumerate(results):
+        rid = ids[i] if ids is not None else (outcome.id if isinstance(outcome, Extraction) else str(i))
+        if isinstance(outcome, Extraction):
+            status, detail = (
+                "ok" + (" (cached)" if outcome.meta.cached else ""),
+                f"{len(outcome.events)} event(s)",
+            )
+            all_rows.extend((rid, e) for e in outcome.events)
+        else:
+            status, detail = "failed", f"{type(outcome).__name__}: {outcome}"
+        rows.append(
+            f"<tr><td>{_e(rid)}</td><td>{_e(status)}</td><td style='text-align:left'>{_e(detail)}</td></tr>"
+        )
+    parts = ['<div class="newsextract-batch" style="font-family:sans-serif;font-size:13px">']
+    if summary:
+        parts.append(f"<div>{_e(summary)}</div>")
+    parts.append(
+        "<table><thead><tr><th>article</th><th>status</th><th>detail</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    if all_rows:
+        parts.append(_batch_events_html(all_rows))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _batch_events_html(rows: Sequence[tuple[str | None, AnyEvent]]) -> str:
+    ths = "".join(
+        f"<th style='text-align:left'>{h}</th>" for h in ("article", "type", "who", "values", "evidence")
+    )
+    body = []
+    for rid, e in rows:
+        cells = [
+            rid or "",
+            e.type,
+            event_key(e),
+            ", ".join(f"{k}={v}" for k, v in event_values(e)),
+            shorten(e.evidence.quote, 100),
+        ]
+        body.append("<tr>" + "".join(f"<td style='text-align:left'>{_e(c)}</td>" for c in cells) + "</tr>")
+    return f"<table><thead><tr>{ths}</tr></thead><tbody>{''.join(body)}</tbody></table>"
