@@ -203,6 +203,11 @@ class OpenAICompatBackend:
                 "raise max_tokens or shorten the input",
                 **common,
             )
+        if isinstance(exc, InstructorRetryException) and _no_choices(exc.last_completion):
+            return ValidationExhaustedError(
+                f"{endpoint} answered with an empty 'choices' list (no output) after {requests} request(s)",
+                **common,
+            )
         if isinstance(cause, ValidationError | json.JSONDecodeError) or isinstance(
             exc, InstructorRetryException
         ):
@@ -216,6 +221,11 @@ class OpenAICompatBackend:
 
     def close(self) -> None:
         self._sync_http.close()
+
+
+def _no_choices(completion: Any) -> bool:
+    choices = getattr(completion, "choices", None)
+    return completion is not None and isinstance(choices, list) and not choices
 
 
 def _short(message: str, limit: int = 300) -> str:
