@@ -20,8 +20,8 @@ first; the first that succeeds wins:
 
 **Threshold**: a fuzzy match is accepted only when that token similarity is at least
 :data:`THRESHOLD` (0.8). For a 20-token sentence that tolerates about four changed words, or four
-to five missing/added ones; a quote of three tokens or fewer must match its tokens exactly (in
-order). Below the threshold the result is ``None``.
+to five missing/added ones; in a quote of four tokens or fewer no word may be changed. Below the
+threshold the result is ``None``.
 
 Cost: tiers 1 and 2 are single linear scans. Tier 3 tokenises the text once (linear), votes in
 ``O(len(quote_tokens) * MAX_ANCHOR_OCCURRENCES)`` and scores at most :data:`MAX_CANDIDATES` windows
