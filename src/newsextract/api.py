@@ -11,7 +11,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsextract.backends.base import Backend
 from newsextract.cache.keys import cache_key
@@ -19,10 +19,13 @@ from newsextract.cache.store import JsonStore
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import ChunkFailure, Extraction, GroundingMode, Meta, Usage
-from newsextract.errors import ConfigError, ExtractionError
+from newsextract.errors import ConfigError
 from newsextract.pipeline.postprocess import postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
+
+if TYPE_CHECKING:
+    from newsextract.batch import BatchResult
 
 Published = dt.date | str | None
 
@@ -270,11 +273,23 @@ class Extractor:
         *,
         concurrency: int = 16,
         **options: Any,
-    ) -> list[Extraction | ExtractionError]:
+    ) -> BatchResult:
         """One result or one error per input, in input order (see ``newsextract.batch.run_batch``)."""
         from newsextract.batch import run_batch
 
         return run_batch(self, inputs, concurrency=concurrency, **options)
+
+    async def aextract_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]],
+        *,
+        concurrency: int = 16,
+        **options: Any,
+    ) -> BatchResult:
+        """The awaitable twin of ``extract_many`` (see ``newsextract.batch.arun_batch``)."""
+        from newsextract.batch import arun_batch
+
+        return await arun_batch(self, inputs, concurrency=concurrency, **options)
 
     def close(self) -> None:
         if self._backend is not None:
@@ -365,7 +380,7 @@ async def aextract(text: str | bytes, published: Published = None, **config: Any
 
 def extract_many(
     inputs: Iterable[str | Mapping[str, Any]], concurrency: int = 16, **config: Any
-) -> list[Extraction | ExtractionError]:
+) -> BatchResult:
     """One result or one error per input (strings or ``{"id", "text", "published"}`` records), same order."""
     from newsextract.batch import BATCH_OPTIONS
 
