@@ -180,6 +180,24 @@ class Extraction(BaseModel):
         self._text = text
         return self
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per event (see ``newsextract.display.records``)."""
+        from newsextract.display import records
+
+        return records([self])
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per event (needs pandas: ``pip install 'newsextract[pandas]'``)."""
+        from newsextract.display import to_pandas
+
+        return to_pandas([self])
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the article with evidence highlighted and a table of events (all text escaped)."""
+        from newsextract.display import extraction_html
+
+        return extraction_html(self)
+
     @classmethod
     def from_events(
         cls,
