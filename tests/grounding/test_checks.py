@@ -82,7 +82,9 @@ def test_value_currency_mismatch_and_unparseable() -> None:
 
 def test_unknown_seller() -> None:
     d = _sale(seller="Jane Roe")
-    assert check_draft("ShareSale", d, evidence=MA_EVIDENCE, text=CNN) == ['seller "Jane Roe" is not named in the article']
+    assert check_draft("ShareSale", d, evidence=MA_EVIDENCE, text=CNN) == [
+        'seller "Jane Roe" is not named in the article'
+    ]
 
 
 def test_empty_and_self_seller() -> None:
@@ -93,7 +95,8 @@ def test_empty_and_self_seller() -> None:
 
 def test_xpeng_sale_grounded() -> None:
     evidence = (
-        "Alibaba's Taobao China plans to sell 33 million shares of Xpeng's American Depositary Shares (ADSs), "
+        "Alibaba's Taobao China plans to sell 33 million "
+        "shares of Xpeng's American Depositary Shares (ADSs), "
         "worth a total of about $314 million, according to a US Securities and Exchange Commission (SEC) "
         "filing overnight."
     )
@@ -110,9 +113,21 @@ def test_stakes() -> None:
         "company's capital management goals, with its stake dropping from 10.2 percent to 7.5 percent after "
         "the sale of the shares."
     )
-    ok = ShareSaleDraft(quote=evidence, seller="Alibaba", company="Xpeng", stake_before="10.2 percent", stake_after="7.5 percent")
+    ok = ShareSaleDraft(
+        quote=evidence,
+        seller="Alibaba",
+        company="Xpeng",
+        stake_before="10.2 percent",
+        stake_after="7.5 percent",
+    )
     assert check_draft("ShareSale", ok, evidence=evidence, text=XPENG) == []
-    bad = ShareSaleDraft(quote=evidence, seller="Alibaba", company="Xpeng", stake_before="7.5 percent", stake_after="10.2 percent")
+    bad = ShareSaleDraft(
+        quote=evidence,
+        seller="Alibaba",
+        company="Xpeng",
+        stake_before="7.5 percent",
+        stake_after="10.2 percent",
+    )
     assert check_draft("ShareSale", bad, evidence=evidence, text=XPENG) == [
         'stake_after "10.2 percent" is larger than stake_before "7.5 percent"'
     ]
@@ -128,7 +143,9 @@ def test_stock_move_grounded_with_tolerance() -> None:
         change_pct="nearly 10%", period="on Friday",
     )  # fmt: skip
     assert check_draft("StockMove", d, evidence=MOVE_EVIDENCE, text=CNN) == []
-    d2 = StockMoveDraft(quote=MOVE_EVIDENCE, company="Alibaba", market="NYSE", direction="down", change_pct="9")
+    d2 = StockMoveDraft(
+        quote=MOVE_EVIDENCE, company="Alibaba", market="NYSE", direction="down", change_pct="9"
+    )
     assert check_draft("StockMove", d2, evidence=MOVE_EVIDENCE, text=CNN) == []
 
 
@@ -152,15 +169,31 @@ def test_stock_move_problems() -> None:
 
 
 def test_xpeng_moves() -> None:
-    ev1 = "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, dropping 3.84 percent to $9.51 by the close of trading."
-    d1 = StockMoveDraft(quote=ev1, company="Xpeng", ticker="XPEV", market="US", direction="down", change_pct="3.84 percent", price="$9.51")
+    ev1 = (
+        "The latest stake cut plan caused Xpeng ADS to fall overnight in "
+        "the US, dropping 3.84 percent to $9.51 by the close of trading."
+    )
+    d1 = StockMoveDraft(
+        quote=ev1,
+        company="Xpeng",
+        ticker="XPEV",
+        market="US",
+        direction="down",
+        change_pct="3.84 percent",
+        price="$9.51",
+    )
     assert check_draft("StockMove", d1, evidence=ev1, text=XPENG) == []
-    ev2 = "Xpeng's Hong Kong-traded shares also suffered a sell-off in early trading today, falling 7.52 percent to HK$37.50 at press time."
+    ev2 = (
+        "Xpeng's Hong Kong-traded shares also suffered a sell-off in early "
+        "trading today, falling 7.52 percent to HK$37.50 at press time."
+    )
     d2 = StockMoveDraft(
-        quote=ev2, company="Xpeng", ticker="9868.HK", market="Hong Kong", direction="down", change_pct="7.52%",
-        price="HK$37.50", date="today",
+        quote=ev2, company="Xpeng", ticker="9868.HK", market="Hong Kong", direction="down",
+        change_pct="7.52%", price="HK$37.50", date="today",
     )  # fmt: skip
-    assert check_draft("StockMove", d2, evidence=ev2, text=XPENG) == ['change_pct "7.52%" does not occur in the article']
+    assert check_draft("StockMove", d2, evidence=ev2, text=XPENG) == [
+        'change_pct "7.52%" does not occur in the article'
+    ]
 
 
 def test_executive_changes_nikkei() -> None:
@@ -168,7 +201,14 @@ def test_executive_changes_nikkei() -> None:
         "Wu Zeming, 42, has taken on the role of Alibaba’s chief technology officer, replacing Cheng Li, and "
         "Jane Jiang will succeed Judy Tong as group chief people officer on April 1, 2023."
     )
-    d1 = ExecutiveChangeDraft(quote=ev, company="Alibaba Group", person="Wu Zeming", role="CTO", change="appointed", predecessor="Cheng Li")
+    d1 = ExecutiveChangeDraft(
+        quote=ev,
+        company="Alibaba Group",
+        person="Wu Zeming",
+        role="CTO",
+        change="appointed",
+        predecessor="Cheng Li",
+    )
     assert check_draft("ExecutiveChange", d1, evidence=ev, text=NIKKEI) == []
     d2 = ExecutiveChangeDraft(
         quote=ev, company="Alibaba Group Holding Ltd", person="Jane Jiang", role="Chief People Officer",
@@ -187,19 +227,31 @@ def test_executive_changes_nikkei() -> None:
 
 
 def test_executive_change_acting_role() -> None:
-    ev = "Zhang also moved to take closer personal control of Alibaba’s important cloud division, revealing he would become acting president of Alibaba Cloud Intelligence."
+    ev = (
+        "Zhang also moved to take closer personal control of Alibaba’s important cloud "
+        "division, revealing he would become acting president of Alibaba Cloud Intelligence."
+    )
     d = ExecutiveChangeDraft(
-        quote=ev, company="Alibaba Cloud Intelligence", person="Daniel Zhang", role="acting president", change="appointed", interim=True
+        quote=ev,
+        company="Alibaba Cloud Intelligence",
+        person="Daniel Zhang",
+        role="acting president",
+        change="appointed",
+        interim=True,
     )
     assert check_draft("ExecutiveChange", d, evidence=ev, text=NIKKEI) == []
     ev2 = "He Xiaopeng, Xpeng's chairman and CEO, thanked Alibaba for its support."
-    d2 = ExecutiveChangeDraft(quote=ev2, company="Xpeng", person="Hu Xiao", role="director", change="departed")
+    d2 = ExecutiveChangeDraft(
+        quote=ev2, company="Xpeng", person="Hu Xiao", role="director", change="departed"
+    )
     assert check_draft("ExecutiveChange", d2, evidence=ev2, text=XPENG) == []
 
 
 def test_kind_mismatch_is_reported() -> None:
     d = _sale()
-    assert check_draft("StockMove", d, evidence=MA_EVIDENCE, text=CNN) == ["draft of type ShareSaleDraft is not a StockMove"]
+    assert check_draft("StockMove", d, evidence=MA_EVIDENCE, text=CNN) == [
+        "draft of type ShareSaleDraft is not a StockMove"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -207,8 +259,9 @@ def test_kind_mismatch_is_reported() -> None:
     [
         ("Jack Ma", True, True), ("Ma", True, True), ("jack ma", False, True), ("Jack Ma’s", True, True),
         ("Jane Roe", True, False), ("Alibaba Group", False, True), ("the Alibaba Group", False, True),
-        ("Joe Tsai", True, True), ("Jane Jiang Fang", True, True), ("Jiang", True, True), ("Mark Ma", False, False),
-        ("JC Properties", False, True), ("South China Morning Post", False, True), ("Tencent Holdings", False, False),
+        ("Joe Tsai", True, True), ("Jane Jiang Fang", True, True), ("Jiang", True, True),
+        ("Mark Ma", False, False), ("JC Properties", False, True), ("South China Morning Post", False, True),
+        ("Tencent Holdings", False, False),
     ],
 )  # fmt: skip
 def test_name_in_text(name: str, person: bool, found: bool) -> None:
@@ -250,11 +303,25 @@ def test_occurs_tolerance() -> None:
 @settings(max_examples=200)
 @given(st.text(max_size=30), st.text(max_size=200))
 def test_check_never_raises(value: str, text: str) -> None:
-    d = StockMoveDraft(quote=value, company=value, ticker=value, market=value, direction="up", change_pct=value, price=value, period=value, date=value)
+    d = StockMoveDraft(
+        quote=value,
+        company=value,
+        ticker=value,
+        market=value,
+        direction="up",
+        change_pct=value,
+        price=value,
+        period=value,
+        date=value,
+    )
     assert isinstance(check_draft("StockMove", d, evidence=text, text=text), list)
-    s = ShareSaleDraft(quote=value, seller=value, company=value, shares=value, value=value, stake_before=value, date=value)
+    s = ShareSaleDraft(
+        quote=value, seller=value, company=value, shares=value, value=value, stake_before=value, date=value
+    )
     assert isinstance(check_draft("ShareSale", s, evidence=text, text=text), list)
-    e = ExecutiveChangeDraft(quote=value, company=value, person=value, role=value, change="appointed", predecessor=value)
+    e = ExecutiveChangeDraft(
+        quote=value, company=value, person=value, role=value, change="appointed", predecessor=value
+    )
     assert isinstance(check_draft("ExecutiveChange", e, evidence=text, text=text), list)
 
 

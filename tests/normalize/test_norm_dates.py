@@ -110,7 +110,10 @@ def test_find_dates_spans() -> None:
 
 
 def test_seed_sentences() -> None:
-    s = "According to the filing, the sale was initially planned to take place this Tuesday through JC Properties"
+    s = (
+        "According to the filing, the sale was initially planned "
+        "to take place this Tuesday through JC Properties"
+    )
     assert resolve_date(s, PUB) == dt.date(2023, 11, 21)
     s2 = "Alibaba’s stock fell 9% in New York on Thursday and nearly 10% in Hong Kong on Friday"
     assert [m.text for m in find_dates(s2, PUB)] == ["Thursday", "Friday"]
@@ -142,7 +145,11 @@ def test_weekday_rules(published: dt.date, day: str) -> None:
         assert d.strftime("%A") == day
 
 
-@given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2099, 12, 31)), st.integers(1, 12), st.integers(1, 28))
+@given(
+    st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2099, 12, 31)),
+    st.integers(1, 12),
+    st.integers(1, 28),
+)
 def test_month_day_never_far_in_future(published: dt.date, month: int, day: int) -> None:
     name = dt.date(2000, month, day).strftime("%B")
     d = resolve_date(f"{name} {day}", published)
@@ -161,5 +168,13 @@ def test_never_raises_and_spans_exact(text: str, published: dt.date | None) -> N
 
 @given(st.dates())
 def test_extreme_published_dates(published: dt.date) -> None:
-    for t in ["yesterday", "tomorrow", "last Monday", "next Sunday", "this Sunday", "December 31", "February 29"]:
+    for t in [
+        "yesterday",
+        "tomorrow",
+        "last Monday",
+        "next Sunday",
+        "this Sunday",
+        "December 31",
+        "February 29",
+    ]:
         resolve_date(t, published)

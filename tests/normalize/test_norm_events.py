@@ -19,7 +19,10 @@ def _ev(quote: str) -> Evidence:
 
 
 def test_share_sale_seed() -> None:
-    quote = "Two regulatory filings last Thursday showed that Ma was looking to sell 10 million shares, worth about $871 million."
+    quote = (
+        "Two regulatory filings last Thursday showed that Ma was "
+        "looking to sell 10 million shares, worth about $871 million."
+    )
     draft = ShareSaleDraft(
         quote=quote, seller=" Jack Ma ", company="Alibaba’s", shares="10 million shares",
         value="about $871 million", date="last Thursday",
@@ -52,7 +55,9 @@ def test_share_sale_keeps_draft_status_and_stakes() -> None:
 
 def test_share_sale_unparseable_values_become_none() -> None:
     quote = "Jack Ma has postponed plans to sell millions of dollars worth of Alibaba shares."
-    draft = ShareSaleDraft(quote=quote, seller="Jack Ma", company="Alibaba", value="millions of dollars", date="soon")
+    draft = ShareSaleDraft(
+        quote=quote, seller="Jack Ma", company="Alibaba", value="millions of dollars", date="soon"
+    )
     ev = draft_to_event("ShareSale", draft, _ev(quote), published=PUB, context=quote)
     assert isinstance(ev, ShareSale)
     assert ev.value is None and ev.date is None and ev.shares is None
@@ -70,7 +75,12 @@ def test_executive_change_seed() -> None:
     )  # fmt: skip
     e1 = draft_to_event("ExecutiveChange", d1, _ev(quote), published=PUB, context=quote)
     assert isinstance(e1, ExecutiveChange)
-    assert (e1.person, e1.predecessor, e1.interim, e1.effective_date) == ("Wu Zeming", "Cheng Li", False, None)
+    assert (e1.person, e1.predecessor, e1.interim, e1.effective_date) == (
+        "Wu Zeming",
+        "Cheng Li",
+        False,
+        None,
+    )
     d2 = ExecutiveChangeDraft(
         quote=quote, company="Alibaba", person="Jane Jiang", role="group chief people officer",
         change="appointed", predecessor="“Judy Tong”", effective_date="on April 1, 2023",
@@ -83,30 +93,55 @@ def test_executive_change_seed() -> None:
 
 def test_executive_change_interim_from_quote() -> None:
     quote = "Zhang revealed he would become acting president of Alibaba Cloud Intelligence."
-    d = ExecutiveChangeDraft(quote=quote, company="Alibaba Cloud Intelligence", person="Daniel Zhang", role="president", change="appointed")
+    d = ExecutiveChangeDraft(
+        quote=quote,
+        company="Alibaba Cloud Intelligence",
+        person="Daniel Zhang",
+        role="president",
+        change="appointed",
+    )
     e = draft_to_event("ExecutiveChange", d, _ev(quote), published=None, context=quote)
     assert isinstance(e, ExecutiveChange) and e.interim
-    d2 = ExecutiveChangeDraft(quote="He was named CEO.", company="X", person="Y", role="interim CEO", change="appointed")
+    d2 = ExecutiveChangeDraft(
+        quote="He was named CEO.", company="X", person="Y", role="interim CEO", change="appointed"
+    )
     e2 = draft_to_event("ExecutiveChange", d2, _ev(d2.quote), published=None, context="")
     assert isinstance(e2, ExecutiveChange) and e2.interim
 
 
 def test_stock_move_seed() -> None:
-    quote = "Alibaba’s stock fell 9% in New York on Thursday and nearly 10% in Hong Kong on Friday, wiping about $20 billion."
+    quote = (
+        "Alibaba’s stock fell 9% in New York on Thursday and nearly "
+        "10% in Hong Kong on Friday, wiping about $20 billion."
+    )
     d = StockMoveDraft(
         quote=quote, company="Alibaba", ticker="(BABA)", market="Hong Kong", direction="down",
         change_pct="nearly 10%", period="on Friday",
     )  # fmt: skip
     e = draft_to_event("StockMove", d, _ev(quote), published=PUB, context=quote)
     assert isinstance(e, StockMove)
-    assert (e.ticker, e.market, e.direction, e.change_pct, e.period) == ("BABA", "Hong Kong", "down", 10.0, "on Friday")
+    assert (e.ticker, e.market, e.direction, e.change_pct, e.period) == (
+        "BABA",
+        "Hong Kong",
+        "down",
+        10.0,
+        "on Friday",
+    )
     assert e.date == dt.date(2023, 11, 17)  # from the period
 
 
 def test_stock_move_text_direction_wins_and_pct_is_magnitude() -> None:
-    quote = "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, dropping 3.84 percent to $9.51."
+    quote = (
+        "The latest stake cut plan caused Xpeng ADS to fall "
+        "overnight in the US, dropping 3.84 percent to $9.51."
+    )
     d = StockMoveDraft(
-        quote=quote, company="Xpeng's", ticker="NYSE: XPEV", direction="up", change_pct="-3.84 percent", price="$9.51"
+        quote=quote,
+        company="Xpeng's",
+        ticker="NYSE: XPEV",
+        direction="up",
+        change_pct="-3.84 percent",
+        price="$9.51",
     )
     e = draft_to_event("StockMove", d, _ev(quote), published=PUB, context=quote)
     assert isinstance(e, StockMove)
@@ -117,8 +152,13 @@ def test_stock_move_text_direction_wins_and_pct_is_magnitude() -> None:
 
 
 def test_stock_move_mixed_text_keeps_draft_direction() -> None:
-    quote = "Alibaba's share price dipped to a record low of HKD 60.25 (USD 7.73) in October, before rising in November."
-    d = StockMoveDraft(quote=quote, company="Alibaba", direction="down", price="HKD 60.25", period="in October")
+    quote = (
+        "Alibaba's share price dipped to a record low of HKD "
+        "60.25 (USD 7.73) in October, before rising in November."
+    )
+    d = StockMoveDraft(
+        quote=quote, company="Alibaba", direction="down", price="HKD 60.25", period="in October"
+    )
     e = draft_to_event("StockMove", d, _ev(quote), published=PUB, context=quote)
     assert isinstance(e, StockMove)
     assert e.direction == "down"
@@ -135,7 +175,8 @@ def test_kind_mismatch_raises() -> None:
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
-        ("  Xpeng's ", "Xpeng"), ("Alibaba’s", "Alibaba"), ('"Jack Ma"', "Jack Ma"), ("McDonald's", "McDonald's"),
+        ("  Xpeng's ", "Xpeng"), ("Alibaba’s", "Alibaba"), ('"Jack Ma"', "Jack Ma"),
+        ("McDonald's", "McDonald's"),
         ("Moody’s", "Moody’s"), ("  ", None), (None, None), ("Investors'", "Investors"),
     ],
 )  # fmt: skip

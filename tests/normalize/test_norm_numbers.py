@@ -224,7 +224,10 @@ def test_seed_alibaba_percents() -> None:
 
 
 def test_seed_ma_filing() -> None:
-    s = "Two regulatory filings last Thursday showed that Ma was looking to sell 10 million shares, worth about $871 million."
+    s = (
+        "Two regulatory filings last Thursday showed that Ma was "
+        "looking to sell 10 million shares, worth about $871 million."
+    )
     assert [c.value for c in find_counts(s)] == [10_000_000]
     assert [m.value.amount for m in find_money(s)] == [871_000_000]
 
@@ -237,10 +240,16 @@ def test_seed_xpeng_sentences() -> None:
     )
     assert [c.value for c in find_counts(s1)] == [33_000_000]
     assert [m.value.amount for m in find_money(s1)] == [314_000_000]
-    s2 = "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, dropping 3.84 percent to $9.51 by the close of trading."
+    s2 = (
+        "The latest stake cut plan caused Xpeng ADS to fall overnight in "
+        "the US, dropping 3.84 percent to $9.51 by the close of trading."
+    )
     assert [p.value for p in find_percents(s2)] == [3.84]
     assert [m.value for m in find_money(s2)] == [Money(amount=Decimal("9.51"), currency="USD")]
-    s3 = "Xpeng's Hong Kong-traded shares also suffered a sell-off in early trading today, falling 7.52 percent to HK$37.50 at press time."
+    s3 = (
+        "Xpeng's Hong Kong-traded shares also suffered a sell-off in early "
+        "trading today, falling 7.52 percent to HK$37.50 at press time."
+    )
     assert [m.value for m in find_money(s3)] == [Money(amount=Decimal("37.50"), currency="HKD")]
     s4 = (
         "On July 26, 2023, German automotive giant Volkswagen announced that it had signed an agreement "
@@ -305,7 +314,7 @@ def test_parsers_never_raise(text: str) -> None:
 
 
 _NUMBERISH = st.lists(
-    st.sampled_from(list("0123456789.,%$€£¥- ") + ["million", " shares", "HK$", "about ", "percent", "bn"]),
+    st.sampled_from([*"0123456789.,%$€£¥- ", "million", " shares", "HK$", "about ", "percent", "bn"]),
     max_size=25,
 ).map("".join)
 

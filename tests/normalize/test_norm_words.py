@@ -61,11 +61,20 @@ def test_seed_directions() -> None:
     assert parse_direction(s) == "down"
     (m,) = find_directions(s)
     assert (m.text, m.value) == ("fell", "down")
-    s2 = "The latest stake cut plan caused Xpeng ADS to fall overnight in the US, dropping 3.84 percent to $9.51"
+    s2 = (
+        "The latest stake cut plan caused Xpeng ADS to fall "
+        "overnight in the US, dropping 3.84 percent to $9.51"
+    )
     assert [m.text for m in find_directions(s2)] == ["fall", "dropping"]
-    s3 = "Xpeng's Hong Kong-traded shares also suffered a sell-off in early trading today, falling 7.52 percent"
+    s3 = (
+        "Xpeng's Hong Kong-traded shares also suffered a "
+        "sell-off in early trading today, falling 7.52 percent"
+    )
     assert parse_direction(s3) == "down"
-    s4 = "Ma's foundation did not say whether the share sale would go ahead should the company's stock price surge."
+    s4 = (
+        "Ma's foundation did not say whether the share sale "
+        "would go ahead should the company's stock price surge."
+    )
     assert parse_direction(s4) == "up"
 
 
@@ -113,7 +122,10 @@ def test_sale_status(text: str, status: str) -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("Wu Zeming, 42, has taken on the role of Alibaba's chief technology officer, replacing Cheng Li", "appointed"),
+        (
+            "Wu Zeming, 42, has taken on the role of Alibaba's chief technology officer, replacing Cheng Li",
+            "appointed",
+        ),
         ("Jane Jiang will succeed Judy Tong as group chief people officer on April 1, 2023", "appointed"),
         ("revealing he would become acting president of Alibaba Cloud Intelligence", "appointed"),
         ("She was appointed CFO", "appointed"),

@@ -36,7 +36,21 @@ from newsextract.normalize.events import clean_text, clean_ticker
 from newsextract.normalize.money import find_money, parse_money
 from newsextract.normalize.numbers import find_quantities, parse_count, parse_number, parse_percent
 
-_QUOTE_MAP = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_QUOTE_MAP = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+    }
+)
 _DASH_RE = re.compile(r"[\-‐‑‒–—―−]+")
 _COMMA_RE = re.compile(r"(?<![0-9]),|,(?![0-9])")
 _WS_RE = re.compile(r"\s+")
@@ -48,7 +62,9 @@ CORPORATE_SUFFIXES: frozenset[str] = frozenset(
         "co", "company", "plc", "sa", "ag", "nv", "se", "llc", "lp", "the", "of", "and", "&",
     }
 )  # fmt: skip
-_ROLE_STOP: frozenset[str] = frozenset({"the", "of", "a", "an", "its", "their", "his", "her", "and", "as", "at", "for"})
+_ROLE_STOP: frozenset[str] = frozenset(
+    {"the", "of", "a", "an", "its", "their", "his", "her", "and", "as", "at", "for"}
+)
 
 #: Role abbreviations and their written-out forms, used in both directions.
 ROLE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -115,10 +131,7 @@ def _words_together(words: list[str], text: str, slack: int = 2) -> bool:
     toks = _tokens(text)
     need = set(words)
     size = len(need) + slack
-    for i, t in enumerate(toks):
-        if t in need and need.issubset(toks[i : i + size]):
-            return True
-    return False
+    return any(t in need and need.issubset(toks[i : i + size]) for i, t in enumerate(toks))
 
 
 def _strip_article(name: str) -> str:
@@ -140,7 +153,9 @@ def name_in_text(name: str, text: str, *, person: bool = False) -> bool:
         return True
     if person and len(words) >= 2:
         last = re.findall(r"\w+", unicodedata.normalize("NFKC", clean))[-1]
-        if len(last) >= 2 and re.search(r"(?<!\w)" + re.escape(last) + r"(?!\w)", unicodedata.normalize("NFKC", text)):
+        if len(last) >= 2 and re.search(
+            r"(?<!\w)" + re.escape(last) + r"(?!\w)", unicodedata.normalize("NFKC", text)
+        ):
             return True
     return False
 
@@ -229,7 +244,9 @@ def _check_money(field: str, value: str, evidence: str) -> str | None:
     if any(s.currency == money.currency for s in same_amount):
         return None
     if same_amount:
-        return f'{field} "{value}" is in {money.currency} but the quoted sentence says {same_amount[0].currency}'
+        return (
+            f'{field} "{value}" is in {money.currency} but the quoted sentence says {same_amount[0].currency}'
+        )
     return f'{field} "{value}" is not stated in the quoted sentence or next to it'
 
 
@@ -255,7 +272,9 @@ def _numeric(field: str, value: str | None, checker: _Checker, evidence: str, te
     return [problem] if problem else []
 
 
-def _name(field: str, value: str | None, text: str, *, person: bool = False, required: bool = False) -> list[str]:
+def _name(
+    field: str, value: str | None, text: str, *, person: bool = False, required: bool = False
+) -> list[str]:
     if value is None or not value.strip():
         return [f"{field} is empty"] if required else []
     if clean_text(value) is None:
@@ -297,7 +316,9 @@ def check_draft(kind: str, draft: AnyDraft, *, evidence: str, text: str) -> list
         before = parse_percent(draft.stake_before) if draft.stake_before else None
         after = parse_percent(draft.stake_after) if draft.stake_after else None
         if before is not None and after is not None and after > before:
-            problems.append(f'stake_after "{draft.stake_after}" is larger than stake_before "{draft.stake_before}"')
+            problems.append(
+                f'stake_after "{draft.stake_after}" is larger than stake_before "{draft.stake_before}"'
+            )
         problems += _date("date", draft.date, text)
     elif kind == "ExecutiveChange" and isinstance(draft, ExecutiveChangeDraft):
         problems += _name("company", draft.company, text, required=True)

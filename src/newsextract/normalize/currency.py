@@ -2,7 +2,8 @@
 
 Pure tables and look-ups, no I/O. Rules:
 
-* Explicit forms map directly: ``US$``/``USD``/``US dollars`` -> USD, ``HK$``/``HKD``/``Hong Kong dollars`` -> HKD,
+* Explicit forms map directly: ``US$``/``USD``/``US dollars`` -> USD,
+  ``HK$``/``HKD``/``Hong Kong dollars`` -> HKD,
   ``RMB``/``Rmb``/``CNY``/``yuan``/``renminbi``/``CN¥`` -> CNY, ``€``/``EUR``/``euro(s)`` -> EUR,
   ``£``/``GBP``/``pound(s)``/``sterling`` -> GBP, ``yen``/``JP¥`` -> JPY, ``S$`` -> SGD, ``A$`` -> AUD,
   ``C$`` -> CAD, ``NT$`` -> TWD, ``NZ$`` -> NZD, ``R$`` -> BRL, ``₩``/``won`` -> KRW,

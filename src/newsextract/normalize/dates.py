@@ -52,8 +52,19 @@ _DATE_RE = re.compile(
     r"(?P<iso_y>" + _YEAR + r")-(?P<iso_m>[01][0-9])-(?P<iso_d>[0-3][0-9])(?![0-9])"
     r"|(?P<mdy_m>" + _MONTH + r")\s+(?P<mdy_d>" + _DAY + r")(?:,\s*|\s+)(?P<mdy_y>" + _YEAR + r")"
     r"|(?P<dmy_d>" + _DAY + r")\s+(?:of\s+)?(?P<dmy_m>" + _MONTH + r"),?\s+(?P<dmy_y>" + _YEAR + r")"
-    r"|(?P<md_m>" + _MONTH + r")\s+(?P<md_d>" + _DAY + r")" + _REL_YEAR.format(n="md_rel") + r"(?![0-9]|,\s*[0-9]|\s*%|\s+(?i:percent|per\s+cent|pct)\b)"
-    r"|(?P<dm_d>" + _DAY + r")\s+(?:of\s+)?(?P<dm_m>" + _MONTH + r")" + _REL_YEAR.format(n="dm_rel")
+    r"|(?P<md_m>"
+    + _MONTH
+    + r")\s+(?P<md_d>"
+    + _DAY
+    + r")"
+    + _REL_YEAR.format(n="md_rel")
+    + r"(?![0-9]|,\s*[0-9]|\s*%|\s+(?i:percent|per\s+cent|pct)\b)"
+    r"|(?P<dm_d>"
+    + _DAY
+    + r")\s+(?:of\s+)?(?P<dm_m>"
+    + _MONTH
+    + r")"
+    + _REL_YEAR.format(n="dm_rel")
     + r"|(?P<rel>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|"
     r"this\s+(?:morning|afternoon|evening)))(?![A-Za-z])"
     r"|(?:(?P<wk_rel>(?i:last|past|previous|this|next|coming))\s+)?(?P<wk>" + _WEEKDAY + r")(?![a-z])"

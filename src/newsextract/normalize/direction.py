@@ -40,12 +40,20 @@ _PRICE_VERBS = (
     r"ticked|opened|went|was|were|is|are|been|be|remained|held|stayed|shares|stock|stocks|pushed|sent|"
     r"drove|dragged|trended|little|nearly|slightly|sharply|marginally"
 )
-_NUM_AHEAD = r"(?=\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+|more\s+than\s+|some\s+|over\s+|around\s+)?[$€£¥]?[0-9.])"
+_NUM_AHEAD = (
+    r"(?=\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+|more\s+than\s+|some\s+|over\s+|around\s+)?"
+    r"[$€£¥]?[0-9.])"
+)
 _WEAK_DIR = (
-    r"(?:(?<=\b(?:" + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:") + r")\s))(?P<weak>up|down|higher|lower)\b(?!\s+to\b)"
+    r"(?:(?<=\b(?:"
+    + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:")
+    + r")\s))(?P<weak>up|down|higher|lower)\b(?!\s+to\b)"
     r"|\b(?P<weak2>up|down|higher|lower)\b(?:" + _NUM_AHEAD + r"|(?=\s+(?:by|sharply|slightly|marginally)\b))"
 )
-_LOST = r"\b(?P<lost>lost|lose|loses|losing)\b(?=\s+(?:about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:[$€£¥]?[0-9.]|ground))"
+_LOST = (
+    r"\b(?P<lost>lost|lose|loses|losing)\b"
+    r"(?=\s+(?:about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:[$€£¥]?[0-9.]|ground))"
+)
 _FLAT_WEAK = (
     r"(?:(?<=\b(?:" + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:") + r")\s))(?P<flatweak>flat|steady)\b"
 )

@@ -120,7 +120,9 @@ def draft_to_event(
             company=_req(draft.company),
             shares=parse_count(draft.shares) if draft.shares else None,
             value=parse_money(draft.value, context=context) if draft.value else None,
-            price_per_share=parse_money(draft.price_per_share, context=context) if draft.price_per_share else None,
+            price_per_share=parse_money(draft.price_per_share, context=context)
+            if draft.price_per_share
+            else None,
             stake_before_pct=_pct(draft.stake_before),
             stake_after_pct=_pct(draft.stake_after),
             status=status,

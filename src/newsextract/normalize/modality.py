@@ -96,7 +96,7 @@ _DEPARTED_RE = re.compile(_DEPARTED, re.IGNORECASE)
 
 
 def appointment_change(text: str) -> ChangeKind | None:
-    """"appointed" or "departed" from cue words (appointed, named, become, succeed, replacing, take on the
+    """ "appointed" or "departed" from cue words (appointed, named, become, succeed, replacing, take on the
     role ... vs resigned, stepped down, departed, retire, left, ousted, "replaced by"/"succeeded by").
     When both kinds are cued the earliest cue wins (the sentence's subject comes first); None when
     neither is. Never raises."""

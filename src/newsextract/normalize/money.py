@@ -29,7 +29,15 @@ def find_money(text: str, *, context: str = "") -> list[Mention[Money]]:
         if code is None:
             continue
         amount = q.value / Decimal(100) if is_cents(q.currency) else q.value
-        out.append(Mention(q.start, q.end, q.text, Money(amount=amount, currency=code, qualifier=q.qualifier), q.qualifier))
+        out.append(
+            Mention(
+                q.start,
+                q.end,
+                q.text,
+                Money(amount=amount, currency=code, qualifier=q.qualifier),
+                q.qualifier,
+            )
+        )
     return out
 
 

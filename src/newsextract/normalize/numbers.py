@@ -184,7 +184,12 @@ def find_quantities(text: str) -> list[Quantity]:
         base, mult = _raw(m)
         pct = m.group("pct") is not None
         cur = m.group("pre") or m.group("suf")
-        if cur is not None and _WEAK_SUFFIX_RE.fullmatch(cur) and not mult and "," not in (m.group("num") or ""):
+        if (
+            cur is not None
+            and _WEAK_SUFFIX_RE.fullmatch(cur)
+            and not mult
+            and "," not in (m.group("num") or "")
+        ):
             cur = None  # "in 2019 won the bid": "won" is money only after a magnitude or a large number
         start, end, qual = m.start(), m.end(), _qual(m)
         if i + 1 < len(matches):
