@@ -21,8 +21,7 @@ import openai
 import pydantic
 import pytest
 from instructor.core import IncompleteOutputException, InstructorRetryException
-
-from .fake_openai import (
+from tests.support.fake_openai import (
     AUTO,
     Content,
     Delay,
@@ -365,6 +364,28 @@ def test_truncated_json_under_instructor_is_retried_without_reask(server: FakeOp
     assert extract(make_instructor(server), max_retries=1).model_dump() == ADA
     first, second = server.requests
     assert first.body["messages"] == second.body["messages"] == MESSAGES
+
+
+def test_instructor_wraps_api_errors_and_timeouts_without_reasking(server: FakeOpenAIServer) -> None:
+    server.enqueue(HTTPError(503), Hang(max_seconds=5))
+    with pytest.raises(InstructorRetryException) as info:
+        extract(make_instructor(server), max_retries=2)
+    assert isinstance(info.value.__cause__, openai.InternalServerError)
+    with pytest.raises(InstructorRetryException) as info:
+        extract(make_instructor(server, timeout=0.3), max_retries=2)
+    assert isinstance(info.value.__cause__, openai.APITimeoutError)
+    assert server.request_count == 2
+
+
+def test_non_json_200_under_instructor_is_a_parse_error(server: FakeOpenAIServer) -> None:
+    html = RawBody("<html>hello</html>", content_type="text/html")
+    server.enqueue(html, html, ToolCall(VALID))
+    with pytest.raises(InstructorRetryException) as info:
+        extract(make_instructor(server), max_retries=0)
+    assert "No choices in OpenAI response" in str(info.value)
+    # with a retry left it is re-asked like a validation error, and the next reply parses
+    assert extract(make_instructor(server), max_retries=1).model_dump() == ADA
+    assert server.request_count == 3
 
 
 def test_stream_requests_are_rejected_without_consuming_a_step(server: FakeOpenAIServer) -> None:
