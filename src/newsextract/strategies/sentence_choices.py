@@ -1,0 +1,538 @@
+"""The ``sentence_choices`` strategy: one small question per candidate sentence, answers drawn from
+the sentence itself.
+
+How one article is read:
+
+1. ``text.candidates`` finds candidate sentences per event kind without a model.
+2. For each candidate a per-call Pydantic model is built whose fields are a boolean ("is this really
+   a <kind>?") and ``enum``s of names found in the sentence (plus ``"none"``, plus names of the previous
+   sentence when pronouns or "the company" may point there). A field with a single possible answer is
+   not asked. The model therefore only judges and chooses; it never writes free text.
+3. Deterministic rules fill what they read better than a 135M model: amounts, counts, percentages,
+   prices, direction words, markets, periods, sale status from modality, predecessors after
+   "replacing"/"succeed", roles, interim, dates.
+4. Every draft value is a substring of the sentence (or of the previous sentence, in which case the
+   quote covers both), and ``quote`` is that exact text.
+
+Cost: one request per candidate (SmolLM2 on 2 cores: ~0.5-1.5 s each). Candidates are asked grouped by
+kind so that the system prompt and the task text are a shared token prefix that llama.cpp reuses.
+A candidate whose request fails is reported in ``chunk_failures``, never dropped silently.
+Works with any ``Backend`` (embedded or OpenAI-compatible): it only calls ``structured``/``astructured``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, create_model
+
+from newsextract.backends.base import Backend, Messages, ModelReply
+from newsextract.core.drafts import (
+    AnyDraft,
+    ArticleDraft,
+    ExecutiveChangeDraft,
+    ShareSaleDraft,
+    StockMoveDraft,
+)
+from newsextract.core.schemas import ChunkFailure, Usage
+from newsextract.errors import ExtractionError
+from newsextract.normalize.money import find_money
+from newsextract.normalize.numbers import find_counts, find_percents
+from newsextract.prompts import PromptTemplate, load_prompt
+from newsextract.strategies.base import StrategyInput, StrategyResult
+from newsextract.text.candidates import MOVE_WORDS, Candidate, Kind, find_candidates, name_spans, role_spans
+from newsextract.text.sentences import split_sentences
+from newsextract.text.spans import Span
+
+NONE = "none"
+MAX_OPTIONS = 6
+
+TASKS: dict[Kind, str] = {
+    "StockMove": "Does the sentence say that the share price of a company rose, fell or reached a level, "
+    "by the value in focus? An index, a currency or a commodity is not a company. "
+    "company: the company whose shares moved.",
+    "ShareSale": "Does the sentence say that a holder sold, plans to sell, postponed, cancelled or refused "
+    "selling shares or a stake? Buybacks, buying shares and issuing new shares are not sales. "
+    "seller: who sells. company: whose shares are sold.",
+    "ExecutiveChange": "Does the part in focus say that a named person takes or leaves an executive or "
+    "board role? person: who takes or leaves the role. company: the company of the role.",
+}
+FLAG: dict[Kind, str] = {
+    "StockMove": "is_stock_move",
+    "ShareSale": "is_share_sale",
+    "ExecutiveChange": "is_executive_change",
+}
+
+# ---------------------------------------------------------------- rules -----------------------------
+
+_UP = re.compile(
+    r"^(?:r[io]se|rising|jump|surg|soar|climb|gain|rall|advanc|spik|rebound|skyrocket|higher|up|"
+    r"record high|all-time high|edg\w* (?:up|higher)|(?:closed|ended|finished|traded|opened) (?:up|higher))",
+    re.IGNORECASE,
+)
+_FLAT = re.compile(r"^(?:unchanged|flat|(?:closed|ended|finished|traded|opened) flat)", re.IGNORECASE)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_DATE = re.compile(
+    rf"\b(?:(?:on |since |from |effective )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?(?: last year| this year)?"
+    rf"|(?:on |this |last |next )?{_WEEKDAY}|(?:in )?{_MONTH}(?: \d{{4}})?|today|yesterday|tomorrow|overnight"
+    rf"|(?:last|this|next) (?:week|month|year))\b"
+)
+_PERIOD = re.compile(
+    rf"\b(?:so far this (?:year|month|week|quarter)|year[- ]to[- ]date|since the start of the year"
+    rf"|in (?:early|late|morning|afternoon|midday|after-hours|pre-market|premarket|extended) trading"
+    rf"|(?:on |this |last )?{_WEEKDAY}|overnight|today|yesterday|(?:last|this) (?:week|month|year)"
+    rf"|(?:in )?{_MONTH}|at press time|by the close(?: of trading)?|intraday)\b"
+)
+_EXCHANGES = re.compile(r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra)\b")
+_STATUS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "postponed",
+        re.compile(r"\b(?:postpon\w*|delay\w*|put off|shelv\w*|suspend\w*|hold(?:s|ing)? off)\b", re.I),
+    ),
+    (
+        "cancelled",
+        re.compile(r"\b(?:cancel\w*|scrap\w*|abandon\w*|call(?:ed|s)? off|withdr[ae]w\w*)\b", re.I),
+    ),
+    (
+        "denied",
+        re.compile(
+            r"\b(?:won['’]t|will not|would not|not going to|no (?:plans?|intention)|den(?:y|ies|ied)|"
+            r"rul(?:e|es|ed) out)\b[^.]{0,40}\b(?:sell|sale)",
+            re.I,
+        ),
+    ),
+    (
+        "rumored",
+        re.compile(
+            r"\b(?:reportedly|rumou?r\w*|said to be|people familiar|considering|weighing|mulling|"
+            r"exploring|speculat\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        "planned",
+        re.compile(
+            r"\b(?:plan\w*|intend\w*|filed to|look(?:s|ing) to|seek(?:s|ing) to|will sell|to sell|"
+            r"propos\w*|expect\w* to sell|aims? to)\b",
+            re.I,
+        ),
+    ),
+    ("completed", re.compile(r"\b(?:sold|has sold|completed|offloaded|divested|disposed|unloaded)\b", re.I)),
+]
+_DEPART = re.compile(
+    r"\b(?:step\w* (?:down|aside)|resign\w*|retir\w*|depart\w*|leav\w*|left|quit\w*|oust\w*|fired|sacked|"
+    r"dismiss\w*)\b",
+    re.I,
+)
+_REPLACING = re.compile(
+    r"\b(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|tak(?:e|es|ing) over from|took over from|in place of)\s+$",
+    re.I,
+)
+_INTERIM = re.compile(r"\b(?:acting|interim|temporary|caretaker)\b", re.I)
+
+
+def _direction(sentence: str, anchor_start: int) -> Literal["up", "down", "flat"] | None:
+    """The direction of the last move word before the anchor (offsets within ``sentence``)."""
+    words = list(MOVE_WORDS.finditer(sentence, 0, anchor_start))
+    if not words:
+        return None
+    w = words[-1].group()
+    if _FLAT.match(w):
+        return "flat"
+    return "up" if _UP.match(w) else "down"
+
+
+def _first(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Span | None:
+    m = pattern.search(text, lo, hi)
+    return Span(m.start(), m.end()) if m else None
+
+
+def _market(sentence: str, names: list[Span], lo: int, hi: int, anchor: int) -> str | None:
+    """An exchange or city: "in <Name>" after the anchor within its clause, "<Name>-traded/-listed" or an
+    exchange acronym anywhere before it."""
+    for n in names:
+        if lo <= n.start < hi and re.search(r"\bin (?:the )?$", sentence[max(0, n.start - 8) : n.start]):
+            return n.slice(sentence)
+    for m in re.finditer(r"\bin the (US|U\.S\.|UK|U\.K\.)\b", sentence[lo:hi]):
+        return m.group(1)
+    before = [
+        n for n in names if n.end <= anchor and re.match(r"-(?:traded|listed)", sentence[n.end : n.end + 8])
+    ]
+    if before:
+        return before[-1].slice(sentence)
+    m2 = re.search(r"\bin the (US|U\.S\.|UK|U\.K\.)\b", sentence[:anchor])
+    if m2:
+        return m2.group(1)
+    ex = _EXCHANGES.search(sentence, lo, hi)
+    return ex.group() if ex else None
+
+
+def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: list[Span]) -> dict[str, Any]:
+    """Fields of a stock move read by rules; offsets are within ``sentence``."""
+    later = [a.start for a in anchors if a.start > anchor.start]
+    earlier = [a.end for a in anchors if a.end <= anchor.start]
+    lo, hi = anchor.end, (later[0] if later else len(sentence))
+    out: dict[str, Any] = {"direction": _direction(sentence, anchor.start)}
+    anchor_text = anchor.slice(sentence)
+    if find_percents(anchor_text):
+        out["change_pct"] = anchor_text
+        for m in find_money(sentence[anchor.end : hi]):
+            gap = sentence[anchor.end : anchor.end + m.start]
+            if re.fullmatch(r"\s*(?:to|at)\s+(?:a [\w ]{0,20}(?:of )?)?", gap):
+                out["price"] = m.text
+            break
+    else:
+        out["price"] = anchor_text
+    out["market"] = _market(sentence, names, lo, hi, anchor.start)
+    period = _first(_PERIOD, sentence, lo, hi)
+    if period is None and not earlier:
+        period = _first(_PERIOD, sentence, 0, anchor.start)
+    if period is not None:
+        out["period"] = period.slice(sentence)
+        if re.search(rf"{_WEEKDAY}|{_MONTH}|today|yesterday|overnight", out["period"]):
+            out["date"] = out["period"]
+    return out
+
+
+def sale_status(sentence: str) -> str:
+    """Sale status from modality words, first match in order: postponed, cancelled, denied, rumored,
+    planned, completed; else unknown."""
+    for status, pattern in _STATUS:
+        if pattern.search(sentence):
+            return status
+    return "unknown"
+
+
+def share_sale_rules(sentence: str) -> dict[str, Any]:
+    """Counts, value, price per share, stakes, status and date of a sale sentence, as written."""
+    out: dict[str, Any] = {"status": sale_status(sentence)}
+    counts = find_counts(sentence)
+    if counts:
+        out["shares"] = counts[0].text
+    for m in find_money(sentence):
+        after = sentence[m.end : m.end + 14]
+        before = sentence[max(0, m.start - 24) : m.start]
+        if re.match(r"\s*(?:per|a|each) (?:share|ADS)", after) or re.search(r"\bat\s*$", before):
+            out.setdefault("price_per_share", m.text)
+        elif re.search(r"\b(?:worth|valued?|total|for|raising|proceeds)\b[\w ]{0,12}$", before):
+            out.setdefault("value", m.text)
+    pct = find_percents(sentence)
+    for a, b in zip(pct, pct[1:], strict=False):
+        if re.fullmatch(r"\s+to\s+", sentence[a.end : b.start]) and re.search(
+            r"from\s+$", sentence[: a.start]
+        ):
+            out["stake_before"], out["stake_after"] = a.text, b.text
+    sale = re.search(r"\b(?:sell|sale|sold|offload|divest|dispos)", sentence, re.I)
+    if sale:
+        d = _DATE.search(sentence, sale.end())
+        if d:
+            out["date"] = d.group()
+    return out
+
+
+def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
+    """Change kind, predecessor, role, interim and effective date of a change clause, as written."""
+    clause = focus.slice(sentence)
+    out: dict[str, Any] = {"change": "departed" if _DEPART.search(clause) else "appointed"}
+    for n in names:
+        if focus.start <= n.start < focus.end and _REPLACING.search(sentence[max(0, n.start - 30) : n.start]):
+            out["predecessor"] = n.slice(sentence)
+            break
+    roles = role_spans(sentence, focus) or role_spans(sentence, Span(0, len(sentence)))
+    if roles:
+        out["role"] = roles[0].slice(sentence)
+        out["interim"] = bool(_INTERIM.search(out["role"]))
+    d = _DATE.search(clause)
+    if d and re.match(r"(?:on|from|effective|since)\b", d.group()):
+        out["effective_date"] = d.group()
+    return out
+
+
+# ---------------------------------------------------------------- questions -------------------------
+
+
+@dataclass
+class Question:
+    """One request: the messages, the per-call response model, and what rules already decided."""
+
+    candidate: Candidate
+    messages: Messages
+    model: type[BaseModel]
+    choices: dict[str, list[str]]
+    rules: dict[str, Any]
+    context_span: Span | None
+    fixed: dict[str, str] = field(default_factory=dict)
+
+
+def choice_model(kind: Kind, choices: dict[str, list[str]]) -> type[BaseModel]:
+    """A Pydantic model: the kind's boolean flag, then one ``Literal`` (JSON-schema ``enum``) field per
+    entry of ``choices``. Field order is the order of generation."""
+    fields: dict[str, Any] = {FLAG[kind]: (bool, ...)}
+    for name, options in choices.items():
+        fields[name] = (Literal[tuple(options)], ...)  # type: ignore[valid-type]
+    model: type[BaseModel] = create_model(f"{kind}Choice", **fields)
+    return model
+
+
+def _options(primary: list[str], extra: list[str], *, with_none: bool = True) -> list[str]:
+    out: list[str] = []
+    for v in [*primary, *extra]:
+        if v not in out and v != NONE:
+            out.append(v)
+    out = out[:MAX_OPTIONS]
+    return [*out, NONE] if with_none else out
+
+
+def build_question(
+    template: PromptTemplate, text: str, cand: Candidate, prev: Span | None, anchors: list[Span]
+) -> Question:
+    """Everything about one candidate that needs no model: options, rule-read fields, the messages."""
+    sent = cand.sentence.slice(text)
+    local = Span(0, len(sent))
+    names = name_spans(sent, local)
+    rel_focus = Span(cand.focus.start - cand.sentence.start, cand.focus.end - cand.sentence.start)
+    ctx_text = prev.slice(text) if prev else ""
+    ctx_names = [n.slice(ctx_text) for n in name_spans(ctx_text, Span(0, len(ctx_text)))] if prev else []
+    rules: dict[str, Any]
+    choices: dict[str, list[str]] = {}
+    focus_line = ""
+    if cand.kind == "StockMove":
+        assert cand.anchor is not None
+        anchor = Span(cand.anchor.start - cand.sentence.start, cand.anchor.end - cand.sentence.start)
+        rel_anchors = [Span(a.start - cand.sentence.start, a.end - cand.sentence.start) for a in anchors]
+        rules = stock_move_rules(sent, anchor, rel_anchors, names)
+        market = rules.get("market")
+        companies = [
+            n.slice(sent)
+            for n in names
+            if n.slice(sent) != market and not _EXCHANGES.fullmatch(n.slice(sent))
+        ]
+        companies = [c for c in companies if not re.fullmatch(r"[A-Z]{1,5}", c)] or companies
+        choices["company"] = _options(companies, [] if companies else ctx_names)
+        focus_line = f"Value in focus: {anchor.slice(sent)}"
+    elif cand.kind == "ShareSale":
+        rules = share_sale_rules(sent)
+        own = [n.slice(sent) for n in names if not _EXCHANGES.fullmatch(n.slice(sent))]
+        own = [c for c in own if not re.fullmatch(r"[A-Z]{2,5}", c)] or own
+        pool = _options(own, ctx_names if len(own) < 2 else [], with_none=False)
+        choices["seller"] = [*pool, NONE]
+        choices["company"] = [*pool, NONE]
+    else:
+        rules = exec_rules(sent, rel_focus, names)
+        in_focus = [n.slice(sent) for n in names if rel_focus.start <= n.start < rel_focus.end]
+        people = [p for p in in_focus if p != rules.get("predecessor")]
+        pronoun = re.search(r"\b(?:[Hh]e|[Ss]he)\b", rel_focus.slice(sent)) is not None
+        choices["person"] = _options(people, ctx_names if (pronoun or not people) else [])
+        orgs = [n.slice(sent) for n in names if n.slice(sent) not in (*people, rules.get("predecessor"))]
+        choices["company"] = _options(orgs, ctx_names if not orgs else [])
+        if rel_focus != local:
+            focus_line = f"Part in focus: {rel_focus.slice(sent)}"
+    fixed: dict[str, str] = {}
+    for name in list(choices):
+        real = [o for o in choices[name] if o != NONE]
+        if len(real) == 1 and not (cand.kind == "ShareSale"):
+            fixed[name] = real[0]
+            del choices[name]
+    options = "\n".join(f"{k} options: " + ", ".join(f'"{o}"' for o in v) for k, v in choices.items())
+    system, user = template.render(
+        task=TASKS[cand.kind],
+        context=ctx_text or "(none)",
+        sentence=sent,
+        focus=focus_line,
+        options=options,
+    )
+    messages: Messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    return Question(cand, messages, choice_model(cand.kind, choices), choices, rules, prev, fixed)
+
+
+def max_tokens_for(q: Question) -> int:
+    """A tight bound on the answer: JSON punctuation, keys, the longest option per field."""
+    total = 12 + len(FLAG[q.candidate.kind]) // 2
+    for name, opts in q.choices.items():
+        total += 6 + len(name) // 2 + max(len(o) for o in opts) // 2
+    return total
+
+
+# ---------------------------------------------------------------- drafts ----------------------------
+
+
+def _pick(q: Question, answer: BaseModel, name: str) -> str | None:
+    if name in q.fixed:
+        return q.fixed[name]
+    value = getattr(answer, name, None)
+    return None if value in (None, NONE) else str(value)
+
+
+def draft_from_answer(q: Question, answer: BaseModel, text: str) -> AnyDraft | None:
+    """The draft for an answer, or None when the model says no or a required role is missing.
+    When a chosen value is found only in the previous sentence, the quote spans both sentences."""
+    if not getattr(answer, FLAG[q.candidate.kind]):
+        return None
+    sent = q.candidate.sentence.slice(text)
+    r = q.rules
+    values: dict[str, str | None] = {}
+    if q.candidate.kind == "StockMove":
+        values["company"] = _pick(q, answer, "company")
+        if values["company"] is None or r.get("direction") is None:
+            return None
+    elif q.candidate.kind == "ShareSale":
+        values["seller"] = _pick(q, answer, "seller")
+        values["company"] = _pick(q, answer, "company")
+        if values["seller"] is None or values["company"] is None or values["seller"] == values["company"]:
+            return None
+    else:
+        values["person"] = _pick(q, answer, "person")
+        values["company"] = _pick(q, answer, "company")
+        if values["person"] is None or values["company"] is None or "role" not in r:
+            return None
+        if values["person"] == r.get("predecessor"):
+            return None
+    start, end = q.candidate.sentence.start, q.candidate.sentence.end
+    if q.context_span is not None and any(v and v not in sent for v in values.values()):
+        start = q.context_span.start
+    quote = text[start:end]
+    if q.candidate.kind == "StockMove":
+        return StockMoveDraft(
+            quote=quote,
+            company=values["company"] or "",
+            direction=r["direction"],
+            change_pct=r.get("change_pct"),
+            price=r.get("price"),
+            market=r.get("market"),
+            period=r.get("period"),
+            date=r.get("date"),
+        )
+    if q.candidate.kind == "ShareSale":
+        return ShareSaleDraft(
+            quote=quote,
+            seller=values["seller"] or "",
+            company=values["company"] or "",
+            shares=r.get("shares"),
+            value=r.get("value"),
+            price_per_share=r.get("price_per_share"),
+            stake_before=r.get("stake_before"),
+            stake_after=r.get("stake_after"),
+            status=r["status"],
+            date=r.get("date"),
+        )
+    return ExecutiveChangeDraft(
+        quote=quote,
+        company=values["company"] or "",
+        person=values["person"] or "",
+        role=r["role"],
+        change=r["change"],
+        predecessor=r.get("predecessor"),
+        interim=bool(r.get("interim")),
+        effective_date=r.get("effective_date"),
+    )
+
+
+# ---------------------------------------------------------------- strategy --------------------------
+
+_ORDER: dict[Kind, int] = {"StockMove": 0, "ShareSale": 1, "ExecutiveChange": 2}
+
+
+class SentenceChoices:
+    """The Strategy: see the module docstring. ``prompt_version`` pins the template (default: highest)."""
+
+    name = "sentence_choices"
+
+    def __init__(self, prompt_number: int | None = None) -> None:
+        self._template = load_prompt("sentence_choices", prompt_number)
+
+    @property
+    def prompt_version(self) -> str:
+        return self._template.version
+
+    def cache_schema(self) -> dict[str, object]:
+        """The shape of every per-call schema (options are drawn per sentence, so enums show as examples)."""
+        examples: dict[Kind, dict[str, list[str]]] = {
+            "StockMove": {"company": ["<name in sentence>", NONE]},
+            "ShareSale": {"seller": ["<name in sentence>", NONE], "company": ["<name in sentence>", NONE]},
+            "ExecutiveChange": {
+                "person": ["<name in sentence>", NONE],
+                "company": ["<name in sentence>", NONE],
+            },
+        }
+        return {kind: choice_model(kind, ch).model_json_schema() for kind, ch in examples.items()}
+
+    def questions(self, text: str) -> list[Question]:
+        """All questions for an article, grouped by kind (shared prompt prefix), then in text order."""
+        sentences = split_sentences(text)
+        cands = find_candidates(text, sentences)
+        prev_of = {sp: (sentences[i - 1] if i else None) for i, sp in enumerate(sentences)}
+        anchors: dict[Span, list[Span]] = {}
+        for c in cands:
+            if c.anchor is not None:
+                anchors.setdefault(c.sentence, []).append(c.anchor)
+        qs = [
+            build_question(self._template, text, c, prev_of.get(c.sentence), anchors.get(c.sentence, []))
+            for c in cands
+        ]
+        qs.sort(key=lambda q: (_ORDER[q.candidate.kind], q.candidate.focus.start))
+        return qs
+
+    @staticmethod
+    def _collect(
+        text: str, pairs: list[tuple[Question, ModelReply[BaseModel] | ExtractionError]]
+    ) -> StrategyResult:
+        result = StrategyResult(draft=ArticleDraft())
+        usage = Usage()
+        for q, reply in pairs:
+            if isinstance(reply, ExtractionError):
+                usage = usage + reply.usage
+                result.requests += reply.attempts
+                c = q.candidate.sentence
+                result.chunk_failures.append(
+                    ChunkFailure(start=c.start, end=c.end, error=f"{type(reply).__name__}: {reply}")
+                )
+                continue
+            usage = usage + reply.usage
+            result.requests += reply.requests
+            result.reasks += reply.reasks
+            draft = draft_from_answer(q, reply.parsed, text)
+            if isinstance(draft, StockMoveDraft):
+                result.draft.stock_moves.append(draft)
+            elif isinstance(draft, ShareSaleDraft):
+                result.draft.share_sales.append(draft)
+            elif isinstance(draft, ExecutiveChangeDraft):
+                result.draft.executive_changes.append(draft)
+        result.usage = usage
+        return result
+
+    def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:
+        """Ask every question in turn. Time: about one small request per candidate sentence."""
+        pairs: list[tuple[Question, ModelReply[BaseModel] | ExtractionError]] = []
+        for q in self.questions(item.text):
+            try:
+                reply = backend.structured(
+                    q.messages, q.model, max_retries=item.max_retries, max_tokens=max_tokens_for(q)
+                )
+            except ExtractionError as exc:
+                pairs.append((q, exc))
+                continue
+            pairs.append((q, reply))
+        return self._collect(item.text, pairs)
+
+    async def arun(self, backend: Backend, item: StrategyInput, *, concurrency: int = 8) -> StrategyResult:
+        """The same, with up to ``concurrency`` requests in flight (the embedded backend still serialises)."""
+        sem = asyncio.Semaphore(concurrency)
+
+        async def ask(q: Question) -> tuple[Question, ModelReply[BaseModel] | ExtractionError]:
+            async with sem:
+                try:
+                    return q, await backend.astructured(
+                        q.messages, q.model, max_retries=item.max_retries, max_tokens=max_tokens_for(q)
+                    )
+                except ExtractionError as exc:
+                    return q, exc
+
+        pairs = await asyncio.gather(*(ask(q) for q in self.questions(item.text)))
+        return self._collect(item.text, list(pairs))
