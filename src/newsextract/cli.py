@@ -1,0 +1,430 @@
+"""The ``newsextract`` command line.
+
+    newsextract extract PATHS... | -     events from .txt files, .jsonl records, folders, globs or stdin
+    newsextract eval GOLD.jsonl [PRED.jsonl]   score predictions (or a fresh extraction) against gold
+    newsextract cache stats | clear      look at or empty the response cache
+
+Results go to stdout (``--format table|json|jsonl|csv``); progress, skipped files, failures and the
+summary go to stderr, so stdout stays machine-readable. ``--out results.jsonl`` also streams one line
+per article to a file as results arrive; ``--resume`` re-runs only what that file lacks.
+
+Endpoint configuration comes from options and the environment (``OPENAI_BASE_URL``,
+``OPENAI_API_KEY``, ``NEWSEXTRACT_MODEL``, ``NEWSEXTRACT_CACHE_DIR``); with none, the embedded local
+model runs. The API key is only ever read from the environment and is never printed.
+
+Exit codes (``extract`` and ``eval``):
+
+    0  every input was processed
+    1  some inputs failed (unreadable file, extraction error, token budget reached); the rest are output
+    2  usage or configuration error (bad option, unknown model file, repeated ids with --out)
+    3  nothing could be processed (no input found, or every input failed)
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsextract.batch import BatchResult, run_batch
+from newsextract.core.schemas import Extraction
+from newsextract.display import event_key, event_values, records, shorten
+from newsextract.errors import ConfigError, InputError, NewsextractError
+from newsextract.io.readers import ReadResult, read_inputs
+from newsextract.io.results import outcome_from_line, result_line
+from newsextract.io.tables import write_csv
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOTHING = 3
+
+_EXIT_HELP = (
+    "Exit codes: 0 all inputs processed; 1 some inputs failed; 2 usage or configuration error; "
+    "3 nothing could be processed."
+)
+
+app = typer.Typer(
+    name="newsextract",
+    help="Turn financial news articles into typed events (share sales, executive changes, stock moves).\n\n"
+    + _EXIT_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # rich tracebacks would print local variables
+)
+cache_app = typer.Typer(help="The response cache: stats or clear.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OutputFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class StrategyChoice(enum.StrEnum):
+    auto = "auto"
+    whole_article = "whole_article"
+    sentence_choices = "sentence_choices"
+
+
+class GroundingChoice(enum.StrEnum):
+    strict = "strict"
+    flag = "flag"
+    off = "off"
+
+
+class NamesChoice(enum.StrEnum):
+    relaxed = "relaxed"
+    strict = "strict"
+
+
+# -- shared options ----------------------------------------------------------------------------------
+ModelOpt = Annotated[
+    str | None,
+    typer.Option("--model", help="Model name for the endpoint, or a .gguf file for the embedded backend."),
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="OpenAI-compatible endpoint (else OPENAI_BASE_URL; neither: the embedded model). "
+        "The key is read from OPENAI_API_KEY.",
+    ),
+]
+ConcurrencyOpt = Annotated[
+    int, typer.Option("--concurrency", min=1, help="Articles in flight at once (the embedded model: 1).")
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Cache directory (else NEWSEXTRACT_CACHE_DIR or the user cache)."),
+]
+StrategyOpt = Annotated[StrategyChoice, typer.Option("--strategy", help="How the model is asked.")]
+GroundingOpt = Annotated[
+    GroundingChoice,
+    typer.Option("--grounding", help="strict: drop unsupported events; flag: keep them flagged."),
+]
+ProgressOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."
+    ),
+]
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    _err.print(f"newsextract: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def _extractor(
+    *,
+    model: str | None,
+    base_url: str | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    strategy: StrategyChoice,
+    grounding: GroundingChoice,
+) -> Any:
+    from newsextract.api import Extractor
+
+    try:
+        return Extractor(
+            model=model,
+            base_url=base_url,
+            cache=not no_cache,
+            cache_dir=str(cache_dir) if cache_dir is not None else None,
+            strategy=strategy.value,  # type: ignore[arg-type]
+            grounding=grounding.value,  # type: ignore[arg-type]
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _exit_code(read_problems: int, result: BatchResult) -> int:
+    s = result.summary
+    if s.done == 0:
+        return EXIT_NOTHING
+    if read_problems or s.failed or s.skipped_budget:
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def _report_problems(read: ReadResult) -> None:
+    for problem in read.problems:
+        _err.print(f"newsextract: skipped {problem}", markup=False)
+
+
+# -- extract -----------------------------------------------------------------------------------------
+@app.command(epilog=_EXIT_HELP)
+def extract(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files (.txt, .jsonl), folders, globs, or - for stdin.", show_default=False),
+    ],
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    published: Annotated[
+        str | None,
+        typer.Option("--published", help="Publication date (YYYY-MM-DD) for articles that carry none."),
+    ] = None,
+    concurrency: ConcurrencyOpt = 16,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Stream one JSON line per article to this file as results arrive."),
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="What stdout shows.")] = OutputFormat.table,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Keep the articles already done in --out; extract only the rest.")
+    ] = False,
+    no_cache: NoCacheOpt = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ask the model again; overwrite cached answers.")
+    ] = False,
+    cache_dir: CacheDirOpt = None,
+    strategy: StrategyOpt = StrategyChoice.auto,
+    grounding: GroundingOpt = GroundingChoice.strict,
+    budget: Annotated[
+        int | None,
+        typer.Option("--budget", min=1, help="Stop starting articles once this many tokens were spent."),
+    ] = None,
+    progress: ProgressOpt = None,
+) -> None:
+    """Extract events from articles and print them (and stream them to --out)."""
+    from newsextract.text.inputs import parse_published
+
+    try:
+        parse_published(published)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    if resume and out is None:
+        raise _fail("--resume needs --out (the results file of the earlier run)")
+    extractor = _extractor(
+        model=model,
+        base_url=base_url,
+        no_cache=no_cache,
+        cache_dir=cache_dir,
+        strategy=strategy,
+        grounding=grounding,
+    )
+    read = read_inputs(paths, published=published)
+    _report_problems(read)
+    if not read.records:
+        raise _fail("nothing to extract: no readable article among the inputs", EXIT_NOTHING)
+    try:
+        result = run_batch(
+            extractor,
+            read.records,
+            concurrency=concurrency,
+            progress=progress,
+            out=out,
+            resume=resume,
+            token_budget=budget,
+            refresh=refresh,
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        hint = f"; finished articles are in {out}: re-run with --resume" if out else ""
+        raise _fail(f"interrupted{hint}", 130) from None
+    finally:
+        extractor.close()
+    _print_results(result, fmt)
+    if fmt is not OutputFormat.table:
+        for rid, error in result.errors:
+            _err.print(f"newsextract: {rid} failed: {type(error).__name__}: {error}", markup=False)
+    problems = f"; {len(read.problems)} input(s) skipped" if read.problems else ""
+    _err.print(f"newsextract: {result.summary}{problems}", markup=False)
+    raise typer.Exit(_exit_code(len(read.problems), result))
+
+
+def _print_results(result: BatchResult, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.jsonl:
+        for rid, outcome in zip(result.ids, result, strict=True):
+            sys.stdout.write(json.dumps(result_line(rid, outcome), ensure_ascii=False) + "\n")
+    elif fmt is OutputFormat.json:
+        lines = [result_line(rid, o) for rid, o in zip(result.ids, result, strict=True)]
+        sys.stdout.write(json.dumps(lines, ensure_ascii=False, indent=2) + "\n")
+    elif fmt is OutputFormat.csv:
+        write_csv(records(result, ids=result.ids, include_errors=True), sys.stdout)
+    else:
+        _print_tables(result)
+    sys.stdout.flush()
+
+
+def _print_tables(result: BatchResult) -> None:
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    for rid, outcome in zip(result.ids, result, strict=True):
+        if isinstance(outcome, NewsextractError):
+            console.print(
+                f"[bold]{_esc(rid)}[/] [red]failed: {_esc(type(outcome).__name__)}: {_esc(str(outcome))}[/]"
+            )
+            console.print()
+            continue
+        events = outcome.events
+        note = " (cached)" if outcome.meta.cached else ""
+        if not events:
+            console.print(f"[bold]{_esc(rid)}[/]: no events{note}")
+            console.print()
+            continue
+        table = Table(title=f"{rid}: {len(events)} event(s){note}", title_justify="left", show_lines=False)
+        for col in ("#", "type", "who", "values", "evidence"):
+            table.add_column(col, overflow="fold")
+        for n, e in enumerate(events, start=1):
+            values = ", ".join(f"{k}={v}" for k, v in event_values(e))
+            table.add_row(str(n), e.type, event_key(e), values, f"“{shorten(e.evidence.quote, 70)}”")
+        console.print(table)
+        console.print()
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# -- eval --------------------------------------------------------------------------------------------
+@app.command("eval", epilog=_EXIT_HELP)
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold annotations (JSONL, SCHEMA.md).", show_default=False)],
+    predictions: Annotated[
+        Path | None,
+        typer.Argument(help="Predictions: an extract --out file. Omitted: extract the gold articles now."),
+    ] = None,
+    texts: Annotated[
+        Path, typer.Option("--texts", help="Folder with <id>.txt for each gold article.")
+    ] = Path("seeds"),
+    names: Annotated[
+        NamesChoice, typer.Option("--names", help="How names are compared.")
+    ] = NamesChoice.relaxed,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON instead of a table.")
+    ] = False,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: ConcurrencyOpt = 16,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
+    strategy: StrategyOpt = StrategyChoice.auto,
+    grounding: GroundingOpt = GroundingChoice.strict,
+    progress: ProgressOpt = None,
+) -> None:
+    """Score predictions against gold annotations and print precision, recall, F1 and field accuracy."""
+    from newsextract.evaluate import load_gold, score
+
+    try:
+        gold_articles = load_gold(gold)
+    except (OSError, ValueError) as exc:
+        raise _fail(f"cannot read gold file {gold}: {exc}") from None
+    failures = 0
+    if predictions is not None:
+        preds, failures = _load_predictions(predictions)
+    else:
+        extractor = _extractor(
+            model=model,
+            base_url=base_url,
+            no_cache=no_cache,
+            cache_dir=cache_dir,
+            strategy=strategy,
+            grounding=grounding,
+        )
+        inputs: list[dict[str, Any]] = []
+        for art in gold_articles:
+            read = read_inputs([str(texts / f"{art.id}.txt")])
+            _report_problems(read)
+            failures += len(read.problems)
+            for rec in read.records:
+                inputs.append({**rec, "id": art.id, "published": art.published})
+        try:
+            result = (
+                run_batch(extractor, inputs, concurrency=concurrency, progress=progress) if inputs else None
+            )
+        finally:
+            extractor.close()
+        preds = {}
+        if result is not None:
+            preds = {e.id: e for e in result.extractions if e.id is not None}
+            for rid, error in result.errors:
+                _err.print(f"newsextract: {rid} failed: {type(error).__name__}: {error}", markup=False)
+            failures += len(result.errors)
+            _err.print(f"newsextract: {result.summary}", markup=False)
+    report = score(gold_articles, preds, names=names.value)  # type: ignore[arg-type]
+    sys.stdout.write((json.dumps(report.to_dict(), indent=2) if as_json else report.table()) + "\n")
+    if gold_articles and not preds:
+        raise typer.Exit(EXIT_NOTHING)
+    raise typer.Exit(EXIT_SOME_FAILED if failures else EXIT_OK)
+
+
+def _load_predictions(path: Path) -> tuple[dict[str, Extraction], int]:
+    """Extractions by id from a results file (``extract --out``/``--format jsonl``) or from lines of
+    ``Extraction.model_dump`` with an id; the count of failed or unusable lines."""
+    preds: dict[str, Extraction] = {}
+    bad = 0
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"cannot read predictions {path}: {exc}") from None
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+            outcome = outcome_from_line(line) if "ok" in line else Extraction.model_validate(line)
+        except (ValueError, TypeError, KeyError) as exc:
+            _err.print(
+                f"newsextract: skipped {path}:{n}: not a result line ({shorten(str(exc), 100)})", markup=False
+            )
+            bad += 1
+            continue
+        if isinstance(outcome, Extraction):
+            rid = outcome.id if outcome.id is not None else str(line.get("id"))
+            preds[rid] = outcome
+        else:
+            bad += 1
+    return preds, bad
+
+
+# -- cache -------------------------------------------------------------------------------------------
+def _store(cache_dir: Path | None) -> Any:
+    from newsextract.cache.store import JsonStore
+    from newsextract.config import default_cache_dir
+
+    return JsonStore(cache_dir if cache_dir is not None else default_cache_dir())
+
+
+@cache_app.command("stats")
+def cache_stats(cache_dir: CacheDirOpt = None) -> None:
+    """Where the cache is, how many answers it holds and their size on disk."""
+    stats = _store(cache_dir).stats()
+    sys.stdout.write(f"directory: {stats['directory']}\nentries: {stats['entries']}\n")
+    sys.stdout.write(f"size: {stats['bytes'] / 1e6:.2f} MB\n")
+    if stats.get("off"):
+        raise _fail(f"cache unusable: {stats['off']}")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOpt = None) -> None:
+    """Remove every cached answer."""
+    store = _store(cache_dir)
+    removed = store.clear()
+    sys.stdout.write(f"removed {removed} entries from {store.directory}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point (``newsextract``)."""
+    app(args=list(argv) if argv is not None else None, prog_name="newsextract")
+
+
+if __name__ == "__main__":
+    main()
