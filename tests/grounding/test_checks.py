@@ -331,3 +331,18 @@ def test_words_in_text_are_found(word: str) -> None:
     text = f"Shares of {word} rose."
     if any(c.isalnum() for c in word):
         assert name_in_text(word, text) or normalize_for_search(word).strip(" .;:!?") == ""
+
+
+def test_range_bounds_in_evidence() -> None:
+    evidence = "The fund plans to sell 10-12 million shares, worth between $1 billion and $1.2 billion."
+    text = "Big Fund said so. " + evidence
+    for shares in ["10-12 million", "12 million"]:
+        d = ShareSaleDraft(quote=evidence, seller="Big Fund", company="Big Fund Co", shares=shares)
+        problems = check_draft("ShareSale", d, evidence=evidence, text=text)
+        assert not [p for p in problems if "shares" in p]
+    d2 = ShareSaleDraft(quote=evidence, seller="Big Fund", company="X", value="$1.2 billion")
+    assert not [p for p in check_draft("ShareSale", d2, evidence=evidence, text=text) if "value" in p]
+    d3 = ShareSaleDraft(quote=evidence, seller="Big Fund", company="X", shares="11 million")
+    assert 'shares "11 million" does not occur in the article' in check_draft(
+        "ShareSale", d3, evidence=evidence, text=text
+    )

@@ -327,3 +327,10 @@ def test_spans_are_exact(text: str) -> None:
             assert text[m.start : m.end] == m.text  # type: ignore[attr-defined]
     for p in find_percents(text):
         assert p.value >= 0
+
+
+def test_uk_styles() -> None:
+    assert parse_percent("up 12.5pc") == 12.5
+    assert parse_money("30 pence") == Money(amount=Decimal("0.3"), currency="GBP")
+    assert parse_money("Rmb10bn") == Money(amount=Decimal(10_000_000_000), currency="CNY")
+    assert parse_money("USD2.8bn") == Money(amount=Decimal(2_800_000_000), currency="USD")

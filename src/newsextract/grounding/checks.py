@@ -10,7 +10,7 @@ sent back to the model as a re-ask. Rules:
   in the article *and* their parsed value must equal a value of the same kind stated in ``evidence`` (the
   quote's sentences): a count or plain number for shares, an amount and currency for money (a money
   string with no currency is compared as a plain number), a percentage for stakes and change_pct. A
-  range in the evidence offers only its lower bound.
+  range in the evidence ("10-12 million", "between 5% and 6%") offers both bounds.
 * Name fields (seller, company, person, predecessor, market, ticker) must be named in the article: the
   whole name (possessive and quotes ignored, leading "the" dropped); or all its words, corporate suffixes
   (Group, Holding(s), Inc, Ltd ...) aside, within a few words of each other; or, for people (seller,
@@ -34,7 +34,7 @@ from decimal import Decimal
 from newsextract.core.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.normalize.events import clean_text, clean_ticker
 from newsextract.normalize.money import find_money, parse_money
-from newsextract.normalize.numbers import find_quantities, parse_count, parse_number, parse_percent
+from newsextract.normalize.numbers import Quantity, find_quantities, parse_count, parse_number, parse_percent
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -216,6 +216,20 @@ def date_in_text(value: str, text: str) -> bool:
     return bare != value and occurs(bare, text)
 
 
+_BETWEEN_RE = re.compile(r"\bbetween\b", re.IGNORECASE)
+_RANGE_DASH_RE = re.compile(r"(?<=[0-9%])\s?[-–—]\s?(?=[^\W_]|[$€£¥])")
+
+
+def _unranged(evidence: str) -> str:
+    """``evidence`` with ranges written as two separate values, so both bounds can be matched."""
+    return _RANGE_DASH_RE.sub(" to ", _BETWEEN_RE.sub("from", evidence))
+
+
+def _stated(evidence: str) -> list[Quantity]:
+    """Every quantity stated in ``evidence``: as read (a range's lower bound) and with each bound apart."""
+    return find_quantities(evidence) + find_quantities(_unranged(evidence))
+
+
 def _eq(a: Decimal | float, b: Decimal | float) -> bool:
     return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
 
@@ -224,7 +238,7 @@ def _check_count(field: str, value: str, evidence: str) -> str | None:
     n = parse_count(value)
     if n is None:
         return f'{field} "{value}" is not a number of shares'
-    stated = [q.value for q in find_quantities(evidence) if q.kind == "number"]
+    stated = [q.value for q in _stated(evidence) if q.kind == "number"]
     if any(_eq(n, s) for s in stated):
         return None
     return f'{field} "{value}" is not stated in the quoted sentence or next to it'
@@ -236,10 +250,11 @@ def _check_money(field: str, value: str, evidence: str) -> str | None:
         number = parse_number(value)
         if number is None:
             return f'{field} "{value}" is not an amount of money'
-        if any(_eq(number, q.value) for q in find_quantities(evidence) if q.kind != "percent"):
+        if any(_eq(number, q.value) for q in _stated(evidence) if q.kind != "percent"):
             return None
         return f'{field} "{value}" is not stated in the quoted sentence or next to it'
     stated = [m.value for m in find_money(evidence, context=evidence)]
+    stated += [m.value for m in find_money(_unranged(evidence), context=evidence)]
     same_amount = [s for s in stated if _eq(s.amount, money.amount)]
     if any(s.currency == money.currency for s in same_amount):
         return None
@@ -254,7 +269,7 @@ def _check_percent(field: str, value: str, evidence: str) -> str | None:
     p = parse_percent(value)
     if p is None:
         return f'{field} "{value}" is not a percentage'
-    stated = [q.value for q in find_quantities(evidence) if q.kind == "percent"]
+    stated = [q.value for q in _stated(evidence) if q.kind == "percent"]
     if any(_eq(p, s) for s in stated):
         return None
     return f'{field} "{value}" is not stated in the quoted sentence or next to it'

@@ -8,6 +8,7 @@ Pure tables and look-ups, no I/O. Rules:
   ``£``/``GBP``/``pound(s)``/``sterling`` -> GBP, ``yen``/``JP¥`` -> JPY, ``S$`` -> SGD, ``A$`` -> AUD,
   ``C$`` -> CAD, ``NT$`` -> TWD, ``NZ$`` -> NZD, ``R$`` -> BRL, ``₩``/``won`` -> KRW,
   ``₹``/``Rs``/``rupee(s)`` -> INR, ``CHF``/``Swiss francs`` -> CHF, and any known ISO code as itself.
+* "pence" is GBP (in hundredths).
 * A bare ``$`` (and bare "dollars"/"cents") is USD, unless the context names exactly one kind of non-US
   dollar in words ("Hong Kong dollars", "Singapore dollar", ...) and never mentions US dollars
   (``US$``, ``USD``, "US dollars"); then it is that dollar. Symbols such as ``HK$`` elsewhere in the
@@ -108,7 +109,7 @@ SUFFIX_PATTERN: str = (
     r"(?:(?i:(?:US|U\.S\.|American|Hong\s+Kong|HK|Singapore|Australian|Canadian|New\s+Taiwan|Taiwan|"
     r"Taiwanese|New\s+Zealand)\s+dollars?|dollars?|cents?|yuan|renminbi|euros?|"
     r"(?:British\s+)?pounds?(?:\s+sterling)?|sterling|(?:Japanese\s+)?yen|(?:South\s+)?(?:Korean\s+)?won|"
-    r"(?:Indian\s+)?rupees?|(?:Swiss\s+)?francs?|ringgit|baht|rupiah|RMB)(?![A-Za-z])"
+    r"(?:Indian\s+)?rupees?|(?:Swiss\s+)?francs?|ringgit|baht|rupiah|pence|RMB)(?![A-Za-z])"
     r"|(?:" + _CODES_ALT + r")(?![A-Za-z]))"
 )
 
@@ -177,9 +178,11 @@ def to_iso(token: str, *, context: str = "") -> str | None:
     word = _norm_word(t)
     if word in {"dollar", "cent"}:
         return resolve_dollar(context)
+    if word in {"pence", "penny"}:
+        return "GBP"
     return _WORDS.get(word)
 
 
 def is_cents(token: str) -> bool:
-    """True when the currency token is "cent"/"cents" (amount is in hundredths of the dollar unit)."""
-    return _norm_word(token) == "cent"
+    """True when the currency token is "cent(s)" or "pence" (the amount is in hundredths of the unit)."""
+    return _norm_word(token) in {"cent", "pence", "penny"}

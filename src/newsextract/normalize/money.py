@@ -2,8 +2,8 @@
 
 Numbers, magnitudes, qualifiers and ranges follow :mod:`newsextract.normalize.numbers`; currencies follow
 :mod:`newsextract.normalize.currency` (a bare ``$`` is USD unless the context says otherwise; ``¥`` is
-resolved from context). "50 cents" is 0.50 of the dollar unit. A number with no currency marker is not
-money. Pure; never raises.
+resolved from context). "50 cents" is 0.50 of the dollar unit, "30 pence" is 0.30 GBP. A number with no
+currency marker is not money. Pure; never raises.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ _MAG = (
     r"(?:\s?(?P<mag>(?i:thousand|million|billion|trillion|mln|bln|trn|mn|bn|tn|lakh|crore))"
     r"|(?P<mag1>(?i:[kmb])))(?![A-Za-z0-9])"
 )
-_PCT = r"(?:\s?%|[\s-]?(?i:percent|per\s+cent|pct|percentage\s+points?)(?![A-Za-z]))"
+_PCT = r"(?:\s?%|[\s-]?(?i:percent|per\s+cent|pct|pc|percentage\s+points?)(?![A-Za-z]))"
 
 _QUANTITY_RE = re.compile(
     r"(?<![A-Za-z0-9_.,])"
