@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -152,17 +151,15 @@ def _long_article(n: int = 50_000) -> str:
     return "".join(out)[:n]
 
 
-def test_absent_quote_is_fast_on_long_text() -> None:
+def test_absent_quote_on_long_text_is_not_found() -> None:
     text = _long_article()
     quotes = [
         "Tesla shares jumped 12 percent on Monday after strong deliveries in Shanghai and Berlin.",
         # shares many common tokens with the article but is not in it
         "Alibaba said the sale of Xpeng shares by Ma was worth about $500 million in Hong Kong on Monday.",
     ]
-    for q in quotes:
-        t0 = time.perf_counter()
-        align_quote(q, text)
-        assert time.perf_counter() - t0 < 1.0
+    for q in quotes:  # speed is measured by bench/bench_align.py; here: absent quotes are not invented
+        assert align_quote(q, text) is None
 
 
 @settings(max_examples=150, deadline=None)
