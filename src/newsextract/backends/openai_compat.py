@@ -191,10 +191,8 @@ class OpenAICompatBackend:
         if isinstance(cause, openai.APITimeoutError):
             return TransportError(f"{endpoint} timed out after {requests} request(s)", **common)
         if isinstance(cause, openai.APIConnectionError):
-            return TransportError(
-                f"cannot reach {endpoint} after {requests} request(s): {_short(str(cause.__cause__ or cause))}",
-                **common,
-            )
+            reason = _short(str(cause.__cause__ or cause))
+            return TransportError(f"cannot reach {endpoint} after {requests} request(s): {reason}", **common)
         if isinstance(cause, IncompleteOutputException):
             out = raw_output(getattr(cause, "last_completion", None)) or last
             common["last_output"] = out
