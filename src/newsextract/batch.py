@@ -263,22 +263,35 @@ class _Run:
         if stop is not None:
             return stop
         try:
-            return self.extractor.extract(item.text, item.published, id=item.id, refresh=self.refresh)
+            outcome: Outcome = self.extractor.extract(
+                item.text, item.published, id=item.id, refresh=self.refresh
+            )
         except NewsextractError as exc:
-            return exc
+            outcome = exc
         except Exception as exc:  # a bug for one article must not sink the batch
-            return _internal(exc)
+            outcome = _internal(exc)
+        self._charge(outcome)
+        return outcome
 
     async def acall(self, item: _Item) -> Outcome:
         stop = self.gate()
         if stop is not None:
             return stop
         try:
-            return await self.extractor.aextract(item.text, item.published, id=item.id, refresh=self.refresh)
+            outcome: Outcome = await self.extractor.aextract(
+                item.text, item.published, id=item.id, refresh=self.refresh
+            )
         except NewsextractError as exc:
-            return exc
+            outcome = exc
         except Exception as exc:
-            return _internal(exc)
+            outcome = _internal(exc)
+        self._charge(outcome)
+        return outcome
+
+    def _charge(self, outcome: Outcome) -> None:
+        """Count an article's tokens against the budget as soon as it ends (before the next starts)."""
+        with self._lock:
+            self._spent += _spent(outcome).total_tokens
 
     def finish(self, item: _Item, outcome: Outcome) -> None:
         """Record an outcome, write its line, advance the progress (the callback may raise)."""
@@ -291,26 +304,18 @@ class _Run:
     def _record(self, item: _Item, outcome: Outcome, *, resumed: bool) -> None:
         self.outcomes[item.index] = outcome
         s = self.summary
-        spent = Usage()
         if isinstance(outcome, Extraction):
             s.done += 1
-            if resumed:
-                s.resumed += 1
-            elif outcome.meta.cached:
-                s.cached += 1
-            else:
-                spent = outcome.meta.usage
+            s.resumed += resumed
+            s.cached += outcome.meta.cached and not resumed
         elif isinstance(outcome, BudgetExceededError):
             s.skipped_budget += 1
         else:
             s.failed += 1
-            if isinstance(outcome, ExtractionError):
-                spent = outcome.usage
+        spent = Usage() if resumed else _spent(outcome)
         s.prompt_tokens += spent.prompt_tokens
         s.completion_tokens += spent.completion_tokens
         s.total_tokens += spent.total_tokens
-        with self._lock:
-            self._spent += spent.total_tokens
         if self._bar is not None:
             self._bar.advance(s)
         if self._callback is not None:
@@ -326,6 +331,15 @@ class _Run:
         for item, outcome in zip(self.items, self.outcomes, strict=True):
             outcomes.append(outcome if outcome is not None else ExtractionError(f"{item.id}: not extracted"))
         return BatchResult(outcomes, [it.id for it in self.items], self.summary)
+
+
+def _spent(outcome: Outcome) -> Usage:
+    """Tokens an outcome cost this run: a fresh answer's or a failure's usage; cached answers are free."""
+    if isinstance(outcome, Extraction):
+        return Usage() if outcome.meta.cached else outcome.meta.usage
+    if isinstance(outcome, ExtractionError):
+        return outcome.usage
+    return Usage()
 
 
 def _check_unique(ids: list[str]) -> None:
@@ -431,15 +445,19 @@ def run_batch(
         pool = ThreadPoolExecutor(
             max_workers=_workers(extractor, concurrency), thread_name_prefix="newsextract"
         )
-        finished = False
+        interrupted = False
         try:
             futures: dict[Future[Outcome], _Item] = {pool.submit(run.call, item): item for item in pending}
             for future in as_completed(futures):
                 run.finish(futures[future], future.result())
-            finished = True
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
         finally:
+            # Not-started articles are cancelled; in-flight ones finish (their answers reach the cache)
+            # unless the user interrupted, who should not wait for them.
             run.abort()
-            pool.shutdown(wait=finished, cancel_futures=True)
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
     return run.result()
 
 
