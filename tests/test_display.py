@@ -1,0 +1,142 @@
+"""Notebook display and flat records: escaping, highlighting, records/DataFrames, CSV."""
+
+from __future__ import annotations
+
+import builtins
+import csv
+import html as htmllib
+import io
+import re
+import sys
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from newsextract import Evidence, ExecutiveChange, Extraction, Meta, Money, ShareSale, StockMove
+from newsextract.batch import BatchResult, BatchSummary
+from newsextract.display import COLUMNS, extraction_html, highlight_html, records, shorten, to_pandas
+from newsextract.errors import InputError
+from newsextract.io.tables import write_csv
+
+TEXT = (
+    "Evil <script>alert('x')</script> Corp & Co shares fell 9% on Thursday.\n"
+    "Jack Ma plans to sell 10 million shares, worth about $871 million."
+)
+
+
+def ev(quote: str, text: str = TEXT) -> Evidence:
+    start = text.index(quote)
+    return Evidence(quote=quote, start=start, end=start + len(quote))
+
+
+def sample(id: str | None = "a<1>") -> Extraction:
+    move_q = "Evil <script>alert('x')</script> Corp & Co shares fell 9% on Thursday."
+    sale_q = "Jack Ma plans to sell 10 million shares, worth about $871 million."
+    events: list[Any] = [
+        StockMove(
+            evidence=ev(move_q),
+            company="Evil <script>alert('x')</script> Corp & Co",
+            direction="down",
+            change_pct=9.0,
+            period="on Thursday",
+        ),
+        ShareSale(
+            evidence=ev(sale_q),
+            seller="Jack Ma",
+            company="Alibaba",
+            shares=10_000_000,
+            value=Money(amount=Decimal("871000000"), currency="USD", qualifier="about"),
+            status="planned",
+        ),
+    ]
+    return Extraction.from_events(events, Meta(model="m", endpoint="e"), id=id).with_text(TEXT)
+
+
+def test_html_escapes_everything() -> None:
+    html = sample()._repr_html_()
+    assert "<script>" not in html and "alert('x')" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "a&lt;1&gt;" in html and "Corp &amp; Co" in html
+    assert html.count("<mark") == 2 and "[1]" in html and "[2]" in html
+    assert "about USD 871,000,000" in html
+
+
+def test_html_without_text_still_shows_the_table() -> None:
+    result = Extraction.model_validate(sample().model_dump(mode="json"))  # text is not serialised
+    html = extraction_html(result)
+    assert "article text not available" in html and "ShareSale" in html and "<mark" not in html
+
+
+def test_highlight_overlaps_and_bad_offsets() -> None:
+    text = "Alpha rose 5% and Beta fell 3% today."
+    a = StockMove(evidence=ev("Alpha rose 5% and Beta fell 3%", text), company="Alpha", direction="up")
+    b = StockMove(evidence=ev("Beta fell 3%", text), company="Beta", direction="down")
+    wrong = StockMove(evidence=Evidence(quote="nope", start=0, end=4), company="X", direction="flat")
+    html = highlight_html(text, [a, b, wrong])
+    assert html.count("<mark") == 2  # "Alpha rose 5% and " and the overlapping "Beta fell 3%"
+    assert 'title="[1] StockMove; [2] StockMove"' in html
+    assert "[3]" not in html  # evidence that does not match the text is not highlighted
+    plain = re.sub(r"<[^>]+>", "", re.sub(r"<sup[^>]*>\[\d+\]</sup>", "", html))
+    assert htmllib.unescape(plain) == text  # nothing added, dropped or reordered
+
+
+def test_records_flatten_money_and_evidence() -> None:
+    rows = sample().to_records()
+    assert [r["type"] for r in rows] == ["StockMove", "ShareSale"]
+    sale = rows[1]
+    assert sale["id"] == "a<1>" and sale["value_amount"] == 871_000_000.0 and sale["value_currency"] == "USD"
+    assert sale["value_qualifier"] == "about" and sale["price_per_share_amount"] is None
+    assert sale["quote"] == TEXT[sale["start"] : sale["end"]]
+    assert set(sale) <= set(COLUMNS)
+
+
+def test_batch_records_and_dataframe() -> None:
+    batch = BatchResult(
+        [sample(id=None), InputError("input is empty")], ["first", "second"], BatchSummary(total=2)
+    )
+    assert [r["id"] for r in batch.to_records()] == ["first", "first"]
+    with_errors = batch.to_records(include_errors=True)
+    assert with_errors[-1] == {"id": "second", "error": "InputError: input is empty"}
+    df = batch.to_pandas()
+    assert list(df["type"]) == ["StockMove", "ShareSale"] and df.loc[1, "shares"] == 10_000_000
+    assert "error" not in df.columns
+    assert list(to_pandas([]).columns) == [c for c in COLUMNS if c != "error"]
+    assert "second" in batch._repr_html_() and "InputError" in batch._repr_html_()
+
+
+def test_to_pandas_without_pandas_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_pandas(name: str, *args: Any, **kw: Any) -> Any:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("No module named 'pandas'")
+        return real_import(name, *args, **kw)
+
+    monkeypatch.delitem(sys.modules, "pandas", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    with pytest.raises(ImportError, match=r"pip install 'newsextract\[pandas\]'"):
+        sample().to_pandas()
+    assert records([sample()])  # records need nothing
+
+
+def test_csv_round_trip() -> None:
+    buf = io.StringIO()
+    write_csv(records([sample()]), buf)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert [r["type"] for r in rows] == ["StockMove", "ShareSale"]
+    assert rows[1]["value_amount"] == "871000000.0" and rows[0]["value_amount"] == ""
+
+
+def test_shorten() -> None:
+    assert shorten("a  b\nc") == "a b c"
+    assert shorten("x" * 100, 10) == "x" * 9 + "…"
+
+
+def test_executive_change_key() -> None:
+    text = "Globex named Jane Doe chief financial officer."
+    e = ExecutiveChange(
+        evidence=ev(text, text), company="Globex", person="Jane Doe", role="CFO", change="appointed"
+    )
+    html = Extraction.from_events([e], Meta(model="m", endpoint="e")).with_text(text)._repr_html_()
+    assert "Jane Doe @ Globex" in html and "role=CFO" in html
