@@ -89,8 +89,8 @@ def _before_sleep(state: RetryCallState) -> None:
         return
     resp = outcome.result()
     log.warning("HTTP %s, retrying (attempt %d)", getattr(resp, "status_code", "?"), state.attempt_number)
-    if isinstance(resp, httpx2.Response):
-        resp.close()
+    if isinstance(resp, httpx2.Response) and not resp.is_closed:  # read in _send: already closed
+        resp.close()  # (a sync close on an async response would raise)
 
 
 def _last_outcome(state: RetryCallState) -> Any:
