@@ -10,6 +10,7 @@ A transport failure that outlives its retries ends the call as ``TransportError`
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any, TypeVar
@@ -82,6 +83,7 @@ class OpenAICompatBackend:
             openai.OpenAI(http_client=self._sync_http, **common), mode=self.mode
         )
         self._aclient: Any = None
+        self._aloop: asyncio.AbstractEventLoop | None = None
 
     @property
     def identity(self) -> str:
@@ -134,7 +136,10 @@ class OpenAICompatBackend:
         max_retries: int = 2,
         max_tokens: int | None = None,
     ) -> ModelReply[T]:
-        if self._aclient is None:
+        loop = asyncio.get_running_loop()
+        if self._aclient is None or self._aloop is not loop:
+            # an async pool belongs to one event loop: each asyncio.run() gets its own
+            self._aloop = loop
             self._async_http = httpx2.AsyncClient(
                 transport=AsyncRetryingTransport(self._policy), timeout=self._timeout
             )
