@@ -110,7 +110,8 @@ def main() -> int:
         f"unsupported values: {unsupported}  chunk failures: {failures}"
     )
     print(
-        f"requests={st.requests} prompt_tokens={st.prompt_tokens} reused_from_kv={st.prefix_reused_tokens} "
+        f"requests={st.requests} prompt_tokens={st.prompt_tokens} "
+        f"reused_from_kv={st.prefix_reused_tokens} "
         f"({st.prefix_reused_tokens / max(st.prompt_tokens, 1):.0%}) completion_tokens={st.completion_tokens} "
         f"model_seconds={st.seconds:.2f}"
     )

@@ -31,6 +31,8 @@ import asyncio
 import contextlib
 import importlib.util
 import inspect
+import os
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,6 +72,11 @@ def default_model_path() -> Path:
 
 
 def _import_llama() -> Any:
+    # OpenMP worker threads spin while waiting by default; on a busy 2-core machine (other processes,
+    # or this process's own threads) that turns ~10 ms token steps into 100+ ms. Passive waiting keeps
+    # timings steady. Only set when the caller has not chosen, and before llama.cpp starts OpenMP.
+    if "llama_cpp" not in sys.modules:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import llama_cpp
     except ImportError as exc:  # pragma: no cover - depends on the environment

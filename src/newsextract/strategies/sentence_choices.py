@@ -23,6 +23,7 @@ Works with any ``Backend`` (embedded or OpenAI-compatible): it only calls ``stru
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -61,9 +62,9 @@ TASKS: dict[Kind, str] = {
     "board role? person: who takes or leaves the role. company: the company of the role.",
 }
 FLAG: dict[Kind, str] = {
-    "StockMove": "is_stock_move",
-    "ShareSale": "is_share_sale",
-    "ExecutiveChange": "is_executive_change",
+    "StockMove": "is_move",
+    "ShareSale": "is_sale",
+    "ExecutiveChange": "is_change",
 }
 
 # ---------------------------------------------------------------- rules -----------------------------
@@ -80,7 +81,8 @@ _MONTH = (
     r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 )
 _DATE = re.compile(
-    rf"\b(?:(?:on |since |from |effective )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?(?: last year| this year)?"
+    rf"\b(?:(?:on |since |from |effective )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
+    rf"(?: last year| this year)?"
     rf"|(?:on |this |last |next )?{_WEEKDAY}|(?:in )?{_MONTH}(?: \d{{4}})?|today|yesterday|tomorrow|overnight"
     rf"|(?:last|this|next) (?:week|month|year))\b"
 )
@@ -88,8 +90,9 @@ _PERIOD = re.compile(
     rf"\b(?:so far this (?:year|month|week|quarter)|year[- ]to[- ]date|since the start of the year"
     rf"|in (?:early|late|morning|afternoon|midday|after-hours|pre-market|premarket|extended) trading"
     rf"|(?:on |this |last )?{_WEEKDAY}|overnight|today|yesterday|(?:last|this) (?:week|month|year)"
-    rf"|(?:in )?{_MONTH}|at press time|by the close(?: of trading)?|intraday)\b"
+    rf"|(?:in )?{_MONTH})\b"
 )
+_WEAK_PERIOD = re.compile(r"\b(?:at press time|by the close(?: of trading)?|intraday|at the close)\b")
 _EXCHANGES = re.compile(r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra)\b")
 _STATUS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -132,7 +135,8 @@ _DEPART = re.compile(
     re.I,
 )
 _REPLACING = re.compile(
-    r"\b(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|tak(?:e|es|ing) over from|took over from|in place of)\s+$",
+    r"\b(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|tak(?:e|es|ing) over from|took over from|"
+    r"in place of)\s+$",
     re.I,
 )
 _INTERIM = re.compile(r"\b(?:acting|interim|temporary|caretaker)\b", re.I)
@@ -194,6 +198,8 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
     period = _first(_PERIOD, sentence, lo, hi)
     if period is None and not earlier:
         period = _first(_PERIOD, sentence, 0, anchor.start)
+    if period is None:
+        period = _first(_WEAK_PERIOD, sentence, lo, hi)
     if period is not None:
         out["period"] = period.slice(sentence)
         if re.search(rf"{_WEEKDAY}|{_MONTH}|today|yesterday|overnight", out["period"]):
@@ -224,7 +230,7 @@ def share_sale_rules(sentence: str) -> dict[str, Any]:
         elif re.search(r"\b(?:worth|valued?|total|for|raising|proceeds)\b[\w ]{0,12}$", before):
             out.setdefault("value", m.text)
     pct = find_percents(sentence)
-    for a, b in zip(pct, pct[1:], strict=False):
+    for a, b in itertools.pairwise(pct):
         if re.fullmatch(r"\s+to\s+", sentence[a.end : b.start]) and re.search(
             r"from\s+$", sentence[: a.start]
         ):
@@ -253,6 +259,53 @@ def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
     if d and re.match(r"(?:on|from|effective|since)\b", d.group()):
         out["effective_date"] = d.group()
     return out
+
+
+_NOT_PERSON_AFTER = re.compile(
+    r"^(?:['’]s\b|\s+(?:executive|official|candidate|director|board|shares|stock|announcement|"
+    r"spokes\w+|said|says|announced|sources?|filing|group|unit|division)\b)",
+    re.I,
+)
+_SUBJECT_SAID = re.compile(r"^\s+(?:said|says|announced|disclosed|confirmed)\b")
+
+
+def person_options(sentence: str, focus: Span, names: list[Span], predecessor: str | None) -> list[str]:
+    """Names in the focus that can be the person: not the predecessor, not a name used as a modifier
+    ("Alibaba executive", "Xpeng said", "Alibaba's"); the name nearest before the first change word first."""
+    from newsextract.text.candidates import CHANGE_WORDS
+
+    cands = [
+        n
+        for n in names
+        if focus.start <= n.start < focus.end
+        and n.slice(sentence) != predecessor
+        and not _NOT_PERSON_AFTER.match(sentence[n.end : n.end + 14])
+    ]
+    verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
+    if verb is not None:
+        before = [n for n in cands if n.end <= verb.start()]
+        after = [n for n in cands if n.end > verb.start()]
+        cands = [*reversed(before), *after]
+    return [n.slice(sentence) for n in cands]
+
+
+def company_by_rule(sentence: str, focus: Span, names: list[Span]) -> str | None:
+    """The role's company when the wording fixes it: "<role> of/at <Name>", "<Name>'s <role>",
+    or "its <role>" after "<Name> said"."""
+    roles = role_spans(sentence, focus)
+    for role in roles:
+        for n in names:
+            gap = sentence[role.end : n.start]
+            if n.start >= role.end and re.fullmatch(r"\s+(?:of|at)\s+(?:the\s+)?", gap):
+                return n.slice(sentence)
+            lead = sentence[n.end : role.start]
+            if n.end <= role.start and re.fullmatch(r"['’]s\s+(?:role of\s+|new\s+)?", lead):
+                return n.slice(sentence)
+        if re.search(r"\bits\s+$", sentence[max(0, role.start - 6) : role.start]):
+            for n in names:
+                if _SUBJECT_SAID.match(sentence[n.end : n.end + 14]):
+                    return n.slice(sentence)
+    return None
 
 
 # ---------------------------------------------------------------- questions -------------------------
@@ -326,24 +379,28 @@ def build_question(
         choices["company"] = [*pool, NONE]
     else:
         rules = exec_rules(sent, rel_focus, names)
-        in_focus = [n.slice(sent) for n in names if rel_focus.start <= n.start < rel_focus.end]
-        people = [p for p in in_focus if p != rules.get("predecessor")]
+        org = company_by_rule(sent, rel_focus, names)
+        people = [p for p in person_options(sent, rel_focus, names, rules.get("predecessor")) if p != org]
         pronoun = re.search(r"\b(?:[Hh]e|[Ss]he)\b", rel_focus.slice(sent)) is not None
         choices["person"] = _options(people, ctx_names if (pronoun or not people) else [])
-        orgs = [n.slice(sent) for n in names if n.slice(sent) not in (*people, rules.get("predecessor"))]
-        choices["company"] = _options(orgs, ctx_names if not orgs else [])
+        if org is not None:
+            choices["company"] = [org]
+        else:
+            orgs = [n.slice(sent) for n in names if n.slice(sent) not in (*people, rules.get("predecessor"))]
+            choices["company"] = _options(orgs, ctx_names if not orgs else [])
         if rel_focus != local:
             focus_line = f"Part in focus: {rel_focus.slice(sent)}"
     fixed: dict[str, str] = {}
     for name in list(choices):
         real = [o for o in choices[name] if o != NONE]
-        if len(real) == 1 and not (cand.kind == "ShareSale"):
+        if len(real) == 1 and cand.kind != "ShareSale":
             fixed[name] = real[0]
             del choices[name]
+    uses_context = any(o in ctx_names and o not in sent for v in choices.values() for o in v)
     options = "\n".join(f"{k} options: " + ", ".join(f'"{o}"' for o in v) for k, v in choices.items())
     system, user = template.render(
         task=TASKS[cand.kind],
-        context=ctx_text or "(none)",
+        context=ctx_text if uses_context else "(not needed)",
         sentence=sent,
         focus=focus_line,
         options=options,

@@ -322,7 +322,7 @@ def name_spans(text: str, within: Span) -> list[Span]:
 
     for i, (s, e, tok) in enumerate(toks):
         bare = _strip_possessive(tok)
-        low = bare.lower()
+        low = bare.lower().rstrip(".")
         gap = text[toks[i - 1][1] : s] if i else ""
         contiguous = bool(run) and gap.strip() == ""
         if not contiguous:
