@@ -101,10 +101,15 @@ class BatchSummary:
 class BatchResult(list[Outcome]):
     """The outcomes of a batch, in input order (a plain list), plus ``ids`` and ``summary``."""
 
-    def __init__(self, outcomes: Iterable[Outcome], ids: Sequence[str], summary: BatchSummary) -> None:
+    def __init__(
+        self,
+        outcomes: Iterable[Outcome] = (),
+        ids: Sequence[str] | None = None,
+        summary: BatchSummary | None = None,
+    ) -> None:
         super().__init__(outcomes)
-        self.ids = list(ids)
-        self.summary = summary
+        self.ids = list(ids) if ids is not None else [str(i) for i in range(len(self))]
+        self.summary = summary if summary is not None else BatchSummary(total=len(self))
 
     @property
     def extractions(self) -> list[Extraction]:

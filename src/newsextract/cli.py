@@ -18,6 +18,7 @@ Exit codes (``extract`` and ``eval``):
     1  some inputs failed (unreadable file, extraction error, token budget reached); the rest are output
     2  usage or configuration error (bad option, unknown model file, repeated ids with --out)
     3  nothing could be processed (no input found, or every input failed)
+  130  interrupted (Ctrl-C); the lines already in --out are kept for --resume
 """
 
 from __future__ import annotations
