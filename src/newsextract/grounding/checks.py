@@ -55,6 +55,10 @@ _DASH_RE = re.compile(r"[\-‐‑‒–—―−]+")
 _COMMA_RE = re.compile(r"(?<![0-9]),|,(?![0-9])")
 _WS_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"\w+")
+#: Scripts written without spaces (CJK ideographs, kana, hangul): a word boundary means nothing there.
+_UNSPACED = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SPACED_WORD = f"[^\\W{_UNSPACED}]"
+_UNSPACED_RE = re.compile(f"[{_UNSPACED}]")
 
 CORPORATE_SUFFIXES: frozenset[str] = frozenset(
     {
@@ -116,7 +120,15 @@ def occurs(needle: str, haystack: str) -> bool:
     n = normalize_for_search(needle).strip(" .;:!?")
     if not n:
         return False
-    pat = ("(?<!\\w)" if n[0].isalnum() else "") + re.escape(n) + ("(?!\\w)" if n[-1].isalnum() else "")
+
+    def bounded(ch: str) -> bool:
+        return ch.isalnum() and not _UNSPACED_RE.match(ch)
+
+    pat = (
+        (f"(?<!{_SPACED_WORD})" if bounded(n[0]) else "")
+        + re.escape(n)
+        + (f"(?!{_SPACED_WORD})" if bounded(n[-1]) else "")
+    )
     return re.search(pat, normalize_for_search(haystack)) is not None
 
 
