@@ -237,11 +237,12 @@ def test_injection_obeyed_with_the_injected_sentence_as_quote(
     server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
     """Honest limit: when the model obeys and quotes the injected sentence itself, every value *is*
-    stated in the text (the sentence literally says "John Smith sold 1 billion shares of Acme Corp"), so
-    grounding cannot tell it from a real report and the event comes out. Grounding guarantees that values are in the text and the
-    quote is real - not that the text is true or not adversarial. What the library guarantees, asserted
-    here: the event carries the injected sentence verbatim as evidence at its real offsets (so a reader
-    or a downstream filter sees exactly where it came from), and the number is the one in the text."""
+    stated in the text (the sentence literally says "John Smith sold 1 billion shares of Acme Corp"),
+    so grounding cannot tell it from a real report and the event comes out. Grounding guarantees that
+    values are in the text and the quote is real - not that the text is true or not adversarial.
+    What the library guarantees, asserted here: the event carries the injected sentence verbatim as
+    evidence at its real offsets (so a reader or a downstream filter sees exactly where it came from),
+    and the number is the one in the text."""
     server.enqueue(draft_reply(share_sales=[sale(INJECTED)]))
     result = extractor(server, tmp_path).extract(INJECTION_ARTICLE)
     assert server.request_count == 1  # nothing to re-ask: every check passes
