@@ -12,9 +12,12 @@ the model clients.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+logging.getLogger("newsextract").addHandler(logging.NullHandler())
 
 _EXPORTS = {
     "Extractor": "newsextract.api",

@@ -85,10 +85,10 @@ def _before_sleep(state: RetryCallState) -> None:
     if outcome is None:
         return
     if outcome.failed:
-        log.warning("request failed (%s), retrying (attempt %d)", outcome.exception(), state.attempt_number)
+        log.info("request failed (%s), retrying (attempt %d)", outcome.exception(), state.attempt_number)
         return
     resp = outcome.result()
-    log.warning("HTTP %s, retrying (attempt %d)", getattr(resp, "status_code", "?"), state.attempt_number)
+    log.info("HTTP %s, retrying (attempt %d)", getattr(resp, "status_code", "?"), state.attempt_number)
     if isinstance(resp, httpx2.Response) and not resp.is_closed:  # read in _send: already closed
         resp.close()  # (a sync close on an async response would raise)
 

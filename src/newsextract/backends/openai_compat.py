@@ -36,6 +36,9 @@ from newsextract.retry import RetryPolicy
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger("newsextract.openai")
+# instructor logs every failed attempt at ERROR; the outcome reaches the caller as a typed exception.
+# A NullHandler keeps those lines off stderr unless the application configures logging itself.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 #: Sent when no key is configured: local servers ignore it, and the openai client insists on one.
 PLACEHOLDER_KEY = "sk-no-key-needed"
