@@ -26,6 +26,7 @@ sent back to the model as a re-ask. Rules:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -105,6 +106,7 @@ MARKET_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=1024)  # the article itself is normalised once, not per value
 def normalize_for_search(s: str) -> str:
     """``s`` folded for tolerant matching: NFKC, case-folded, curly quotes straightened, dashes turned
     into spaces, commas other than thousands separators removed, whitespace collapsed."""

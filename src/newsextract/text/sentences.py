@@ -32,6 +32,7 @@ and disjoint, and every non-whitespace character of the text lies in exactly one
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from newsextract.text.spans import Span
@@ -378,6 +379,14 @@ def paragraphs(text: str) -> list[Span]:
     return _segments(text, cuts)
 
 
+@functools.lru_cache(maxsize=32)
+def _sentence_index(text: str) -> tuple[tuple[Span, ...], list[int]]:
+    """The sentences of ``text`` and their ends, kept for the last few texts: grounding asks
+    ``sentence_at`` about the same article twice per event."""
+    spans = tuple(split_sentences(text))
+    return spans, [sp.end for sp in spans]
+
+
 def sentence_at(text: str, offset: int) -> Span:
     """The sentence span containing character ``offset`` of ``text``.
 
@@ -390,9 +399,8 @@ def sentence_at(text: str, offset: int) -> Span:
     """
     if not 0 <= offset <= len(text):
         raise IndexError(f"offset {offset} outside text of length {len(text)}")
-    spans = split_sentences(text)
+    spans, ends = _sentence_index(text)
     if not spans:
         return Span(offset, offset)
-    ends = [sp.end for sp in spans]
     k = bisect.bisect_right(ends, offset)
     return spans[min(k, len(spans) - 1)]
