@@ -212,8 +212,13 @@ def events_table_html(events: Sequence[AnyEvent], *, id: str | None = None) -> s
             "; ".join(e.flags),
         ]
         color = _COLORS.get(e.type, "#fff")
-        tds = "".join(f'<td style="text-align:left;vertical-align:top">{_e(c)}</td>' for c in cells)
-        rows.append(f'<tr style="border-left:4px solid {color}">{tds}</tr>')
+        type_col = head.index("type")
+        tds = "".join(
+            f'<td style="text-align:left;vertical-align:top'
+            f'{";background:" + color if i == type_col else ""}">{_e(c)}</td>'
+            for i, c in enumerate(cells)
+        )
+        rows.append(f"<tr>{tds}</tr>")
     ths = "".join(f'<th style="text-align:left">{_e(h)}</th>' for h in head)
     return f"<table><thead><tr>{ths}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
