@@ -35,13 +35,19 @@ class WholeArticle:
     def __init__(self, max_chunk_chars: int = DEFAULT_CHUNK_CHARS) -> None:
         self.max_chunk_chars = max_chunk_chars
         self.template: PromptTemplate = load_prompt("whole_article")
+        self._cache_schema: dict[str, Any] | None = None
 
     @property
     def prompt_version(self) -> str:
         return self.template.version
 
     def cache_schema(self) -> dict[str, Any]:
-        return {"whole_article": ArticleDraft.model_json_schema(), "chunk_chars": self.max_chunk_chars}
+        if self._cache_schema is None:  # made once: pydantic takes milliseconds per call, paid on every hit
+            self._cache_schema = {
+                "whole_article": ArticleDraft.model_json_schema(),
+                "chunk_chars": self.max_chunk_chars,
+            }
+        return self._cache_schema
 
     def messages(self, chunk: str, item: StrategyInput) -> Messages:
         published = item.published.isoformat() if item.published else "unknown"
