@@ -367,14 +367,11 @@ def test_batch_with_concurrency_all_failing(server: FakeOpenAIServer, tmp_path: 
     assert server.request_count == len(texts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: ArticleDraft ignores unknown keys and every list defaults to [], so JSON for an "
-    "unrelated schema validates as 'no events' instead of being re-asked",
-)
 def test_json_with_only_unknown_keys_is_not_read_as_no_events(
     server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
     server.enqueue(*(ToolCall('{"name": "Bob", "age": 42}'),) * 2)
     with pytest.raises(ValidationExhaustedError):
         extractor(server.base_url, tmp_path, max_retries=1).extract(ARTICLE)
+    assert server.request_count == 2  # re-asked once, with the error
+    assert "expected keys share_sales" in str(server.requests[1].body["messages"])

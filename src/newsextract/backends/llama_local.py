@@ -28,6 +28,7 @@ consecutive requests (system prompt, article context) first. ``stats`` counts th
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import importlib.util
 import inspect
@@ -150,6 +151,14 @@ def unload_model(path: Path) -> None:
             _MODEL_LOCKS.pop(key, None)
             if llama is not None and hasattr(llama, "close"):
                 llama.close()
+
+
+@atexit.register
+def _unload_all() -> None:
+    """Free loaded models before interpreter shutdown, while llama.cpp's bindings still exist (otherwise
+    ``Llama.__del__`` runs after module teardown and prints a TypeError traceback at exit)."""
+    for key in list(_MODELS):
+        unload_model(Path(key))
 
 
 @dataclass

@@ -11,9 +11,9 @@ These JSON schemas are part of the cache key: changing a field or a description 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from newsextract.core.schemas import ChangeKind, Direction, SaleStatus
 
@@ -103,6 +103,18 @@ class ArticleDraft(BaseModel):
     share_sales: list[ShareSaleDraft] = Field(default_factory=list)
     executive_changes: list[ExecutiveChangeDraft] = Field(default_factory=list)
     stock_moves: list[StockMoveDraft] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_another_schema(cls, data: Any) -> Any:
+        """JSON for some other schema (none of our three keys, other keys present) is an error to
+        re-ask, not "no events": unknown keys are otherwise ignored and every list defaults to empty."""
+        if isinstance(data, dict) and data:
+            ours = {"share_sales", "executive_changes", "stock_moves"}
+            if not ours & data.keys():
+                got = sorted(data)[:5]
+                raise ValueError(f"expected keys share_sales, executive_changes, stock_moves; got {got}")
+        return data
 
     def items(self) -> list[tuple[DraftKind, AnyDraft]]:
         out: list[tuple[DraftKind, AnyDraft]] = []
