@@ -129,6 +129,10 @@ def main() -> None:
         f"langextract-style {le_mean:.0f} per call, {le_art_mean:.0f} per article with its default chunking"
     )
     print(
+        f"newsextract request split (last article): system {parts[0]}, user (article + frame) {parts[1]}, "
+        f"tools (JSON schema) {parts[2]} tokens"
+    )
+    print(
         f"ratio newsextract / langextract-style: {ne_mean / le_mean:.2f} per call, "
         f"{ne_mean / le_art_mean:.2f} per article"
     )
