@@ -83,8 +83,8 @@ def test_lede_and_body_merge() -> None:
     # body is more complete (3 fields vs 1): its evidence and values; nothing to fill from the lede
     assert merged.evidence.start == 200
     assert merged.shares == 10_000_000 and merged.value == usd(871_000_000)
-    assert merged.status == "planned"
-    assert merged.seller == "Ma"
+    assert merged.status == "postponed"  # the later stage of the story wins (STATUS_STAGE)
+    assert merged.seller == "Jack Ma"  # the fullest form of the name
 
 
 def test_merge_fills_none_and_tie_keeps_earlier() -> None:

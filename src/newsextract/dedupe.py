@@ -11,8 +11,8 @@ that both have set differs ("compatible"):
 * ``ShareSale``: same seller and same company (by :func:`names_match`); ``shares``, ``value``,
   ``price_per_share``, ``stake_before_pct``, ``stake_after_pct`` and ``date`` compatible. ``status``
   does not separate mentions (a sale is reported as planned in one sentence and as postponed in
-  the next); the merged event keeps the status of the more complete mention, ``unknown`` yielding
-  to any known status.
+  the next); the merged event keeps the status furthest along (:data:`STATUS_STAGE`: a plan that
+  was postponed, cancelled or denied is reported as such; ``unknown`` yields to any known status).
 * ``ExecutiveChange``: same person (one name's tokens contained in the other's: "Zhang" ~ "Daniel
   Zhang", but "Jeff Zhang" !~ "Daniel Zhang"), same ``change``, compatible company, compatible role
   (:func:`roles_match`: one role's words contained in the other's, or an acronym of it, "CTO" ~
@@ -278,6 +278,27 @@ _OPTIONAL: dict[str, tuple[str, ...]] = {
 }
 
 
+#: When mentions of one sale disagree on status, the later stage of the story wins: "plans to sell"
+#: in one sentence and "has postponed plans to sell" in another is a postponed sale.
+STATUS_STAGE: dict[str, int] = {
+    "unknown": 0,
+    "rumored": 1,
+    "planned": 2,
+    "completed": 3,
+    "denied": 4,
+    "postponed": 5,
+    "cancelled": 6,
+}
+
+
+#: Name fields merged to their fullest form; the mentions were matched on them with names_match.
+_NAMES: dict[str, tuple[str, ...]] = {
+    "ShareSale": ("seller", "company"),
+    "ExecutiveChange": ("person",),
+    "StockMove": ("company",),
+}
+
+
 def _completeness(e: AnyEvent) -> int:
     n = sum(getattr(e, f) is not None for f in _OPTIONAL[e.type])
     if isinstance(e, ShareSale) and e.status != "unknown":
@@ -298,9 +319,14 @@ def _merge_all(mentions: list[AnyEvent]) -> AnyEvent:
             value = next((getattr(o, f) for o in others if getattr(o, f) is not None), None)
             if value is not None:
                 update[f] = value
-    if isinstance(primary, ShareSale) and primary.status == "unknown":
-        status = next((o.status for o in others if isinstance(o, ShareSale) and o.status != "unknown"), None)
-        if status is not None:
+    for name_field in _NAMES[primary.type]:
+        # the fullest form of a name any mention gives ("Jack Ma" over "Ma")
+        fullest = max((getattr(m, name_field) or "" for m in mentions), key=len)
+        if fullest and fullest != getattr(primary, name_field):
+            update[name_field] = fullest
+    if isinstance(primary, ShareSale):
+        status = max((m.status for m in mentions if isinstance(m, ShareSale)), key=STATUS_STAGE.__getitem__)
+        if status != primary.status:
             update["status"] = status
     if (
         isinstance(primary, ExecutiveChange)
