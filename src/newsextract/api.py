@@ -14,13 +14,22 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from newsextract.backends.base import Backend
+from newsextract.cache.fingerprint import pipeline_fingerprint
 from newsextract.cache.keys import cache_key
 from newsextract.cache.store import JsonStore
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
-from newsextract.core.schemas import ChunkFailure, Extraction, GroundingMode, Meta, Usage
+from newsextract.core.schemas import (
+    EVENT_TYPES,
+    ChunkFailure,
+    Dropped,
+    Extraction,
+    GroundingMode,
+    Meta,
+    Usage,
+)
 from newsextract.errors import ConfigError
-from newsextract.pipeline.postprocess import postprocess
+from newsextract.pipeline.postprocess import AnyEvent, postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
 
@@ -170,23 +179,26 @@ class Extractor:
         try:
             draft = ArticleDraft.model_validate(hit["draft"])
             usage = Usage.model_validate(hit.get("usage", {}))
+            processed = _stored_events(hit)
         except (KeyError, ValueError, TypeError):
             return None  # an entry of an older layout or damaged: treat as a miss
         result = StrategyResult(draft=draft, usage=usage, warnings=list(hit.get("warnings", [])))
-        return self._finish(result, text, pub, started, id, cached=True)
+        if processed is None:  # made by other post-processing code: redo it from the drafts
+            processed = postprocess(draft, text, pub, self.settings.grounding)
+        return self._finish(result, processed, text, started, id, cached=True)
 
     def _finish(
         self,
         result: StrategyResult,
+        processed: tuple[list[AnyEvent], list[Dropped]],
         text: str,
-        pub: dt.date | None,
         started: float,
         id: str | None,
         *,
         cached: bool,
     ) -> Extraction:
         s = self.settings
-        events, dropped = postprocess(result.draft, text, pub, s.grounding)
+        events, dropped = processed
         warnings = list(result.warnings)
         store = self.store
         if store is not None and store.disabled_reason:
@@ -207,20 +219,35 @@ class Extractor:
         )
         return Extraction.from_events(events, meta, id=id).with_text(text)
 
-    def _store_result(self, key: str | None, result: StrategyResult) -> None:
+    def _complete(
+        self,
+        key: str | None,
+        result: StrategyResult,
+        text: str,
+        pub: dt.date | None,
+        started: float,
+        id: str | None,
+    ) -> Extraction:
+        """Post-process a fresh strategy result, cache it (drafts and events), and build the Extraction."""
+        processed = postprocess(result.draft, text, pub, self.settings.grounding)
         store = self.store
-        if key is None or store is None or result.chunk_failures:
-            return  # a partial result is never cached: the next run retries the failed part
-        store.set(
-            key,
-            {
-                "draft": result.draft.model_dump(mode="json"),
-                "usage": result.usage.model_dump(),
-                "requests": result.requests,
-                "warnings": result.warnings,
-                "created": time.time(),
-            },
-        )
+        if key is not None and store is not None and not result.chunk_failures:
+            # a partial result is never cached: the next run retries the failed part
+            events, dropped = processed
+            store.set(
+                key,
+                {
+                    "draft": result.draft.model_dump(mode="json"),
+                    "usage": result.usage.model_dump(),
+                    "requests": result.requests,
+                    "warnings": result.warnings,
+                    "pipeline": pipeline_fingerprint(),
+                    "events": [e.model_dump(mode="json") for e in events],
+                    "dropped": [d.model_dump(mode="json") for d in dropped],
+                    "created": time.time(),
+                },
+            )
+        return self._finish(result, processed, text, started, id, cached=False)
 
     def extract(
         self, text: str | bytes, published: Published = None, *, id: str | None = None, refresh: bool = False
@@ -239,8 +266,7 @@ class Extractor:
             if hit is not None:
                 return hit
         result = self.strategy.run(self.backend, self._input(clean, pub))
-        self._store_result(key, result)
-        return self._finish(result, clean, pub, started, id, cached=False)
+        return self._complete(key, result, clean, pub, started, id)
 
     async def aextract(
         self, text: str | bytes, published: Published = None, *, id: str | None = None, refresh: bool = False
@@ -254,8 +280,7 @@ class Extractor:
             if hit is not None:
                 return hit
         result = await self.strategy.arun(self.backend, self._input(clean, pub))
-        self._store_result(key, result)
-        return self._finish(result, clean, pub, started, id, cached=False)
+        return self._complete(key, result, clean, pub, started, id)
 
     def _input(self, text: str, pub: dt.date | None) -> StrategyInput:
         s = self.settings
@@ -302,6 +327,15 @@ class Extractor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stored_events(hit: Mapping[str, Any]) -> tuple[list[AnyEvent], list[Dropped]] | None:
+    """The cached final events, if this process's post-processing code made them; else None."""
+    if hit.get("pipeline") != pipeline_fingerprint() or "events" not in hit:
+        return None
+    events: list[AnyEvent] = [EVENT_TYPES[e["type"]].model_validate(e) for e in hit["events"]]
+    dropped = [Dropped.model_validate(d) for d in hit.get("dropped", [])]
+    return events, dropped
 
 
 def _model_file_identity(s: Settings) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pydantic import ValidationInfo, model_validator
 
 from newsextract.core.drafts import ArticleDraft
-from newsextract.grounding.checks import check_draft
 from newsextract.grounding.context import evidence_window, locate
+from newsextract.grounding.memo import checked
 
 
 def draft_problems(draft: ArticleDraft, text: str) -> list[str]:
@@ -35,7 +35,7 @@ def draft_problems(draft: ArticleDraft, text: str) -> list[str]:
             problems.append(f"{where}: quote is not a sentence of the article; copy it exactly")
             continue
         window = evidence_window(text, *span)
-        problems += [f"{where}: {p}" for p in check_draft(kind, item, evidence=window, text=text)]
+        problems += [f"{where}: {p}" for p in checked(kind, item, evidence=window, text=text)]
     return problems
 
 

@@ -14,8 +14,8 @@ import datetime as dt
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import Dropped, Evidence, ExecutiveChange, GroundingMode, ShareSale, StockMove
 from newsextract.dedupe import dedupe
-from newsextract.grounding.checks import check_draft
 from newsextract.grounding.context import evidence_window, locate
+from newsextract.grounding.memo import checked
 from newsextract.normalize.events import draft_to_event
 
 AnyEvent = ShareSale | ExecutiveChange | StockMove
@@ -41,7 +41,7 @@ def postprocess(
             continue
         start, end = span
         window = evidence_window(text, start, end)
-        problems = [] if grounding == "off" else check_draft(kind, item, evidence=window, text=text)
+        problems = [] if grounding == "off" else checked(kind, item, evidence=window, text=text)
         if problems and grounding == "strict":
             dropped.append(Dropped(type=kind, reasons=problems, draft=item.model_dump(mode="json")))
             continue
