@@ -102,10 +102,13 @@ def test_run_builds_drafts_with_values_from_the_text() -> None:
 
 
 def test_failed_call_is_reported_not_dropped() -> None:
-    res = SentenceChoices().run(Scripted(fail_kind="StockMove"), StrategyInput(text=TEXT, published=None))
+    # the rules cannot tell which of two names moved, so the model is asked (and fails)
+    text = TEXT + "\n\nKappa and Sigma saw their stock fall 2% on Monday."
+    res = SentenceChoices().run(Scripted(fail_kind="StockMove"), StrategyInput(text=text, published=None))
     assert len(res.chunk_failures) == 1
     assert "OutputTruncatedError" in res.chunk_failures[0].error
-    assert res.draft.stock_moves == [] and res.draft.share_sales
+    assert [m.company for m in res.draft.stock_moves] == ["Delta"]  # decided by rules, no request
+    assert res.draft.share_sales
 
 
 def test_prompt_version_and_cache_schema() -> None:

@@ -44,7 +44,16 @@ from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents
 from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
-from newsextract.text.candidates import MOVE_WORDS, Candidate, Kind, find_candidates, name_spans, role_spans
+from newsextract.text.candidates import (
+    MOVE_WORDS,
+    Candidate,
+    Kind,
+    find_candidates,
+    name_spans,
+    role_spans,
+    sale_agent,
+)
+from newsextract.text.names import ArticleNames, attributions, classify_names
 from newsextract.text.sentences import split_sentences
 from newsextract.text.spans import Span
 
@@ -107,7 +116,8 @@ _STATUS: list[tuple[str, re.Pattern[str]]] = [
         "denied",
         re.compile(
             r"\b(?:won['’]t|will not|would not|not going to|no (?:plans?|intention)|den(?:y|ies|ied)|"
-            r"rul(?:e|es|ed) out)\b[^.]{0,40}\b(?:sell|sale)",
+            r"rul(?:e|es|ed) out)\b[^.]{0,40}\b(?:sell\w*|sale)\s+(?:of\s+)?"
+            r"(?:it|them|any|all|his|her|its|their|the|a|an|shares|stock|stakes?|holdings?|\d)",
             re.I,
         ),
     ),
@@ -322,6 +332,12 @@ class Question:
     rules: dict[str, Any]
     context_span: Span | None
     fixed: dict[str, str] = field(default_factory=dict)
+    quote_end: int | None = None  # set when a later sentence adds values ("its stake dropping from ...")
+
+    @property
+    def needs_model(self) -> bool:
+        """False when rules fixed every field: the answer is known without a request."""
+        return bool(self.choices)
 
 
 def choice_model(kind: Kind, choices: dict[str, list[str]]) -> type[BaseModel]:
@@ -343,10 +359,90 @@ def _options(primary: list[str], extra: list[str], *, with_none: bool = True) ->
     return [*out, NONE] if with_none else out
 
 
+_NEGATED_SALE = re.compile(
+    r"\b(?:won['’]t|will not|would not|not going to|does not|doesn['’]t)\s+(?:\w+\s+){0,2}sell\b", re.I
+)
+_ISSUER_BEFORE = re.compile(
+    r"\b(?:shares?|stakes?|ADSs?|ADRs?|GDRs?|holdings?|stock|interest|position|equity)\s+(?:of|in)\s+"
+    r"(?:the\s+)?$",
+    re.I,
+)
+_ISSUER_AFTER = re.compile(
+    r"^(?:['’]s?\s+(?:[\w-]+\s+){0,3}?|\s+)(?:shares|stock|ADSs?|ADRs?|GDRs?|depositary)\b", re.I
+)
+_PERSON_PRONOUN = re.compile(r"^(?:he|she)$", re.I)
+_ORG_PRONOUN = re.compile(r"^(?:it|they|company|firm|group|fund|entity|unit|subsidiary)$", re.I)
+
+
+def article_names(text: str, sentences: list[Span] | None = None) -> ArticleNames:
+    """How ``text`` uses each of its names (person, organisation, place, news source)."""
+    spans = sentences if sentences is not None else split_sentences(text)
+    return classify_names(text, [n.slice(text) for sp in spans for n in name_spans(text, sp)])
+
+
+def _same_entity(a: str, b: str) -> bool:
+    ta, tb = set(a.replace("’", "'").split()), set(b.replace("’", "'").split())
+    return bool(ta and tb) and (ta <= tb or tb <= ta)
+
+
+def _prefer_orgs(options: list[str], an: ArticleNames) -> list[str]:
+    """Company options: never places or persons; only the known organisations when there are any."""
+    opts = [o for o in options if an.looks_like_company(o)]
+    orgs = [o for o in opts if an.is_org(o)]
+    return orgs or opts
+
+
+def seller_by_rule(sentence: str, names: list[Span], an: ArticleNames) -> tuple[str | None, str | None]:
+    """(seller, pronoun): the name that is the subject/holder of the sale ("Alibaba's Taobao China" as
+    written when a possessive owner precedes it), else the pronoun standing for it ("he", "it")."""
+    agent = sale_agent(sentence)
+    if agent is None:
+        return None, None
+    word = sentence[agent[0] : agent[1]]
+    low = word.lower()
+    if low in ("which", "who"):
+        before = [n for n in names if n.end <= agent[0]]
+        return (before[-1].slice(sentence), None) if before else (None, None)
+    for n in names:
+        if n.start <= agent[0] < n.end or (agent[0] <= n.start < agent[1]):
+            seller = n
+            for owner in names:
+                if owner.end <= n.start and re.fullmatch(r"['’]s\s+", sentence[owner.end : n.start]):
+                    seller = Span(owner.start, n.end)
+            name = n.slice(sentence)
+            if an.is_place(name) or name in an.media:
+                return None, None
+            return seller.slice(sentence), None
+    return None, low
+
+
+def issuer_by_rule(sentence: str, names: list[Span], seller: str | None, an: ArticleNames) -> str | None:
+    """The issuer when the wording fixes it: "shares/stake in/of <Name>", "<Name>'s shares/ADSs",
+    "<Name> shares"; never the seller, a place or a person."""
+    for n in names:
+        name = n.slice(sentence)
+        if (seller and _same_entity(name, seller)) or not an.looks_like_company(name):
+            continue
+        if _ISSUER_BEFORE.search(sentence[max(0, n.start - 24) : n.start]) or _ISSUER_AFTER.match(
+            sentence[n.end : n.end + 40]
+        ):
+            return name
+    return None
+
+
 def build_question(
-    template: PromptTemplate, text: str, cand: Candidate, prev: Span | None, anchors: list[Span]
-) -> Question:
-    """Everything about one candidate that needs no model: options, rule-read fields, the messages."""
+    template: PromptTemplate,
+    text: str,
+    cand: Candidate,
+    prev: Span | None,
+    anchors: list[Span],
+    an: ArticleNames | None = None,
+) -> Question | None:
+    """Everything about one candidate that needs no model: options, rule-read fields, the messages.
+    None when the rules already show that the candidate cannot give an event (no person who looks like
+    a person, no company, a sale without an issuer ...)."""
+    if an is None:
+        an = article_names(text)
     sent = cand.sentence.slice(text)
     local = Span(0, len(sent))
     names = name_spans(sent, local)
@@ -355,6 +451,7 @@ def build_question(
     ctx_names = [n.slice(ctx_text) for n in name_spans(ctx_text, Span(0, len(ctx_text)))] if prev else []
     rules: dict[str, Any]
     choices: dict[str, list[str]] = {}
+    fixed: dict[str, str] = {}
     focus_line = ""
     if cand.kind == "StockMove":
         assert cand.anchor is not None
@@ -368,29 +465,81 @@ def build_question(
             if n.slice(sent) != market and not _EXCHANGES.fullmatch(n.slice(sent))
         ]
         companies = [c for c in companies if not re.fullmatch(r"[A-Z]{1,5}", c)] or companies
-        choices["company"] = _options(companies, [] if companies else ctx_names)
+        companies = _prefer_orgs(companies, an)
+        choices["company"] = _options(companies, [] if companies else _prefer_orgs(ctx_names, an))
         focus_line = f"Value in focus: {anchor.slice(sent)}"
     elif cand.kind == "ShareSale":
         rules = share_sale_rules(sent)
-        own = [n.slice(sent) for n in names if not _EXCHANGES.fullmatch(n.slice(sent))]
+        if rules["status"] != "denied" and _NEGATED_SALE.search(sent):
+            return None  # "he will not sell." names nothing that is not sold
+        sources = {sent[a:b] for a, b in attributions(sent, [(n.start, n.end) for n in names])}
+        own = [
+            n.slice(sent)
+            for n in names
+            if not _EXCHANGES.fullmatch(n.slice(sent))
+            and not an.is_place(n.slice(sent))
+            and n.slice(sent) not in sources
+            and n.slice(sent) not in an.media
+        ]
         own = [c for c in own if not re.fullmatch(r"[A-Z]{2,5}", c)] or own
+        seller, pronoun = seller_by_rule(sent, names, an)
         pool = _options(own, ctx_names if len(own) < 2 else [], with_none=False)
-        choices["seller"] = [*pool, NONE]
-        choices["company"] = [*pool, NONE]
+        pool = [p for p in pool if not an.is_place(p) and p not in an.media]
+        if seller is not None:
+            fixed["seller"] = seller
+        else:
+            sellers = pool
+            if pronoun and _PERSON_PRONOUN.match(pronoun):
+                sellers = [p for p in pool if an.looks_like_person(p)] or pool
+            elif pronoun and _ORG_PRONOUN.match(pronoun):
+                sellers = [p for p in pool if an.is_org(p)] or pool
+            choices["seller"] = [*sellers, NONE]
+        issuer = issuer_by_rule(sent, names, seller, an)
+        if issuer is not None:
+            fixed["company"] = issuer
+        else:
+            issuers = _prefer_orgs([p for p in pool if not (seller and _same_entity(p, seller))], an)
+            if not issuers:
+                return None
+            if seller is not None and len(issuers) == 1:
+                fixed["company"] = issuers[0]
+            else:
+                choices["company"] = [*issuers, NONE]
+        if "seller" in choices and "company" in fixed:
+            choices["seller"] = [o for o in choices["seller"] if not _same_entity(o, fixed["company"])]
+            if choices["seller"] == [NONE]:
+                return None
     else:
         rules = exec_rules(sent, rel_focus, names)
         org = company_by_rule(sent, rel_focus, names)
-        people = [p for p in person_options(sent, rel_focus, names, rules.get("predecessor")) if p != org]
-        pronoun = re.search(r"\b(?:[Hh]e|[Ss]he)\b", rel_focus.slice(sent)) is not None
-        choices["person"] = _options(people, ctx_names if (pronoun or not people) else [])
+        sources = {sent[a:b] for a, b in attributions(sent, [(n.start, n.end) for n in names])}
+        people = [
+            p
+            for p in person_options(sent, rel_focus, names, rules.get("predecessor"))
+            if p != org and p not in sources and an.looks_like_person(p)
+        ]
+        if re.search(r"\b(?:[Hh]e|[Ss]he)\b", rel_focus.slice(sent)):
+            people += [p for p in ctx_names if an.looks_like_person(p) and p != rules.get("predecessor")]
+        people = _options(people, [], with_none=False)
+        if not people:
+            return None
+        choices["person"] = [*people, NONE]
         if org is not None:
             choices["company"] = [org]
         else:
-            orgs = [n.slice(sent) for n in names if n.slice(sent) not in (*people, rules.get("predecessor"))]
-            choices["company"] = _options(orgs, ctx_names if not orgs else [])
+            orgs = [
+                n.slice(sent)
+                for n in names
+                if n.slice(sent) not in (*people, rules.get("predecessor")) and n.slice(sent) not in sources
+            ]
+            orgs = _prefer_orgs(orgs, an)
+            if not orgs:
+                orgs = _prefer_orgs([c for c in ctx_names if c not in people], an)
+            if not orgs:
+                return None
+            choices["company"] = _options(orgs, [])
         if rel_focus != local:
             focus_line = f"Part in focus: {rel_focus.slice(sent)}"
-    fixed: dict[str, str] = {}
     for name in list(choices):
         real = [o for o in choices[name] if o != NONE]
         if len(real) == 1 and cand.kind != "ShareSale":
@@ -415,6 +564,33 @@ def max_tokens_for(q: Question) -> int:
     for name, opts in q.choices.items():
         total += 6 + len(name) // 2 + max(len(o) for o in opts) // 2
     return total
+
+
+_STAKE_CHANGE = re.compile(r"\bstake\b", re.I)
+
+
+def attach_stakes(text: str, sentences: list[Span], qs: list[Question]) -> None:
+    """A sentence that states a stake change ("its stake dropping from 10.2 percent to 7.5 percent after
+    the sale") but is no sale of its own adds ``stake_before``/``stake_after`` to the nearest sale
+    question in the two sentences before it; that sale's quote then runs through this sentence."""
+    sale_sentences = {q.candidate.sentence for q in qs if q.candidate.kind == "ShareSale"}
+    for i, sp in enumerate(sentences):
+        if sp in sale_sentences:
+            continue
+        s = sp.slice(text)
+        if not _STAKE_CHANGE.search(s):
+            continue
+        stake = share_sale_rules(s)
+        if "stake_before" not in stake:
+            continue
+        window = {sentences[j] for j in range(max(0, i - 2), i)}
+        near = [q for q in qs if q.candidate.kind == "ShareSale" and q.candidate.sentence in window]
+        if not near:
+            continue
+        q = max(near, key=lambda x: x.candidate.sentence.start)
+        if "stake_before" not in q.rules:
+            q.rules["stake_before"], q.rules["stake_after"] = stake["stake_before"], stake["stake_after"]
+            q.quote_end = sp.end
 
 
 # ---------------------------------------------------------------- drafts ----------------------------
@@ -451,7 +627,7 @@ def draft_from_answer(q: Question, answer: BaseModel, text: str) -> AnyDraft | N
             return None
         if values["person"] == r.get("predecessor"):
             return None
-    start, end = q.candidate.sentence.start, q.candidate.sentence.end
+    start, end = q.candidate.sentence.start, max(q.candidate.sentence.end, q.quote_end or 0)
     if q.context_span is not None and any(v and v not in sent for v in values.values()):
         start = q.context_span.start
     quote = text[start:end]
@@ -529,12 +705,18 @@ class SentenceChoices:
         for c in cands:
             if c.anchor is not None:
                 anchors.setdefault(c.sentence, []).append(c.anchor)
-        qs = [
-            build_question(self._template, text, c, prev_of.get(c.sentence), anchors.get(c.sentence, []))
+        an = article_names(text, sentences)
+        built = [
+            build_question(self._template, text, c, prev_of.get(c.sentence), anchors.get(c.sentence, []), an)
             for c in cands
         ]
+        qs = [q for q in built if q is not None]
+        attach_stakes(text, sentences, qs)
         qs.sort(key=lambda q: (_ORDER[q.candidate.kind], q.candidate.focus.start))
         return qs
+
+    def _answer_by_rule(self, q: Question) -> ModelReply[BaseModel]:
+        return ModelReply(parsed=q.model.model_validate({FLAG[q.candidate.kind]: True}), requests=0)
 
     @staticmethod
     def _collect(
@@ -568,6 +750,9 @@ class SentenceChoices:
         """Ask every question in turn. Time: about one small request per candidate sentence."""
         pairs: list[tuple[Question, ModelReply[BaseModel] | ExtractionError]] = []
         for q in self.questions(item.text):
+            if not q.needs_model:
+                pairs.append((q, self._answer_by_rule(q)))
+                continue
             try:
                 reply = backend.structured(
                     q.messages, q.model, max_retries=item.max_retries, max_tokens=max_tokens_for(q)
@@ -583,6 +768,8 @@ class SentenceChoices:
         sem = asyncio.Semaphore(concurrency)
 
         async def ask(q: Question) -> tuple[Question, ModelReply[BaseModel] | ExtractionError]:
+            if not q.needs_model:
+                return q, self._answer_by_rule(q)
             async with sem:
                 try:
                     return q, await backend.astructured(

@@ -8,7 +8,9 @@ A sentence is a candidate for
   one candidate per move (each percentage preceded by a move word, else the first price after one),
   so "fell 9% in New York ... and nearly 10% in Hong Kong" gives two.
 * ``ShareSale`` when it holds a selling word ("sell", "sold", "sale", "offload", "divest", "cut its
-  stake" ...) and a holding word (shares, stake, ADSs, holdings, stock). Buybacks are skipped.
+  stake" ...), a holding word (shares, stake, ADSs, holdings, stock) and someone who sells: the
+  subject of a sale verb or the holder of a sale noun (:func:`sale_agent`). Buybacks are skipped, and
+  so are sales nobody performs in the sentence ("the stake cut plan caused ...").
 * ``ExecutiveChange`` when it holds a role ("chief technology officer", "CEO", "director", "head of")
   and a change word ("appointed", "replacing", "stepped down", "succeed", "resigned", "take on the
   role" ...); one candidate per clause holding a change word ("X replaces Y, and Z will succeed W").
@@ -37,6 +39,7 @@ __all__ = [
     "move_anchors",
     "name_spans",
     "role_spans",
+    "sale_agent",
 ]
 
 
@@ -80,8 +83,8 @@ SALE_WORDS = _rx(
 HOLDING_WORDS = _rx(r"\b(?:shares?|stakes?|ADSs?|ADRs?|holdings?|stock|equity|position)\b")
 BUYBACK_WORDS = _rx(r"\b(?:buy ?backs?|buy(?:ing)? back|repurchas\w*)\b")
 ROLE_WORDS = _rx(
-    r"\b(?:(?:group |acting |interim |deputy |executive |co-)?(?:chief [a-z]+(?: [a-z]+)? officer)|"
-    r"C[EFTOIM]O|chair(?:man|woman|person)?|(?:vice[- ])?president|(?:managing |executive |"
+    r"\b(?:(?:group |acting |interim |deputy |executive |co-)?(?:chief [a-z]+(?: [a-z]+)? officer|"
+    r"C[EFTOIM]O|chair(?:man|woman|person)?|(?:vice[- ])?president)|(?:managing |executive |"
     r"non-executive |independent )?director|board member|general counsel|treasurer|"
     r"(?:head|chief) of (?!the\b)(?-i:[a-z]+)|(?:general )?manager|secretary)\b"
 )
@@ -397,6 +400,63 @@ def _clauses(text: str, sentence: Span, pattern: re.Pattern[str]) -> list[Span]:
     return parts
 
 
+_SALE_VERB = _rx(
+    r"\b(?:sell(?:s|ing)?(?![- ]?off)|sold|offload(?:s|ed|ing)?|divest(?:s|ed|ing)?|dispos(?:e|es|ed|ing) of|"
+    r"unload(?:s|ed|ing)?|dump(?:s|ed|ing)?|(?:cut|cuts|cutting|trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|"
+    r"par(?:e|es|ed|ing)) (?:its|his|her|their|the) (?:stake|holdings?|position))\b"
+)
+# Words that may stand between a seller and its sale verb: auxiliaries, modals, adverbs, plan and
+# status verbs ("has postponed plans to", "was looking to", "will not", "has filed to").
+_AGENT_GAP = re.compile(
+    r"(?:\s+(?:has|have|had|is|was|were|are|be|been|will|would|could|can|may|might|shall|should|did|does|"
+    r"do|also|then|now|recently|reportedly|previously|already|still|not|never|just|further|again|"
+    r"partially|partly|gradually|won['’]t|wouldn['’]t|doesn['’]t|didn['’]t|isn['’]t|plans?|planned|"
+    r"planning|intends?|intended|intending|looking|looks?|seeks?|seeking|sought|filed|files|aims?|aimed|"
+    r"expects?|expected|wants?|wanted|agreed|agrees|decided|decides|moved|moves|postponed|postpones|"
+    r"delayed|delays|shelved|cancell?ed|scrapped|abandoned|suspended|halted|going|set|poised|ready|"
+    r"preparing|prepares|prepared|considering|weighing|mulling|exploring|announced|confirmed|denied|"
+    r"able|about|to|and|or|the|its|his|her|their|of|a|an))*\s*$",
+    re.IGNORECASE,
+)
+_SUBJECT_END = re.compile(
+    r"(?:(?<![\w’'])(?-i:[A-Z0-9][\w&.\-]*)|\b(?:he|she|it|they|which|who|company|firm|group|fund|"
+    r"investor|shareholder|billionaire|founder|entity|unit|subsidiary))"
+    r"(?:\s*\([^()]{0,60}\))?(?:,[^,]{1,60},)?$",
+    re.IGNORECASE,
+)
+_NOUN_SALE = _rx(
+    r"(?P<holder>(?-i:[A-Z][\w&.\-]*))['’]s? (?:[\w-]+ ){0,2}?"
+    r"(?:sale|disposal|divestment|stake (?:cut|sale|reduction))\b"
+    r"|\b(?:sale|disposal|divestment)s? of [^.;]{0,80}? by (?:the )?(?P<by>(?-i:[A-Z][\w&.\-]*))"
+)
+_PRONOUN_SUBJECTS = frozenset(["he", "she", "it", "they", "which", "who"])
+
+
+def sale_agent(sentence: str) -> tuple[int, int] | None:
+    """Offsets (within ``sentence``) of the word that makes someone the seller: the subject of a sale
+    verb ("Ma was looking to sell", "Taobao China plans to sell", "he will not sell", "X (NYSE: X) has
+    filed to sell"), or the holder of a sale noun ("Ma's planned sale", "the sale of 5% by Gamma").
+    None when the sentence sells nothing on someone's behalf ("the share sale would go ahead", "the
+    stake cut plan caused ...")."""
+    for m in _SALE_VERB.finditer(sentence):
+        head = sentence[: m.start()]
+        gap = _AGENT_GAP.search(head)
+        head = head[: gap.start()] if gap else head
+        subj = _SUBJECT_END.search(head)
+        if subj is not None:
+            word = re.match(r"[\w&.\-]+", subj.group())
+            assert word is not None
+            if word.group().lower() in _NOT_NAMES and word.group().lower() not in _PRONOUN_SUBJECTS:
+                continue
+            return subj.start(), subj.start() + word.end()
+    n = _NOUN_SALE.search(sentence)
+    if n is not None:
+        g = "holder" if n.group("holder") else "by"
+        if n.group(g).lower() not in _NOT_NAMES:
+            return n.start(g), n.end(g)
+    return None
+
+
 def candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
     """Candidates of every kind for one sentence (see the module rules)."""
     s = sentence.slice(text)
@@ -404,7 +464,12 @@ def candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
     if STOCK_WORDS.search(s) and MOVE_WORDS.search(s):
         for anchor in move_anchors(text, sentence):
             out.append(Candidate("StockMove", sentence, sentence, anchor))
-    if SALE_WORDS.search(s) and HOLDING_WORDS.search(s) and not BUYBACK_WORDS.search(s):
+    if (
+        SALE_WORDS.search(s)
+        and HOLDING_WORDS.search(s)
+        and not BUYBACK_WORDS.search(s)
+        and sale_agent(s) is not None
+    ):
         out.append(Candidate("ShareSale", sentence, sentence))
     if CHANGE_WORDS.search(s) and role_spans(text, sentence):
         for clause in _clauses(text, sentence, CHANGE_WORDS):
