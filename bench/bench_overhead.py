@@ -32,11 +32,31 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 import instructor  # noqa: E402
 import openai  # noqa: E402
+from pydantic import BaseModel, Field  # noqa: E402
 from tests.support.slow_openai import SlowOpenAIProcess  # noqa: E402
 from tests.test_gold_roundtrip import perfect_draft  # noqa: E402
 
 from newsextract import Extractor  # noqa: E402
-from newsextract.core.drafts import ArticleDraft  # noqa: E402
+from newsextract.core.drafts import (  # noqa: E402
+    ArticleDraft,
+    ExecutiveChangeDraft,
+    ShareSaleDraft,
+    StockMoveDraft,
+)
+
+
+class PlainArticleDraft(BaseModel):
+    """The same schema as ArticleDraft, as a user would write it for a bare instructor call: plain pydantic,
+    without newsextract's once-per-process JSON schema cache."""
+
+    share_sales: list[ShareSaleDraft] = Field(default_factory=list)
+    executive_changes: list[ExecutiveChangeDraft] = Field(default_factory=list)
+    stock_moves: list[StockMoveDraft] = Field(default_factory=list)
+
+    def items(self) -> list[object]:
+        return [*self.share_sales, *self.executive_changes, *self.stock_moves]
+
+
 from newsextract.evaluate import load_gold  # noqa: E402
 from newsextract.strategies.base import StrategyInput  # noqa: E402
 
@@ -89,7 +109,7 @@ def main() -> None:
             draft = bare.chat.completions.create(
                 model="bench-model",
                 messages=rendered[i % len(cases)],  # type: ignore[arg-type]
-                response_model=ArticleDraft,
+                response_model=PlainArticleDraft,
                 max_retries=0,
                 temperature=0.0,
                 max_tokens=2048,

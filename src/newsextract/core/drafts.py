@@ -11,6 +11,7 @@ These JSON schemas are part of the cache key: changing a field or a description 
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -95,10 +96,28 @@ DRAFT_TYPES: dict[str, type[AnyDraft]] = {
 }
 
 
+_SCHEMAS: dict[tuple[object, ...], dict[str, Any]] = {}
+
+
 class ArticleDraft(BaseModel):
     """Every share sale, executive change and stock move stated in the article. Empty lists when none."""
 
     model_config = ConfigDict(extra="ignore")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Pydantic's JSON schema, generated once per class and arguments and returned as a fresh copy.
+
+        instructor asks for the schema on every request; generating it costs ~2.5 ms of CPU, copying it
+        ~0.1 ms, which matters when a batch runs many requests in one process.
+        """
+        # instructor wraps the response model in a fresh same-named subclass on every request, so the
+        # key is the class's name and fields, not the class object (which would grow without bound)
+        key = (cls.__module__, cls.__qualname__, tuple(cls.model_fields), args, tuple(sorted(kwargs.items())))
+        schema = _SCHEMAS.get(key)
+        if schema is None:
+            schema = _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return copy.deepcopy(schema)
 
     share_sales: list[ShareSaleDraft] = Field(default_factory=list)
     executive_changes: list[ExecutiveChangeDraft] = Field(default_factory=list)
