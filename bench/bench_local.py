@@ -57,6 +57,11 @@ def main() -> int:
     ap.add_argument("--seeds", default=str(ROOT / "seeds"))
     ap.add_argument("--gold", default=str(ROOT / "fixtures" / "gold" / "seeds.jsonl"))
     ap.add_argument("--verbose", "-v", action="store_true", help="print events and drops")
+    ap.add_argument(
+        "--confirm",
+        action="store_true",
+        help="ask the model's yes/no also for candidates whose fields the rules fixed",
+    )
     args = ap.parse_args()
 
     path = gemma_path() if args.gemma else args.model_path
@@ -65,7 +70,7 @@ def main() -> int:
     load_s = time.perf_counter() - t0
     print(f"model: {backend.model}  load: {load_s:.2f} s")
 
-    strategy = SentenceChoices()
+    strategy = SentenceChoices(confirm_decided=args.confirm)
     gold = load_gold(args.gold)
     published = {a.id: a.published for a in gold}
     preds = {}

@@ -58,3 +58,26 @@ def test_kinds_found_and_buybacks_and_selloffs_skipped() -> None:
 
 def test_no_candidates_in_plain_text() -> None:
     assert find_candidates("The weather was fine. Nothing happened to anyone.") == []
+
+
+def test_sale_needs_someone_who_sells() -> None:
+    from newsextract.text.candidates import sale_agent
+
+    def agent(s: str) -> str | None:
+        a = sale_agent(s)
+        return s[a[0] : a[1]] if a else None
+
+    assert agent("Gamma (NYSE: GAM) has filed to sell another stake in Delta.") == "Gamma"
+    assert agent("Ann Roe has postponed plans to sell her shares.") == "Roe"
+    assert agent("He said he will not sell any shares.") == "he"
+    assert agent("The sale of 3 million shares by Omega Partners closed.") == "Omega"
+    assert agent("Beta's planned share sale was delayed.") == "Beta"
+    assert agent("Investors worried the share sale would go ahead.") is None
+    assert agent("The latest stake cut plan caused the stock to fall.") is None
+    t = "Gamma plans to sell shares. Shares fell after the stake sale was reported."
+    assert [c.kind for c in find_candidates(t)] == ["ShareSale"]
+
+
+def test_names_split_at_place_modifiers_and_keep_group() -> None:
+    t = "Paris-based Orbis Group sold shares."
+    assert [n.slice(t) for n in name_spans(t, _all(t))] == ["Paris", "Orbis Group"]

@@ -247,10 +247,28 @@ def share_sale_rules(sentence: str) -> dict[str, Any]:
             out["stake_before"], out["stake_after"] = a.text, b.text
     sale = re.search(r"\b(?:sell|sale|sold|offload|divest|dispos)", sentence, re.I)
     if sale:
-        d = _DATE.search(sentence, sale.end())
+        d = event_date(sentence, sale.end())
         if d:
-            out["date"] = d.group()
+            out["date"] = d
     return out
+
+
+_REPORTING = re.compile(
+    r"\b(?:said|says|showed|shows|reported|announced|told|disclosed|confirmed|filing|statement)\s+$", re.I
+)
+_SUBORDINATE = re.compile(r"\b(?:after|before|when|while|because|despite|amid|following)\b", re.I)
+
+
+def event_date(clause: str, pos: int = 0, *, clip: bool = True) -> str | None:
+    """The first date written after ``pos`` that dates the event itself: not the date of a report or
+    filing ("said on Monday", "a filing showed on Tuesday"), and not past a subordinate clause ("...
+    after the stock fell last week")."""
+    sub = _SUBORDINATE.search(clause, pos) if clip else None
+    hi = sub.start() if sub else len(clause)
+    for d in _DATE.finditer(clause, pos, hi):
+        if not _REPORTING.search(clause[max(0, d.start() - 16) : d.start()]):
+            return d.group()
+    return None
 
 
 def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
@@ -265,9 +283,9 @@ def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
     if roles:
         out["role"] = roles[0].slice(sentence)
         out["interim"] = bool(_INTERIM.search(out["role"]))
-    d = _DATE.search(clause)
-    if d and re.match(r"(?:on|from|effective|since)\b", d.group()):
-        out["effective_date"] = d.group()
+    d = event_date(clause, clip=False)
+    if d and re.match(r"(?:on|from|effective|since)\b", d):
+        out["effective_date"] = d
     return out
 
 
@@ -295,8 +313,18 @@ def person_options(sentence: str, focus: Span, names: list[Span], predecessor: s
     if verb is not None:
         before = [n for n in cands if n.end <= verb.start()]
         after = [n for n in cands if n.end > verb.start()]
+        if after and _APPOINTER.match(verb.group()) and not _PASSIVE.search(sentence[: verb.start()]):
+            before = []  # "<Company> appointed <Person> as ...": the object is the one appointed
         cands = [*reversed(before), *after]
     return [n.slice(sentence) for n in cands]
+
+
+_APPOINTER = re.compile(
+    r"(?:appoint(?:s|ed)?|nam(?:e|es|ed)|hir(?:e|es|ed)|promot(?:e|es|ed)|elect(?:s|ed)?|tapped|"
+    r"nominat(?:e|es|ed))\b",
+    re.I,
+)
+_PASSIVE = re.compile(r"\b(?:is|was|were|are|been|be|being|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
 
 
 def company_by_rule(sentence: str, focus: Span, names: list[Span]) -> str | None:
@@ -413,6 +441,9 @@ def seller_by_rule(sentence: str, names: list[Span], an: ArticleNames) -> tuple[
             if an.is_place(name) or name in an.media:
                 return None, None
             return seller.slice(sentence), None
+        if re.fullmatch(r"\s", sentence[n.end : agent[0]]) and word[:1].isupper():
+            # a corporate word the name finder leaves out ("SoftBank Group")
+            return sentence[n.start : agent[1]], None
     return None, low
 
 
@@ -542,7 +573,7 @@ def build_question(
             focus_line = f"Part in focus: {rel_focus.slice(sent)}"
     for name in list(choices):
         real = [o for o in choices[name] if o != NONE]
-        if len(real) == 1 and cand.kind != "ShareSale":
+        if len(real) == 1:
             fixed[name] = real[0]
             del choices[name]
     uses_context = any(o in ctx_names and o not in sent for v in choices.values() for o in v)
@@ -677,8 +708,11 @@ class SentenceChoices:
 
     name = "sentence_choices"
 
-    def __init__(self, prompt_number: int | None = None) -> None:
+    def __init__(self, prompt_number: int | None = None, *, confirm_decided: bool = False) -> None:
         self._template = load_prompt("sentence_choices", prompt_number)
+        #: Ask the model's yes/no even when rules fixed every field (one short request per such
+        #: candidate); off by default: rules that fix every field already require the event's structure.
+        self.confirm_decided = confirm_decided
 
     @property
     def prompt_version(self) -> str:
@@ -750,7 +784,7 @@ class SentenceChoices:
         """Ask every question in turn. Time: about one small request per candidate sentence."""
         pairs: list[tuple[Question, ModelReply[BaseModel] | ExtractionError]] = []
         for q in self.questions(item.text):
-            if not q.needs_model:
+            if not (q.needs_model or self.confirm_decided):
                 pairs.append((q, self._answer_by_rule(q)))
                 continue
             try:
@@ -768,7 +802,7 @@ class SentenceChoices:
         sem = asyncio.Semaphore(concurrency)
 
         async def ask(q: Question) -> tuple[Question, ModelReply[BaseModel] | ExtractionError]:
-            if not q.needs_model:
+            if not (q.needs_model or self.confirm_decided):
                 return q, self._answer_by_rule(q)
             async with sem:
                 try:

@@ -284,6 +284,9 @@ _CONNECTORS = frozenset({"of", "de", "du", "van", "von", "der", "&", "and"})
 _TOKEN = re.compile(r"[A-Za-z0-9][\w&.\-]*(?:['’][A-Za-z]+)?|&")
 
 
+_MODIFIER = re.compile(r"-(?:based|owned|backed|listed|traded|led|linked|controlled)$")
+
+
 def _strip_possessive(tok: str) -> str:
     for suffix in ("'s", "’s", "'", "’"):
         if tok.endswith(suffix):
@@ -316,7 +319,7 @@ def name_spans(text: str, within: Span) -> list[Span]:
             end = run[-1][1]
             raw = text[start:end]
             clean = _strip_possessive(raw).rstrip(".")
-            clean = re.sub(r"-(?:based|owned|backed|listed|traded|led|linked|controlled)$", "", clean)
+            clean = _MODIFIER.sub("", clean)
             end = start + len(clean)
             if clean and clean not in seen and not clean.isdigit():
                 seen.add(clean)
@@ -330,9 +333,9 @@ def name_spans(text: str, within: Span) -> list[Span]:
         contiguous = bool(run) and gap.strip() == ""
         if not contiguous:
             flush()
-        if _is_cap(bare) and low not in _NOT_NAMES and low not in _ROLE_TOKENS:
+        if _is_cap(bare) and low not in _NOT_NAMES and (low not in _ROLE_TOKENS or (run and low == "group")):
             run.append((s, e, tok))
-            if bare != tok:  # a possessive ends the name
+            if bare != tok or _MODIFIER.search(bare):  # a possessive or "-based" ends the name
                 flush()
         elif run and low in _CONNECTORS and low != "and" and i + 1 < len(toks) and _is_cap(toks[i + 1][2]):
             run.append((s, e, tok))

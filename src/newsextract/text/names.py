@@ -198,9 +198,10 @@ _PERSON_BEFORE = re.compile(
 )
 _PERSON_AFTER = re.compile(r"^(?:,\s*\d{2},|\s*\(\d{2}\)|,\s*who\b)")
 _PLACE_AFTER = re.compile(r"^-based\b")
+_MEDIA_AFTER = re.compile(r"^\s+(?:News|Daily|Times|Post|Journal|Herald)\b")
 _ATTRIBUTION = (
     re.compile(r"\b(?:according to|told|reported by|citing|cited by|quoted by)\s+(?:the\s+)?$", re.I),
-    re.compile(r"^\s+(?:cited|citing|reported|reports|quoted|quoting)\b", re.I),
+    re.compile(r"^\s+(?:News\s+)?(?:cited|citing|reported|reports|quoted|quoting)\b", re.I),
 )
 
 
@@ -296,7 +297,7 @@ def classify_names(text: str, names: list[str]) -> ArticleNames:
                 persons.add(name)
             if _PLACE_AFTER.match(after):
                 places.add(name)
-            if _MEDIA_BEFORE.search(before):
+            if _MEDIA_BEFORE.search(before) or _MEDIA_AFTER.match(after):
                 media.add(name)
             if _ORG_AFTER.match(after) or _ORG_BEFORE.search(before):
                 orgs.add(name)

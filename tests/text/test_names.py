@@ -1,0 +1,47 @@
+"""Name classification by article usage: pure rules, no model. Articles written for these tests."""
+
+from __future__ import annotations
+
+from newsextract.text.names import attributions, classify_names, is_acronym, is_place
+
+TEXT = (
+    "Orion Robotics (NASDAQ: ORBT) agreed a deal with Kestrel Capital. Orion shares fell 3%. "
+    "The Tokyo-based lender said CEO Anna Berg, 58, will stay. Berg's team met Mr Tan. "
+    "Local media outlet Metro Wire cited sources. Helix Asia, a unit of Orion, grew."
+)
+NAMES = [
+    "Orion Robotics",
+    "Kestrel Capital",
+    "Orion",
+    "Tokyo",
+    "Anna Berg",
+    "Berg",
+    "Tan",
+    "Metro Wire",
+    "Helix Asia",
+]
+
+
+def test_usage_makes_orgs_persons_places_and_sources() -> None:
+    an = classify_names(TEXT, NAMES)
+    assert {"Orion Robotics", "Orion", "Kestrel Capital"} <= an.orgs
+    assert {"Anna Berg", "Tan"} <= an.persons
+    assert "Tokyo" in an.places and "Metro Wire" in an.media
+    assert an.is_org("Helix Asia")  # a place inside a longer name
+    assert an.looks_like_person("Berg")  # surname of a known person, despite "Berg's team"
+    assert not an.looks_like_person("Orion") and not an.looks_like_person("Tokyo")
+    assert not an.looks_like_person("Metro Wire") and not an.looks_like_person("ORBT")
+    assert not an.looks_like_company("Anna Berg") and not an.looks_like_company("Hong Kong")
+    assert an.looks_like_company("Kestrel Capital")
+
+
+def test_gazetteer_and_acronyms() -> None:
+    assert is_place("Hong Kong") and is_place("the US") and not is_place("Hong Kong Exchanges")
+    assert is_acronym("IoT") and is_acronym("SEC") and not is_acronym("Xpeng") and not is_acronym("Jo Li")
+
+
+def test_attributions_are_sources_not_actors() -> None:
+    s = "According to Daily Star, Gamma sold shares, Delta Post reported, and Ann Roe told Zeta News."
+    spans = [(s.index(n), s.index(n) + len(n)) for n in ["Daily Star", "Gamma", "Delta Post", "Zeta News"]]
+    found = {s[a:b] for a, b in attributions(s, spans)}
+    assert found == {"Daily Star", "Delta Post", "Zeta News"}
