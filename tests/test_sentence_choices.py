@@ -225,3 +225,38 @@ def test_unnamed_or_appointer_is_not_the_person() -> None:
     qs = s.questions("Volkswagen appointed Jane Doe as chief executive officer on Monday.")
     assert [(q.fixed.get("person"), q.fixed.get("company")) for q in qs] == [("Jane Doe", "Volkswagen")]
     assert s.questions("An Acme executive resigned as a director of Zeta Corp.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tim Cook, Apple's chief executive officer, said the company will hire 2,000 engineers.", []),
+        (
+            "Gamma has appointed former Uber executive Jane Doe as CFO.",
+            [("Jane Doe", "Gamma", "CFO", "appointed", None)],
+        ),
+        (
+            "The board of Kappa Ltd elected Rita Moss as chairwoman, replacing Len Fox, who retired.",
+            [("Rita Moss", "Kappa Ltd", "chairwoman", "appointed", "Len Fox")],
+        ),
+    ],
+)
+def test_exec_rules_on_appointing_verbs(text: str, expected: list[tuple[str | None, ...]]) -> None:
+    got = [
+        (
+            q.fixed.get("person"),
+            q.fixed.get("company"),
+            q.rules["role"],
+            q.rules["change"],
+            q.rules.get("predecessor"),
+        )
+        for q in SentenceChoices().questions(text)
+    ]
+    assert got == expected
+
+
+def test_role_governed_by_the_change_word() -> None:
+    (q,) = SentenceChoices().questions(
+        "Former Zeta Inc chairman Bob Kane joined Omega Holdings as a director."
+    )
+    assert (q.fixed["person"], q.rules["role"], q.rules["change"]) == ("Bob Kane", "director", "appointed")

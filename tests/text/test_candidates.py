@@ -81,3 +81,11 @@ def test_sale_needs_someone_who_sells() -> None:
 def test_names_split_at_place_modifiers_and_keep_group() -> None:
     t = "Paris-based Orbis Group sold shares."
     assert [n.slice(t) for n in name_spans(t, _all(t))] == ["Paris", "Orbis Group"]
+
+
+def test_sale_verb_must_govern_shares() -> None:
+    from newsextract.text.candidates import sale_agent
+
+    assert sale_agent("Tesla sold more cars than BYD, sending its shares up 5%.") is None
+    assert sale_agent("Gamma sold 2 million shares, worth $5 million, on Monday.") is not None
+    assert sale_agent("Ma says the stock is cheap and he will not sell it.") is not None

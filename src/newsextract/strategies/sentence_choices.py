@@ -45,6 +45,7 @@ from newsextract.normalize.numbers import find_counts, find_percents
 from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
 from newsextract.text.candidates import (
+    CHANGE_WORDS,
     MOVE_WORDS,
     Candidate,
     Kind,
@@ -274,14 +275,23 @@ def event_date(clause: str, pos: int = 0, *, clip: bool = True) -> str | None:
 def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
     """Change kind, predecessor, role, interim and effective date of a change clause, as written."""
     clause = focus.slice(sentence)
-    out: dict[str, Any] = {"change": "departed" if _DEPART.search(clause) else "appointed"}
+    out: dict[str, Any] = {}
     for n in names:
         if focus.start <= n.start < focus.end and _REPLACING.search(sentence[max(0, n.start - 30) : n.start]):
             out["predecessor"] = n.slice(sentence)
+            # "replacing Len Fox, who retired": the predecessor's departure is not the event's change
+            rel = re.match(r",\s*who\b[^,.;]*", sentence[n.end : focus.end])
+            if rel:
+                clause = clause.replace(rel.group(), "")
             break
+    out["change"] = "departed" if _DEPART.search(clause) else "appointed"
     roles = role_spans(sentence, focus) or role_spans(sentence, Span(0, len(sentence)))
+    verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
     if roles:
-        out["role"] = roles[0].slice(sentence)
+        # the role the change word governs: the first after it ("joined X as a director"), else the first
+        after = [r for r in roles if verb is not None and r.start >= verb.end()]
+        role = after[0] if after and verb is not None and after[0].start - verb.end() < 60 else roles[0]
+        out["role"] = role.slice(sentence)
         out["interim"] = bool(_INTERIM.search(out["role"]))
     d = event_date(clause, clip=False)
     if d and re.match(r"(?:on|from|effective|since)\b", d):
@@ -300,8 +310,6 @@ _SUBJECT_SAID = re.compile(r"^\s+(?:said|says|announced|disclosed|confirmed)\b")
 def person_options(sentence: str, focus: Span, names: list[Span], predecessor: str | None) -> list[str]:
     """Names in the focus that can be the person: not the predecessor, not a name used as a modifier
     ("Alibaba executive", "Xpeng said", "Alibaba's"); the name nearest before the first change word first."""
-    from newsextract.text.candidates import CHANGE_WORDS
-
     cands = [
         n
         for n in names
@@ -313,10 +321,24 @@ def person_options(sentence: str, focus: Span, names: list[Span], predecessor: s
     if verb is not None:
         before = [n for n in cands if n.end <= verb.start()]
         after = [n for n in cands if n.end > verb.start()]
-        if after and _APPOINTER.match(verb.group()) and not _PASSIVE.search(sentence[: verb.start()]):
-            before = []  # "<Company> appointed <Person> as ...": the object is the one appointed
+        if _APPOINTER.match(verb.group()) and not _PASSIVE.search(sentence[: verb.start()]):
+            # "<Company> appointed <Person> as ...": the object is the one appointed; "will hire 2,000
+            # engineers" names nobody
+            before = []
+            after = [n for n in after if n.start - verb.end() < 40]
         cands = [*reversed(before), *after]
     return [n.slice(sentence) for n in cands]
+
+
+def appointer(sentence: str, focus: Span, names: list[Span], an: ArticleNames) -> str | None:
+    """The company that appoints: the nearest name before an active appointing verb that is not a
+    person or place ("Gamma has appointed former Uber executive Jane Doe as CFO" -> "Gamma")."""
+    verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
+    if verb is None or not _APPOINTER.match(verb.group()) or _PASSIVE.search(sentence[: verb.start()]):
+        return None
+    before = [n.slice(sentence) for n in names if focus.start <= n.start and n.end <= verb.start()]
+    before = [b for b in before if an.looks_like_company(b) and not an.is_person_token(b)]
+    return before[-1] if before else None
 
 
 _APPOINTER = re.compile(
@@ -542,7 +564,7 @@ def build_question(
                 return None
     else:
         rules = exec_rules(sent, rel_focus, names)
-        org = company_by_rule(sent, rel_focus, names)
+        org = company_by_rule(sent, rel_focus, names) or appointer(sent, rel_focus, names, an)
         sources = {sent[a:b] for a, b in attributions(sent, [(n.start, n.end) for n in names])}
         people = [
             p

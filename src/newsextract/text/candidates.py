@@ -156,6 +156,7 @@ _NOT_NAMES = frozenset(
         "according",
         "earlier",
         "later",
+        "former",
         "separately",
         "other",
         "some",
@@ -432,6 +433,13 @@ _NOUN_SALE = _rx(
     r"(?:sale|disposal|divestment|stake (?:cut|sale|reduction))\b"
     r"|\b(?:sale|disposal|divestment)s? of [^.;]{0,80}? by (?:the )?(?P<by>(?-i:[A-Z][\w&.\-]*))"
 )
+# What a sale verb sells: "it"/"them", or shares/stake/ADSs within its clause ("10 million shares",
+# "millions of dollars worth of Alibaba shares", "part of his stake").
+_SALE_OBJECT = re.compile(
+    r"\s+(?:it|them)\b|[^.;:,]{0,70}?\b(?:shares?|stakes?|ADSs?|ADRs?|GDRs?|holdings?|stock|equity|"
+    r"position|interest)\b",
+    re.IGNORECASE,
+)
 _PRONOUN_SUBJECTS = frozenset(["he", "she", "it", "they", "which", "who"])
 
 
@@ -442,6 +450,10 @@ def sale_agent(sentence: str) -> tuple[int, int] | None:
     None when the sentence sells nothing on someone's behalf ("the share sale would go ahead", "the
     stake cut plan caused ...")."""
     for m in _SALE_VERB.finditer(sentence):
+        if not m.group().lower().endswith(
+            ("stake", "holding", "holdings", "position")
+        ) and not _SALE_OBJECT.match(sentence, m.end()):
+            continue  # "sold more cars, sending its shares up": the verb does not govern shares
         head = sentence[: m.start()]
         gap = _AGENT_GAP.search(head)
         head = head[: gap.start()] if gap else head
