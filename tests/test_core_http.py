@@ -216,3 +216,17 @@ def test_caller_inputs_not_mutated(server: FakeOpenAIServer, tmp_path: Path) -> 
     text = str(ARTICLE)
     extractor(server, tmp_path).extract(text)
     assert text == ARTICLE
+
+
+def test_module_level_batch_functions_keep_order_and_errors(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    import asyncio
+
+    from newsextract import InputError, aextract_many, extract_many
+
+    config = {"model": "test-model", "base_url": server.base_url, "cache_dir": str(tmp_path / "c")}
+    server.default = reply(move())
+    results = extract_many([ARTICLE, "   ", {"id": "r", "text": ARTICLE}], concurrency=2, **config)
+    assert [type(r).__name__ for r in results] == ["Extraction", "InputError", "Extraction"]
+    assert isinstance(results[1], InputError)
+    again = asyncio.run(aextract_many([ARTICLE, ""], concurrency=2, **config))
+    assert again[0].meta.cached and isinstance(again[1], InputError)  # type: ignore[union-attr]

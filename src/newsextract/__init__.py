@@ -22,6 +22,7 @@ logging.getLogger("newsextract").addHandler(logging.NullHandler())
 _EXPORTS = {
     "Extractor": "newsextract.api",
     "aextract": "newsextract.api",
+    "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
     "Evidence": "newsextract.core.schemas",
@@ -59,12 +60,13 @@ __all__ = [
     "Usage",
     "ValidationExhaustedError",
     "aextract",
+    "aextract_many",
     "extract",
     "extract_many",
 ]
 
 if TYPE_CHECKING:
-    from newsextract.api import Extractor, aextract, extract, extract_many
+    from newsextract.api import Extractor, aextract, aextract_many, extract, extract_many
     from newsextract.core.schemas import (
         Evidence,
         ExecutiveChange,

@@ -422,4 +422,14 @@ def extract_many(
     return _default_extractor(config).extract_many(inputs, concurrency=concurrency, **options)
 
 
-__all__ = ["ChunkFailure", "Extractor", "aextract", "extract", "extract_many"]
+async def aextract_many(
+    inputs: Iterable[str | Mapping[str, Any]], concurrency: int = 16, **config: Any
+) -> BatchResult:
+    """The awaitable twin of ``extract_many``: one result or one error per input, same order."""
+    from newsextract.batch import BATCH_OPTIONS
+
+    options = {k: config.pop(k) for k in list(config) if k in BATCH_OPTIONS}
+    return await _default_extractor(config).aextract_many(inputs, concurrency=concurrency, **options)
+
+
+__all__ = ["ChunkFailure", "Extractor", "aextract", "aextract_many", "extract", "extract_many"]
