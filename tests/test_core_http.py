@@ -230,3 +230,39 @@ def test_module_level_batch_functions_keep_order_and_errors(server: FakeOpenAISe
     assert isinstance(results[1], InputError)
     again = asyncio.run(aextract_many([ARTICLE, ""], concurrency=2, **config))
     assert again[0].meta.cached and isinstance(again[1], InputError)  # type: ignore[union-attr]
+
+
+def test_long_article_chunks_report_a_failed_chunk_and_map_offsets(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    from newsextract.strategies.whole_article import WholeArticle
+    from newsextract.text.chunking import chunk_spans
+
+    filler = " ".join(f"Paragraph {i} says nothing of note about markets." for i in range(40))
+    text = f"{filler}\n\n{ARTICLE}\n\n{filler}"
+    ex = extractor(server, tmp_path)
+    ex._strategy = WholeArticle(max_chunk_chars=1200)  # small chunks so this article needs several
+    spans = chunk_spans(text, 1200)
+    holds_quote = [QUOTE in span.slice(text) for span in spans]
+    assert len(spans) >= 3 and not holds_quote[0] and any(holds_quote)
+
+    def script(fail_first: bool) -> None:  # chunks go out in order: one scripted answer each
+        for i, has in enumerate(holds_quote):
+            if i == 0 and fail_first:
+                server.enqueue(HTTPError(400, message="bad request for chunk 0"))
+            else:
+                server.enqueue(reply(move()) if has else reply())
+
+    script(fail_first=True)
+    first = ex.extract(text)
+    assert server.request_count == len(spans)
+    [failure] = first.meta.chunk_failures  # reported, not silently dropped
+    assert (failure.start, failure.end) == (spans[0].start, spans[0].end) and "400" in failure.error
+    [ev] = first.stock_moves  # offsets map back to the full text; overlapping chunks merged into one
+    assert text[ev.evidence.start : ev.evidence.end] == QUOTE and ev.evidence.start > len(filler)
+
+    script(fail_first=False)
+    second = ex.extract(text)  # the partial result was not cached: every chunk is asked again
+    assert server.request_count == 2 * len(spans)
+    assert second.meta.chunk_failures == [] and len(second.stock_moves) == 1
+    assert ex.extract(text).meta.cached  # the complete one was
