@@ -19,6 +19,7 @@ import pytest
 
 from newsextract import Extractor
 from newsextract.backends.llama_local import default_model_path
+from newsextract.strategies.sentence_choices import SentenceChoices
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = (
@@ -76,6 +77,8 @@ def test_real_model_through_llama_cpp_server(llama_server: str, tmp_path: Path) 
         strategy="sentence_choices",
         timeout_s=120,
     )
+    # rules alone can settle a sentence this plain; make the model confirm it so the server is asked
+    ex._strategy = SentenceChoices(confirm_decided=True)
     result = ex.extract(ARTICLE)
     assert result.meta.endpoint == llama_server and result.meta.attempts >= 1
     assert result.meta.chunk_failures == []
