@@ -4,18 +4,29 @@ the sentence itself.
 How one article is read:
 
 1. ``text.candidates`` finds candidate sentences per event kind without a model.
-2. For each candidate a per-call Pydantic model is built whose fields are a boolean ("is this really
-   a <kind>?") and ``enum``s of names found in the sentence (plus ``"none"``, plus names of the previous
-   sentence when pronouns or "the company" may point there). A field with a single possible answer is
-   not asked. The model therefore only judges and chooses; it never writes free text.
-3. Deterministic rules fill what they read better than a 135M model: amounts, counts, percentages,
+2. ``text.names`` classifies every name by how the article uses it (person, organisation, place, news
+   source). Options are only names that fit the field: a person must look like a person (not a
+   place, organisation, acronym, "an X executive", the appointing company, a report's source), a
+   company must not be a place or a person, a seller is the subject/holder of the sale verb and never
+   a source; issuers are read from "shares/stake of/in X", "X's shares". A candidate with no
+   plausible person, company or issuer gets no question at all.
+3. A field the rules fix (one plausible option, or read by a grammatical rule) is not asked. When
+   every field is fixed, no request is made (``confirm_decided=True`` asks the model's yes/no anyway).
+   Otherwise a per-call Pydantic model is built whose fields are a boolean ("is this really a
+   <kind>?") and ``enum``s of the remaining options (plus ``"none"``, plus names of the previous
+   sentence when pronouns may point there). The model therefore only judges and chooses; it never
+   writes free text.
+4. Deterministic rules fill what they read better than a 135M model: amounts, counts, percentages,
    prices, direction words, markets, periods, sale status from modality, predecessors after
-   "replacing"/"succeed", roles, interim, dates.
-4. Every draft value is a substring of the sentence (or of the previous sentence, in which case the
+   "replacing"/"succeed", roles, interim, dates. A later sentence stating a stake change without a
+   sale of its own ("its stake dropping from 10.2 percent to 7.5 percent after the sale") adds its
+   stakes to the sale just before it.
+5. Every draft value is a substring of the sentence (or of the previous sentence, in which case the
    quote covers both), and ``quote`` is that exact text.
 
-Cost: one request per candidate (SmolLM2 on 2 cores: ~0.5-1.5 s each). Candidates are asked grouped by
-kind so that the system prompt and the task text are a shared token prefix that llama.cpp reuses.
+Cost: one request per candidate whose options the rules could not settle (SmolLM2 on 2 cores:
+~0.5-1.5 s each); on the seed articles the rules settle every candidate. Candidates are asked grouped
+by kind so that the system prompt and the task text are a shared token prefix that llama.cpp reuses.
 A candidate whose request fails is reported in ``chunk_failures``, never dropped silently.
 Works with any ``Backend`` (embedded or OpenAI-compatible): it only calls ``structured``/``astructured``.
 """
