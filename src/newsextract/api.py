@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from newsextract.backends.base import Backend
-from newsextract.cache.fingerprint import pipeline_fingerprint
+from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
 from newsextract.cache.keys import cache_key
 from newsextract.cache.store import JsonStore
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
@@ -158,6 +158,7 @@ class Extractor:
                 "max_tokens": s.max_tokens,
                 "strategy": self.strategy.name,
                 "grounding": s.grounding,
+                "rules": rules_fingerprint() if self.strategy.name == "sentence_choices" else None,
             },
             text=text,
             published=pub.isoformat() if pub else None,
