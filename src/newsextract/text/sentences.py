@@ -37,7 +37,7 @@ import re
 
 from newsextract.text.spans import Span
 
-__all__ = ["Span", "paragraphs", "sentence_at", "split_sentences"]
+__all__ = ["SENTENCE_OPENERS", "Span", "paragraphs", "sentence_at", "split_sentences"]
 
 _WS = re.compile(r"\s+")
 _CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
@@ -141,7 +141,7 @@ _MAYBE_BREAK = frozenset(
         "d.c",
     ]
 )
-_SENTENCE_OPENERS = frozenset(
+SENTENCE_OPENERS = frozenset(
     [
         "the",
         "a",
@@ -298,7 +298,7 @@ def _ends_sentence(text: str, ws_start: int, ws_end: int) -> bool:
     if len(bare) == 1 and bare.isalpha() and text[i - 1].isupper():  # an initial: "Jack B. Ma"
         return False
     if bare in _MAYBE_BREAK or _DOTTED_ACRONYM.match(tok):
-        return _next_word(text, j) in _SENTENCE_OPENERS
+        return _next_word(text, j) in SENTENCE_OPENERS
     return True
 
 
