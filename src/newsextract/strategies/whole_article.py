@@ -23,6 +23,8 @@ from newsextract.strategies.base import StrategyInput, StrategyResult
 from newsextract.text.chunking import chunk_spans
 from newsextract.text.spans import Span
 
+Outcome = ModelReply[GroundedArticleDraft] | ExtractionError
+
 #: About 3,000 tokens of English: fits a 4k context with the instructions and the answer.
 DEFAULT_CHUNK_CHARS = 12_000
 
@@ -57,42 +59,47 @@ class WholeArticle:
     def _context(self, chunk: str, item: StrategyInput) -> dict[str, Any]:
         return {"text": chunk, "grounding": item.grounding}
 
+    def _options(self, chunk: str, item: StrategyInput) -> dict[str, Any]:
+        """Keyword arguments of one chunk's ``structured``/``astructured`` call."""
+        return {
+            "context": self._context(chunk, item),
+            "max_retries": item.max_retries,
+            "max_tokens": item.max_tokens,
+        }
+
     def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:
-        result = StrategyResult(draft=ArticleDraft())
-        for span in chunk_spans(item.text, self.max_chunk_chars):
+        spans = chunk_spans(item.text, self.max_chunk_chars)
+        outcomes: list[Outcome] = []
+        for span in spans:
             chunk = span.slice(item.text)
             try:
-                reply = backend.structured(
-                    self.messages(chunk, item),
-                    GroundedArticleDraft,
-                    context=self._context(chunk, item),
-                    max_retries=item.max_retries,
-                    max_tokens=item.max_tokens,
+                outcomes.append(
+                    backend.structured(
+                        self.messages(chunk, item), GroundedArticleDraft, **self._options(chunk, item)
+                    )
                 )
             except ExtractionError as exc:
-                self._salvage_or_fail(exc, span, result, whole=len(item.text) <= self.max_chunk_chars)
-                continue
-            _add(result, reply)
-        return result
+                outcomes.append(exc)
+        return self._collect(spans, outcomes)
 
     async def arun(self, backend: Backend, item: StrategyInput) -> StrategyResult:
         spans = chunk_spans(item.text, self.max_chunk_chars)
 
-        async def one(span: Span) -> ModelReply[GroundedArticleDraft] | ExtractionError:
+        async def one(span: Span) -> Outcome:
             chunk = span.slice(item.text)
             try:
                 return await backend.astructured(
-                    self.messages(chunk, item),
-                    GroundedArticleDraft,
-                    context=self._context(chunk, item),
-                    max_retries=item.max_retries,
-                    max_tokens=item.max_tokens,
+                    self.messages(chunk, item), GroundedArticleDraft, **self._options(chunk, item)
                 )
             except ExtractionError as exc:
                 return exc
 
+        return self._collect(spans, list(await asyncio.gather(*(one(s) for s in spans))))
+
+    def _collect(self, spans: list[Span], outcomes: list[Outcome]) -> StrategyResult:
+        """Merge the chunks' replies in text order; failed chunks are salvaged or reported."""
         result = StrategyResult(draft=ArticleDraft())
-        for span, outcome in zip(spans, await asyncio.gather(*(one(s) for s in spans)), strict=True):
+        for span, outcome in zip(spans, outcomes, strict=True):
             if isinstance(outcome, ExtractionError):
                 self._salvage_or_fail(outcome, span, result, whole=len(spans) == 1)
             else:
