@@ -9,9 +9,8 @@ Only expressions that name a single day are dates. Rules (``published`` is the a
 * "today", "tonight", "this morning/afternoon/evening" = ``published``; "yesterday" = the day before;
   "the day before yesterday" = two days before; "tomorrow" = the day after.
 * Weekdays (weeks start on Monday):
-  - bare or "on Friday": the most recent Friday strictly before ``published``. A report names its own
-    day "today"; a bare weekday equal to the publication day means the week before ("published
-    Thursday: shares fell on Thursday and on Friday" is last week's Thursday and Friday);
+  - bare or "on Friday": the most recent Friday on or before ``published`` (``published`` itself if it
+    is a Friday);
   - "last/past/previous Thursday": the most recent Thursday strictly before ``published``. (English is
     ambiguous here - some writers mean "of last week" - and we do not go one week further back: the
     nearest earlier day is right for the common case of a report about the last few days.)
@@ -116,7 +115,7 @@ def _weekday(target: int, rel: str | None, published: dt.date | None) -> dt.date
             return published + dt.timedelta(days=target - published.weekday())
         if r in {"next", "coming"}:
             return published + dt.timedelta(days=(target - published.weekday()) % 7 or 7)
-        return published - dt.timedelta(days=back or 7)
+        return published - dt.timedelta(days=back)
     except OverflowError:
         return None
 
