@@ -19,6 +19,18 @@
   batch (cached and resumed results cost nothing) are below N; every later input gets a
   ``BudgetExceededError`` entry and no request. Articles already in flight finish, so the batch can
   overshoot by at most ``concurrency - 1`` articles' worth. Endpoints that report no usage never stop.
+- **Processes.** ``processes=N`` (``run_batch``; endpoints only) runs the articles in N worker
+  processes, each with its own ``Extractor`` built from this one's resolved settings and its share of
+  ``concurrency`` as threads, so CPU-bound client work (instructor + openai, ~6 ms per request) is not
+  limited by one process's GIL. The parent keeps every promise above: it hands out articles a few at a
+  time through a sliding window (never more than ``concurrency`` in flight), records results, writes
+  the JSONL lines and runs the progress as results come back. Workers share the disk cache. Workers
+  start from multiprocessing's forkserver (preloaded with newsextract, so after the first batch of a
+  process a pool starts in milliseconds; spawn where there is no forkserver). The embedded backend
+  refuses ``processes > 1`` with ``ConfigError`` (each worker would load its own model, and the model
+  must run one article at a time). Errors come back with their class and attributes
+  (``attempts``, ``usage``, ``status_code``, ``last_output``); a worker that dies fails its in-flight
+  articles with an ``ExtractionError`` and the others go on.
 - **Progress and summary.** A rich progress bar on stderr when stderr is a terminal (``progress=True``
   forces it, ``False`` hides it, a callable ``f(index, outcome)`` is called after each outcome is
   recorded instead); ``BatchResult.summary`` counts done, cached, resumed, failed, budget-skipped,
@@ -28,10 +40,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
+import multiprocessing
+import multiprocessing.connection
+import pickle
+import signal
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -39,6 +57,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from newsextract.config import Settings, default_cache_dir
 from newsextract.core.schemas import Extraction, Usage
 from newsextract.errors import (
     BudgetExceededError,
@@ -51,6 +70,10 @@ from newsextract.io.results import ResultWriter, load_results
 from newsextract.text.inputs import decode_bytes
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
+
     import pandas
 
     from newsextract.api import Extractor
@@ -61,7 +84,7 @@ ProgressCallback = Callable[[int, Outcome], None]
 ProgressOption = bool | None | ProgressCallback
 
 #: Options ``api.extract_many`` passes through to ``run_batch`` (besides ``concurrency``).
-BATCH_OPTIONS = frozenset({"progress", "out", "resume", "token_budget", "refresh"})
+BATCH_OPTIONS = frozenset({"progress", "out", "resume", "token_budget", "refresh", "processes"})
 
 
 # -- results ---------------------------------------------------------------------------------------
@@ -179,6 +202,20 @@ def _item(raw: InputItem, index: int) -> _Item:
 
 def _workers(extractor: Extractor, concurrency: int) -> int:
     return 1 if extractor.settings.backend == "embedded" else max(1, int(concurrency))
+
+
+def _processes(extractor: Extractor, processes: int | None) -> int:
+    """The number of worker processes asked for (1: the batch runs in this process)."""
+    if processes is None:
+        return 1
+    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
+        raise ConfigError(f"processes must be a positive whole number, not {processes!r}")
+    if processes > 1 and extractor.settings.backend == "embedded":
+        raise ConfigError(
+            "processes > 1 needs an endpoint: the embedded model runs one article at a time, and each "
+            "worker process would load its own copy; use processes=1 (the default)"
+        )
+    return processes
 
 
 # -- one run's bookkeeping (shared by the thread and asyncio drivers) ------------------------------
@@ -418,6 +455,316 @@ class _Bar:
         self._progress.stop()
 
 
+# -- worker processes ------------------------------------------------------------------------------
+#: Articles per message to a worker (the window is refilled one result at a time after the first fill).
+_UNIT = 4
+#: Modules the forkserver imports once, so a worker starts without importing them: ours, and what
+#: openai, instructor and the HTTP stack import lazily on the first request (~0.5 s). Names that do not
+#: import (another version of a dependency) are skipped by multiprocessing.
+_PRELOAD = [
+    "newsextract.api",
+    "newsextract.batch",
+    "newsextract.backends.openai_compat",
+    "newsextract.strategies.whole_article",
+    "openai.resources",
+    "instructor.v2.providers.openai.client",
+    "instructor.v2.providers.openai.handlers",
+    "httpcore2",
+    "h11",
+    "certifi",
+    "truststore",
+    "docstring_parser",
+]
+_CONTEXT_LOCK = threading.Lock()
+_context: BaseContext | None = None
+
+
+def _mp_context() -> BaseContext:
+    """forkserver (preloaded with newsextract) where the platform has it, else spawn. Never fork: the
+    caller's threads (servers, progress bars, open connections) must not be copied into a child."""
+    global _context
+    with _CONTEXT_LOCK:
+        if _context is None:
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(_PRELOAD)  # no effect if the forkserver already runs
+                _context = ctx
+            else:  # pragma: no cover - Windows
+                _context = multiprocessing.get_context("spawn")
+        return _context
+
+
+def _child_settings(settings: Settings) -> Settings:
+    """The settings a worker is built from: the parent's, with the cache directory resolved here (the
+    forkserver's environment may be older than this process's)."""
+    if settings.cache_enabled and settings.cache_dir is None:
+        return dataclasses.replace(settings, cache_dir=default_cache_dir())
+    return settings
+
+
+def _worker_main(
+    settings: Settings, max_chars: int, threads: int, refresh: bool, tasks: Connection, results: Connection
+) -> None:
+    """A worker process: extract the articles the parent sends, ``threads`` at a time, and send each
+    outcome back as soon as it is known. Messages are pickles: parent -> worker a list of
+    ``(index, id, text, published)`` or None (finish in-flight work and exit); worker -> parent
+    ``(index, pickled outcome)``, index -1 for a worker that could not start."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it stops us)
+    send_lock = threading.Lock()
+
+    def send(index: int, outcome: Outcome) -> None:
+        try:
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an outcome that cannot cross the process boundary
+            payload = pickle.dumps(
+                ExtractionError(f"the result could not be sent back from the worker process: {exc!r}")
+            )
+        with send_lock, contextlib.suppress(OSError):  # the parent is gone or stopped listening
+            results.send_bytes(pickle.dumps((index, payload)))
+
+    try:
+        from newsextract.api import Extractor
+
+        extractor = Extractor(
+            model=settings.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            backend=settings.backend,
+            max_chars=max_chars,
+        )
+        extractor.settings = settings  # exactly the parent's resolved configuration
+    except Exception as exc:
+        send(-1, ExtractionError(f"the worker process could not start: {type(exc).__name__}: {exc}"))
+        return
+
+    def one(index: int, id: str, text: Any, published: Any) -> None:
+        try:
+            outcome: Outcome = extractor.extract(text, published, id=id, refresh=refresh)
+        except NewsextractError as exc:
+            outcome = exc
+        except Exception as exc:
+            outcome = _internal(exc)
+        send(index, outcome)
+
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="newsextract")
+    try:
+        while True:
+            try:
+                unit = pickle.loads(tasks.recv_bytes())
+            except (EOFError, OSError):
+                break
+            if unit is None:
+                break
+            for index, id, text, published in unit:
+                pool.submit(one, index, id, text, published)
+    finally:
+        pool.shutdown(wait=True)  # in-flight articles finish (their answers reach the cache)
+        extractor.close()
+        results.close()
+
+
+class _Worker:
+    """The parent's handle on one worker process: its pipes and the articles it holds."""
+
+    def __init__(self, ctx: BaseContext, settings: Settings, max_chars: int, threads: int, refresh: bool):
+        self.capacity = threads
+        self.outstanding: dict[int, _Item] = {}
+        task_reader, self.tasks = ctx.Pipe(duplex=False)
+        self.results, result_writer = ctx.Pipe(duplex=False)
+        self.process: BaseProcess = ctx.Process(  # type: ignore[attr-defined]
+            target=_worker_main,
+            args=(settings, max_chars, threads, refresh, task_reader, result_writer),
+            name="newsextract-worker",
+            daemon=True,
+        )
+        self.process.start()
+        task_reader.close()  # the child has its own copies; closing ours lets EOF mean "worker gone"
+        result_writer.close()
+        self.alive = True
+
+    @property
+    def free(self) -> int:
+        return self.capacity - len(self.outstanding) if self.alive else 0
+
+    def send(self, items: list[_Item]) -> list[tuple[_Item, NewsextractError]]:
+        """Hand ``items`` to the worker; the ones that cannot be sent, with the reason."""
+        unit: list[tuple[int, str, Any, Any]] = []
+        refused: list[tuple[_Item, NewsextractError]] = []
+        for item in items:
+            entry = (item.index, item.id, item.text, item.published)
+            try:
+                pickle.dumps(entry)
+            except Exception as exc:
+                refused.append((item, InputError(f"input {item.id!r} cannot be sent to a worker: {exc!r}")))
+                continue
+            unit.append(entry)
+        if unit:
+            self.tasks.send_bytes(pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL))
+            for item in items:
+                if all(item is not r for r, _ in refused):
+                    self.outstanding[item.index] = item
+        return refused
+
+    def stop(self, *, wait: bool) -> None:
+        """Ask the worker to finish its in-flight articles and exit (or terminate it at once)."""
+        if wait and self.process.is_alive():
+            with contextlib.suppress(OSError):
+                self.tasks.send_bytes(pickle.dumps(None))
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline:  # drain: a worker blocked on a full pipe never exits
+                try:
+                    if self.results.poll(0.5):
+                        self.results.recv_bytes()
+                    elif not self.process.is_alive():
+                        break
+                except (EOFError, OSError):
+                    break
+            self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=5)
+            if self.process.is_alive():  # pragma: no cover - a worker stuck in C code
+                self.process.kill()
+                self.process.join(timeout=5)
+        self.tasks.close()
+        self.results.close()
+        self.alive = False
+
+
+def _decode(payload: bytes) -> Outcome:
+    try:
+        outcome = pickle.loads(payload)
+    except Exception as exc:
+        return ExtractionError(f"the result sent by a worker process could not be read: {exc!r}")
+    if isinstance(outcome, Extraction | NewsextractError):
+        return outcome
+    return ExtractionError(f"a worker process sent {type(outcome).__name__}, not a result")
+
+
+def _run_processes(
+    run: _Run, pending: list[_Item], *, processes: int, concurrency: int, cancel: threading.Event | None
+) -> None:
+    """Extract ``pending`` in worker processes, recording every outcome through ``run`` in this process."""
+    n = min(processes, concurrency, len(pending))
+    if n == 0:
+        return
+    extractor = run.extractor
+    settings = _child_settings(extractor.settings)
+    ctx = _mp_context()
+    shares = [concurrency // n + (w < concurrency % n) for w in range(n)]
+    workers: list[_Worker] = []
+    queue = deque(pending)
+    interrupted = False
+
+    def fail(worker: _Worker, reason: str) -> None:
+        """A worker died: its in-flight articles fail (the others go on in the remaining workers)."""
+        worker.alive = False
+        lost, worker.outstanding = worker.outstanding, {}
+        for item in sorted(lost.values(), key=lambda it: it.index):
+            run.finish(item, ExtractionError(f"{item.id}: {reason}"))
+
+    def fill(worker: _Worker) -> None:
+        """Top the worker's window up to its share of the concurrency, a few articles per message."""
+        while queue and worker.free > 0:
+            unit: list[_Item] = []
+            while queue and len(unit) < min(_UNIT, worker.free):
+                item = queue.popleft()
+                stop = run.gate()
+                if isinstance(stop, _Aborted):
+                    queue.clear()
+                    break
+                if stop is not None:  # token budget reached: recorded, never sent
+                    run.finish(item, stop)
+                    continue
+                unit.append(item)
+            if not unit:
+                continue
+            try:
+                refused = worker.send(unit)
+            except OSError:
+                queue.extendleft(reversed(unit))  # not taken: another worker gets them
+                fail(worker, "the worker process exited")
+                return
+            for item, problem in refused:
+                run.finish(item, problem)
+
+    try:
+        workers = [_Worker(ctx, settings, extractor.max_chars, share, run.refresh) for share in shares]
+        for worker in workers:
+            fill(worker)
+        while True:
+            live = [w for w in workers if w.alive]
+            if not any(w.outstanding for w in live):
+                if queue and live:  # everything in flight came back but gates left work (cannot
+                    for worker in live:  # happen today; kept so the loop can never stall)
+                        fill(worker)
+                    if any(w.outstanding for w in live):
+                        continue
+                break
+            if cancel is not None and cancel.is_set():
+                interrupted = True
+                break
+            ready = multiprocessing.connection.wait([w.results for w in live], timeout=0.5)
+            for conn in ready:
+                worker = next(w for w in live if w.results is conn)
+                try:
+                    index, payload = pickle.loads(worker.results.recv_bytes())  # type: ignore[union-attr]
+                except (EOFError, OSError):
+                    code = worker.process.exitcode
+                    fail(worker, f"the worker process exited (exit code {code}) before answering")
+                    continue
+                outcome = _decode(payload)
+                if index == -1:  # the worker could not start
+                    fail(worker, str(outcome))
+                    continue
+                item = worker.outstanding.pop(index, None)
+                if item is None:
+                    continue
+                run._charge(outcome)
+                run.finish(item, outcome)
+                fill(worker)
+        for item in list(queue):  # no worker left to take them
+            run.finish(item, ExtractionError(f"{item.id}: not extracted: no worker process left"))
+        queue.clear()
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        run.abort()
+        for worker in workers:
+            worker.stop(wait=not interrupted)
+
+
+def _run_batch_cancellable(
+    extractor: Extractor,
+    inputs: Iterable[InputItem],
+    cancel: threading.Event | None,
+    *,
+    concurrency: int,
+    progress: ProgressOption,
+    out: str | Path | None,
+    resume: bool,
+    token_budget: int | None,
+    refresh: bool,
+    processes: int | None,
+) -> BatchResult:
+    """``run_batch`` with worker processes; ``cancel`` (set from another thread) stops it early."""
+    nproc = _processes(extractor, processes)
+    run = _Run(
+        extractor,
+        inputs,
+        progress=progress,
+        out=out,
+        resume=resume,
+        token_budget=token_budget,
+        refresh=refresh,
+    )
+    with run:
+        pending = run.prepare()
+        _run_processes(run, pending, processes=nproc, concurrency=max(1, int(concurrency)), cancel=cancel)
+    return run.result()
+
+
 # -- drivers ---------------------------------------------------------------------------------------
 def run_batch(
     extractor: Extractor,
@@ -429,13 +776,30 @@ def run_batch(
     resume: bool = False,
     token_budget: int | None = None,
     refresh: bool = False,
+    processes: int | None = None,
 ) -> BatchResult:
     """Extract every input with up to ``concurrency`` threads (see the module docstring for the promises).
 
+    ``processes=N`` (N > 1) spreads those threads over N worker processes (endpoints only; see
+    "Processes" in the module docstring).
+
     Raises ``ConfigError`` for unusable options (resume without out, repeated ids with out, a
-    non-positive budget); exceptions from a progress callback propagate after the current line is
-    written, and articles not yet started are then never started.
+    non-positive budget, processes > 1 with the embedded model); exceptions from a progress callback
+    propagate after the current line is written, and articles not yet started are then never started.
     """
+    if _processes(extractor, processes) > 1:
+        return _run_batch_cancellable(
+            extractor,
+            inputs,
+            None,
+            concurrency=concurrency,
+            progress=progress,
+            out=out,
+            resume=resume,
+            token_budget=token_budget,
+            refresh=refresh,
+            processes=processes,
+        )
     run = _Run(
         extractor,
         inputs,
@@ -476,8 +840,32 @@ async def arun_batch(
     resume: bool = False,
     token_budget: int | None = None,
     refresh: bool = False,
+    processes: int | None = None,
 ) -> BatchResult:
-    """The asyncio twin of ``run_batch``: ``aextract`` calls bounded by a semaphore of ``concurrency``."""
+    """The asyncio twin of ``run_batch``: ``aextract`` calls bounded by a semaphore of ``concurrency``.
+
+    With ``processes > 1`` the batch runs as ``run_batch`` does, driven from a thread (a progress
+    callback is then called from that thread); cancelling the awaiting task stops handing out articles
+    and stops the worker processes.
+    """
+    if _processes(extractor, processes) > 1:
+        cancel = threading.Event()
+        try:
+            return await asyncio.to_thread(
+                _run_batch_cancellable,
+                extractor,
+                inputs,
+                cancel,
+                concurrency=concurrency,
+                progress=progress,
+                out=out,
+                resume=resume,
+                token_budget=token_budget,
+                refresh=refresh,
+                processes=processes,
+            )
+        finally:
+            cancel.set()
     run = _Run(
         extractor,
         inputs,

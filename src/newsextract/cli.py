@@ -181,6 +181,14 @@ def extract(
         typer.Option("--published", help="Publication date (YYYY-MM-DD) for articles that carry none."),
     ] = None,
     concurrency: ConcurrencyOpt = 16,
+    processes: Annotated[
+        int,
+        typer.Option(
+            "--processes",
+            min=1,
+            help="Worker processes sharing --concurrency (endpoints only; more than one core needed).",
+        ),
+    ] = 1,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Stream one JSON line per article to this file as results arrive."),
@@ -233,6 +241,7 @@ def extract(
             resume=resume,
             token_budget=budget,
             refresh=refresh,
+            processes=processes,
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None

@@ -11,7 +11,24 @@ from newsextract.core.schemas import Usage
 
 
 class NewsextractError(Exception):
-    """Base class of every error raised by newsextract on purpose."""
+    """Base class of every error raised by newsextract on purpose.
+
+    Errors pickle with their class, message and attributes (``attempts``, ``usage``, ``status_code``,
+    ...), so a batch's worker processes can hand them back intact; ``__cause__`` does not travel.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without calling __init__, so subclasses with other signatures pickle too.
+        return (_rebuild_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild_error(
+    cls: type[NewsextractError], args: tuple[Any, ...], state: dict[str, Any]
+) -> NewsextractError:
+    err = cls.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
 
 
 class ConfigError(NewsextractError):
