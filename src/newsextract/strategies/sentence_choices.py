@@ -57,15 +57,19 @@ from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
 from newsextract.text.candidates import (
     CHANGE_WORDS,
+    INDEX_WORDS,
     MOVE_WORDS,
     Candidate,
     Kind,
     find_candidates,
+    is_title_line,
+    last_move_word,
+    move_subject,
     name_spans,
     role_spans,
     sale_agent,
 )
-from newsextract.text.names import ArticleNames, attributions, classify_names
+from newsextract.text.names import ArticleNames, attributions, classify_names, is_place
 from newsextract.text.sentences import split_sentences
 from newsextract.text.spans import Span
 
@@ -91,7 +95,7 @@ FLAG: dict[Kind, str] = {
 # ---------------------------------------------------------------- rules -----------------------------
 
 _UP = re.compile(
-    r"^(?:r[io]se|rising|jump|surg|soar|climb|gain|rall|advanc|spik|rebound|skyrocket|higher|up|"
+    r"^(?:r[io]se|rising|jump|surg|soar|climb|gain|rall|advanc|spik|rebound|skyrocket|higher|up|add|"
     r"record high|all-time high|edg\w* (?:up|higher)|(?:closed|ended|finished|traded|opened) (?:up|higher))",
     re.IGNORECASE,
 )
@@ -104,14 +108,15 @@ _MONTH = (
 _DATE = re.compile(
     rf"\b(?:(?:on |since |from |effective )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
     rf"(?: last year| this year)?"
-    rf"|(?:on |this |last |next )?{_WEEKDAY}|(?:in )?{_MONTH}(?: \d{{4}})?|today|yesterday|tomorrow|overnight"
+    rf"|(?:on |this |last |next )?{_WEEKDAY}(?: (?:morning|afternoon|evening|night))?"
+    rf"|(?:in )?{_MONTH}(?: \d{{4}})?|today|yesterday|tomorrow|overnight"
     rf"|(?:last|this|next) (?:week|month|year))\b"
 )
 _PERIOD = re.compile(
     rf"\b(?:so far this (?:year|month|week|quarter)|year[- ]to[- ]date|since the start of the year"
     rf"|in (?:early|late|morning|afternoon|midday|after-hours|pre-market|premarket|extended) trading"
-    rf"|(?:on |this |last )?{_WEEKDAY}|overnight|today|yesterday|(?:last|this) (?:week|month|year)"
-    rf"|(?:in )?{_MONTH})\b"
+    rf"|(?:on |this |last )?{_WEEKDAY}(?: (?:morning|afternoon|evening|night))?|overnight|today|yesterday"
+    rf"|(?:last|this) (?:week|month|year)|(?:in )?{_MONTH})\b"
 )
 _WEAK_PERIOD = re.compile(r"\b(?:at press time|by the close(?: of trading)?|intraday|at the close)\b")
 _EXCHANGES = re.compile(r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra)\b")
@@ -128,7 +133,8 @@ _STATUS: list[tuple[str, re.Pattern[str]]] = [
         "denied",
         re.compile(
             r"\b(?:won['’]t|will not|would not|not going to|no (?:plans?|intention)|den(?:y|ies|ied)|"
-            r"rul(?:e|es|ed) out)\b[^.]{0,40}\b(?:sell\w*|sale)\s+(?:of\s+)?"
+            r"rul(?:e|es|ed) out)\b[^.]{0,40}\b(?:sell\w*|sale|dispos\w*|offload\w*|divest\w*|unload\w*)\s+"
+            r"(?:of\s+)?"
             r"(?:it|them|any|all|his|her|its|their|the|a|an|shares|stock|stakes?|holdings?|\d)",
             re.I,
         ),
@@ -144,12 +150,18 @@ _STATUS: list[tuple[str, re.Pattern[str]]] = [
     (
         "planned",
         re.compile(
-            r"\b(?:plan\w*|intend\w*|filed to|look(?:s|ing) to|seek(?:s|ing) to|will sell|to sell|"
+            r"\b(?:plan(?:s|ned|ning)?\s+(?:to|a|an|the)\b|planned|intend\w*|filed to|look(?:s|ing) to|"
+            r"seek(?:s|ing) to|will sell|to sell|"
             r"propos\w*|expect\w* to sell|aims? to)\b",
             re.I,
         ),
     ),
-    ("completed", re.compile(r"\b(?:sold|has sold|completed|offloaded|divested|disposed|unloaded)\b", re.I)),
+    (
+        "completed",
+        re.compile(
+            r"\b(?:sold|has sold|completed|offloaded|divested|disposed|unloaded|trimmed|pared)\b", re.I
+        ),
+    ),
 ]
 _DEPART = re.compile(
     r"\b(?:step\w* (?:down|aside)|resign\w*|retir\w*|depart\w*|leav\w*|left|quit\w*|oust\w*|fired|sacked|"
@@ -166,7 +178,7 @@ _INTERIM = re.compile(r"\b(?:acting|interim|temporary|caretaker)\b", re.I)
 
 def _direction(sentence: str, anchor_start: int) -> Literal["up", "down", "flat"] | None:
     """The direction of the last move word before the anchor (offsets within ``sentence``)."""
-    words = list(MOVE_WORDS.finditer(sentence, 0, anchor_start))
+    words = [m for m in MOVE_WORDS.finditer(sentence) if m.end() <= anchor_start]
     if not words:
         return None
     w = words[-1].group()
@@ -200,11 +212,29 @@ def _market(sentence: str, names: list[Span], lo: int, hi: int, anchor: int) -> 
     return ex.group() if ex else None
 
 
+_TICKER = re.compile(r"\((?:[A-Za-z]+:\s*)?([A-Z]{1,5}(?:\.[A-Z]{1,2})?)\)")
+_DAY = re.compile(rf"\b(?:{_WEEKDAY}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|today|yesterday)\b")
+_LEVEL_BEFORE = re.compile(r"\b(?:at|to)\s+(?:an? [\w -]{0,25}?(?:of )?)?$", re.IGNORECASE)
+
+
+def _market_before(sentence: str, names: list[Span], lo: int, hi: int) -> str | None:
+    """The last "in <Name>" between ``lo`` and ``hi``."""
+    found = [
+        n
+        for n in names
+        if lo <= n.start < hi
+        and re.search(r"\bin (?:the )?$", sentence[max(0, n.start - 8) : n.start])
+        and (is_place(n.slice(sentence)) or _EXCHANGES.fullmatch(n.slice(sentence)))
+    ]
+    return found[-1].slice(sentence) if found else None
+
+
 def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: list[Span]) -> dict[str, Any]:
     """Fields of a stock move read by rules; offsets are within ``sentence``."""
     later = [a.start for a in anchors if a.start > anchor.start]
     earlier = [a.end for a in anchors if a.end <= anchor.start]
     lo, hi = anchor.end, (later[0] if later else len(sentence))
+    back = earlier[-1] if earlier else 0
     out: dict[str, Any] = {"direction": _direction(sentence, anchor.start)}
     anchor_text = anchor.slice(sentence)
     if find_percents(anchor_text):
@@ -214,18 +244,45 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
             if re.fullmatch(r"\s*(?:to|at)\s+(?:a [\w ]{0,20}(?:of )?)?", gap):
                 out["price"] = m.text
             break
+        if "price" not in out:
+            # "jumped to a record high of 4,820 yen ..., up 9.4%": the level stated before the percentage
+            for m in find_money(sentence[back : anchor.start]):
+                lead = sentence[max(0, back + m.start - 40) : back + m.start]
+                if _LEVEL_BEFORE.search(lead) and MOVE_WORDS.search(lead):
+                    out["price"] = m.text
+                    break
     else:
         out["price"] = anchor_text
-    out["market"] = _market(sentence, names, lo, hi, anchor.start)
+    out["market"] = _market(sentence, names, lo, hi, anchor.start) or _market_before(
+        sentence, names, back, anchor.start
+    )
     period = _first(_PERIOD, sentence, lo, hi)
-    if period is None and not earlier:
-        period = _first(_PERIOD, sentence, 0, anchor.start)
+    if period is None:
+        period = _first(_PERIOD, sentence, back, anchor.start)
+    first = min([anchor.start, *(a.start for a in anchors)])
+    if (period is None or out["market"] is None) and earlier:
+        # "Peers gained in Tokyo on Friday, with A rising 3% and B adding 2%": the leading phrase
+        # before every move covers all of them when the first move has no own market/period after it
+        first_hi = min([len(sentence), *(a.start for a in anchors if a.start > first)])
+        first_end = min(a.end for a in anchors if a.start == first)
+        if period is None and _first(_PERIOD, sentence, first_end, first_hi) is None:
+            period = _first(_PERIOD, sentence, 0, first)
+        if out["market"] is None and _market(sentence, names, first_end, first_hi, first) is None:
+            out["market"] = _market_before(sentence, names, 0, first)
     if period is None:
         period = _first(_WEAK_PERIOD, sentence, lo, hi)
     if period is not None:
         out["period"] = period.slice(sentence)
         if re.search(rf"{_WEEKDAY}|{_MONTH}|today|yesterday|overnight", out["period"]):
             out["date"] = out["period"]
+    if "date" not in out:
+        # "X said Tuesday that ..., sending its shares down 14% in extended trading"
+        days = {m.group() for m in _DAY.finditer(sentence, 0, anchor.start)}
+        if len(days) == 1:
+            out["date"] = days.pop()
+    tickers = [m for m in _TICKER.finditer(sentence) if m.end() <= anchor.start]
+    if tickers:
+        out["ticker"] = tickers[-1].group(1)
     return out
 
 
@@ -236,6 +293,33 @@ def sale_status(sentence: str) -> str:
         if pattern.search(sentence):
             return status
     return "unknown"
+
+
+_PCT = r"(?:about |nearly |almost |around |roughly )?\d+(?:\.\d+)?\s*(?:%|percent|per cent)"
+# the whole stake a holder has while a sale is planned, weighed, denied or cancelled: "its 18% stake",
+# "which holds 7.9% of X"
+_HELD_STAKE = re.compile(
+    rf"\b(?:(?:its|his|her|their)\s+(?:entire\s+|whole\s+)?(?P<pct>{_PCT})\s+(?:stake|holding)"
+    rf"|(?:holds|owns|has)\s+(?:a\s+)?(?P<pct2>{_PCT})\s+(?:stake\s+)?(?:of|in)\b)",
+    re.I,
+)
+
+
+def stakes(sentence: str) -> dict[str, str]:
+    """``stake_before``/``stake_after`` as written: "from X to Y", "to Y from X", "owns Y% of Z, down from
+    X%"."""
+    pct = find_percents(sentence)
+    for a, b in itertools.pairwise(pct):
+        gap = sentence[a.end : b.start]
+        if re.fullmatch(r"\s+to\s+", gap) and re.search(r"from\s+$", sentence[: a.start]):
+            return {"stake_before": a.text, "stake_after": b.text}
+        if re.fullmatch(r"\s+from\s+", gap) and re.search(r"\bto\s+$", sentence[: a.start]):
+            return {"stake_before": b.text, "stake_after": a.text}
+        if re.fullmatch(r"[^.;%]{0,60}?,?\s+down from\s+", gap) and re.search(
+            r"\b(?:owns|holds|has)\s+(?:a\s+)?$", sentence[: a.start]
+        ):
+            return {"stake_before": b.text, "stake_after": a.text}
+    return {}
 
 
 def share_sale_rules(sentence: str) -> dict[str, Any]:
@@ -249,16 +333,19 @@ def share_sale_rules(sentence: str) -> dict[str, Any]:
         before = sentence[max(0, m.start - 24) : m.start]
         if re.match(r"\s*(?:per|a|each) (?:share|ADS)", after) or re.search(r"\bat\s*$", before):
             out.setdefault("price_per_share", m.text)
-        elif re.search(r"\b(?:worth|valued?|total|for|raising|proceeds)\b[\w ]{0,12}$", before):
-            out.setdefault("value", m.text)
-    pct = find_percents(sentence)
-    for a, b in itertools.pairwise(pct):
-        if re.fullmatch(r"\s+to\s+", sentence[a.end : b.start]) and re.search(
-            r"from\s+$", sentence[: a.start]
+        elif re.search(
+            r"\b(?:worth|valued?(?: at)?|total|for|rais(?:ing|ed|es)|proceeds|fetch(?:ed|es|ing)?)\b"
+            r"[\w ]{0,12}$",
+            before,
         ):
-            out["stake_before"], out["stake_after"] = a.text, b.text
+            out.setdefault("value", m.text)
+    out.update(stakes(sentence))
+    if out["status"] != "completed" and "stake_before" not in out:
+        held = _HELD_STAKE.search(sentence)
+        if held:
+            out["stake_before"] = held.group("pct") or held.group("pct2")
     sale = re.search(r"\b(?:sell|sale|sold|offload|divest|dispos)", sentence, re.I)
-    if sale:
+    if sale and out["status"] not in ("denied", "rumored", "cancelled"):
         d = event_date(sentence, sale.end())
         if d:
             out["date"] = d
@@ -480,6 +567,71 @@ def seller_by_rule(sentence: str, names: list[Span], an: ArticleNames) -> tuple[
     return None, low
 
 
+_REPORTED = re.compile(
+    r"^\.?(?:\s*\([^()]{0,60}\))?(?:,[^,]{1,80},)?\s+(?:(?:\w+ly|also|had|has|have|then|earlier)\s+)*"
+    r"(?:said|says|den(?:y|ies|ied)|confirm(?:s|ed)?|announc(?:es|ed)|disclos(?:es|ed)|told\s+\w+|stated|"
+    r"added|insist(?:s|ed)|reiterat(?:es|ed)|indicated)\b[^.;]{0,60}?\bthat\s+$",
+    re.I,
+)
+
+
+def _reported_subject(sentence: str, names: list[Span], pronoun: str, an: ArticleNames) -> str | None:
+    """The name a pronoun seller stands for in reported speech: "Gamma Holdings denied reports that it
+    plans to sell ...", "Beta Capital, which holds 5% of Delta, had announced that it would sell ..."."""
+    agent = sale_agent(sentence)
+    if agent is None or pronoun not in ("it", "he", "she", "they"):
+        return None
+    for n in names:
+        if n.end > agent[0]:
+            break
+        if _REPORTED.match(sentence[n.end : agent[0]]):
+            name = n.slice(sentence)
+            person = an.looks_like_person(name) and not an.is_org(name)
+            if (pronoun in ("he", "she")) == person and not an.is_place(name) and name not in an.media:
+                return name
+            return None
+    return None
+
+
+def _named_noun(text: str, spans: list[Span | None], noun: str, an: ArticleNames) -> str | None:
+    """The name that a common-noun seller refers to by its last word ("the founder's family trust" ->
+    "Gamma Family Trust"), searched in the sale's sentence, then the next, then the previous one."""
+    if noun in _PRONOUN_WORDS:
+        return None
+    for sp in spans:
+        if sp is None:
+            continue
+        for n in name_spans(text, sp):
+            name = n.slice(text)
+            if " " in name and name.split()[-1].lower() == noun and not an.is_place(name):
+                return name
+    return None
+
+
+_PRONOUN_WORDS = frozenset(["it", "he", "she", "they", "which", "who"])
+
+
+# words describing an issuer between "stake in" and its name: "Hong Kong-listed", "French renewable-power
+# developer", "the Shanghai-listed"
+_DESCRIPTOR = re.compile(
+    r"\b(?:[a-z][\w-]*|(?:[A-Z][\w.]*\s+)*[A-Z][\w.]*-(?:listed|based|traded|owned|backed)|"
+    r"[A-Z][a-z]+(?:ish|ese|an|ch|i))\s+$"
+)
+
+
+def _issuer_lead(lead: str) -> bool:
+    """True when ``lead`` (the text before a name) ends in "shares/stake of/in", with up to four
+    descriptor words between ("stake in Hong Kong-listed", "stake in French power developer")."""
+    for _ in range(5):
+        if _ISSUER_BEFORE.search(lead[-24:]):
+            return True
+        m = _DESCRIPTOR.search(lead)
+        if m is None:
+            return False
+        lead = lead[: m.start()]
+    return False
+
+
 def issuer_by_rule(sentence: str, names: list[Span], seller: str | None, an: ArticleNames) -> str | None:
     """The issuer when the wording fixes it: "shares/stake in/of <Name>", "<Name>'s shares/ADSs",
     "<Name> shares"; never the seller, a place or a person."""
@@ -487,7 +639,7 @@ def issuer_by_rule(sentence: str, names: list[Span], seller: str | None, an: Art
         name = n.slice(sentence)
         if (seller and _same_entity(name, seller)) or not an.looks_like_company(name):
             continue
-        if _ISSUER_BEFORE.search(sentence[max(0, n.start - 24) : n.start]) or _ISSUER_AFTER.match(
+        if _issuer_lead(sentence[max(0, n.start - 80) : n.start]) or _ISSUER_AFTER.match(
             sentence[n.end : n.end + 40]
         ):
             return name
@@ -501,12 +653,16 @@ def build_question(
     prev: Span | None,
     anchors: list[Span],
     an: ArticleNames | None = None,
+    nxt: Span | None = None,
+    subject: str | None = None,
 ) -> Question | None:
     """Everything about one candidate that needs no model: options, rule-read fields, the messages.
     None when the rules already show that the candidate cannot give an event (no person who looks like
     a person, no company, a sale without an issuer ...)."""
     if an is None:
         an = article_names(text)
+    if subject is None:
+        subject = subject_company(text, split_sentences(text), an)
     sent = cand.sentence.slice(text)
     local = Span(0, len(sent))
     names = name_spans(sent, local)
@@ -526,11 +682,21 @@ def build_question(
         companies = [
             n.slice(sent)
             for n in names
-            if n.slice(sent) != market and not _EXCHANGES.fullmatch(n.slice(sent))
+            if n.slice(sent) != market
+            and not _EXCHANGES.fullmatch(n.slice(sent))
+            and not INDEX_WORDS.search(n.slice(sent))
         ]
         companies = [c for c in companies if not re.fullmatch(r"[A-Z]{1,5}", c)] or companies
-        companies = _prefer_orgs(companies, an)
-        choices["company"] = _options(companies, [] if companies else _prefer_orgs(ctx_names, an))
+        mine = [
+            c
+            for c in _mover_names(sent, anchor, rel_anchors, names)
+            if c in companies and an.looks_like_company(c)
+        ]
+        # the named subject of the move word ("with Gamma Robotics rising 3.2% and Delta adding 1.8%")
+        companies = mine[-1:] if mine else _prefer_orgs(companies, an)
+        ctx_orgs = [c for c in ctx_names if an.is_org(c) and not an.is_place(c) and not INDEX_WORDS.search(c)]
+        fallback = ctx_orgs or ([subject] if subject else [])
+        choices["company"] = _options(companies, [] if companies else fallback)
         focus_line = f"Value in focus: {anchor.slice(sent)}"
     elif cand.kind == "ShareSale":
         rules = share_sale_rules(sent)
@@ -547,6 +713,10 @@ def build_question(
         ]
         own = [c for c in own if not re.fullmatch(r"[A-Z]{2,5}", c)] or own
         seller, pronoun = seller_by_rule(sent, names, an)
+        if seller is None and pronoun is not None:
+            seller = _reported_subject(sent, names, pronoun, an) or _named_noun(
+                text, [cand.sentence, nxt, prev], pronoun, an
+            )
         pool = _options(own, ctx_names if len(own) < 2 else [], with_none=False)
         pool = [p for p in pool if not an.is_place(p) and p not in an.media]
         if seller is not None:
@@ -622,6 +792,42 @@ def build_question(
     return Question(cand, messages, choice_model(cand.kind, choices), choices, rules, prev, fixed)
 
 
+def _mover_names(sentence: str, anchor: Span, anchors: list[Span], names: list[Span]) -> list[str]:
+    """Names in the subject of the anchor's move word ("Shares of Gamma jumped", "with Delta rising")."""
+    mw = last_move_word(sentence, anchor.start)
+    if mw is None:
+        return []
+    lo = max([0, *(a.end for a in anchors if a.end <= anchor.start)])
+    subj = move_subject(sentence, mw.start(), lo)
+    if re.search(r"[A-Z][\w.&'’-]*\s+and\s*$", sentence[: subj.start]):
+        return []  # "Kappa and Sigma saw their stock fall": two names share the move
+    return [n.slice(sentence) for n in names if subj.start <= n.start and n.end <= subj.end]
+
+
+def subject_company(text: str, sentences: list[Span], an: ArticleNames) -> str | None:
+    """The company the article is about: the organisation whose first word the article repeats most
+    (ties: the first named), in its fullest written form ("Gamma Robotics Plc" for "Gamma")."""
+    names: list[str] = []
+    for sp in sentences:
+        if not is_title_line(sp.slice(text)):
+            names.extend(n.slice(text) for n in name_spans(text, sp))
+    orgs = [
+        n
+        for n in dict.fromkeys(names)
+        if an.is_org(n) and not an.is_place(n) and n not in an.media and not INDEX_WORDS.search(n)
+    ]
+    best: tuple[int, int, str] | None = None
+    for i, name in enumerate(orgs):
+        key = name.split()[0]
+        count = len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", text))
+        if best is None or (count, -i) > (best[0], best[1]):
+            best = (count, -i, key)
+    if best is None:
+        return None
+    forms = [o for o in orgs if o.split()[0] == best[2]]
+    return max(forms, key=len)
+
+
 def max_tokens_for(q: Question) -> int:
     """A tight bound on the answer: JSON punctuation, keys, the longest option per field."""
     total = 12 + len(FLAG[q.candidate.kind]) // 2
@@ -630,31 +836,48 @@ def max_tokens_for(q: Question) -> int:
     return total
 
 
-_STAKE_CHANGE = re.compile(r"\bstake\b", re.I)
+_STAKE_CHANGE = re.compile(r"\b(?:stake|holding|owns|holds)\b", re.I)
+_SALE_VALUE = re.compile(
+    r"\b(?:sale|disposal|divestment|placement|stake|holding|shares|block)\b[^.;]{0,60}?"
+    r"\b(?:worth|valued at|raised|fetch(?:ed)?|proceeds of|for)\s+$",
+    re.I,
+)
 
 
 def attach_stakes(text: str, sentences: list[Span], qs: list[Question]) -> None:
     """A sentence that states a stake change ("its stake dropping from 10.2 percent to 7.5 percent after
-    the sale") but is no sale of its own adds ``stake_before``/``stake_after`` to the nearest sale
-    question in the two sentences before it; that sale's quote then runs through this sentence."""
+    the sale", "now owns 11.2% of X, down from 13%") or the sale's value ("The disposal was worth about
+    $9 million", "the holding, which is valued at ...") but is no sale of its own adds those values to
+    the nearest sale question in the two sentences before it, when that sale does not state them; that
+    sale's quote then runs through this sentence."""
     sale_sentences = {q.candidate.sentence for q in qs if q.candidate.kind == "ShareSale"}
     for i, sp in enumerate(sentences):
         if sp in sale_sentences:
             continue
         s = sp.slice(text)
-        if not _STAKE_CHANGE.search(s):
-            continue
-        stake = share_sale_rules(s)
-        if "stake_before" not in stake:
+        found: dict[str, str] = {}
+        if _STAKE_CHANGE.search(s):
+            found.update(stakes(s))
+        for m in find_money(s):
+            if _SALE_VALUE.search(s[max(0, m.start - 90) : m.start]):
+                found["value"] = m.text
+                break
+        if not found:
             continue
         window = {sentences[j] for j in range(max(0, i - 2), i)}
         near = [q for q in qs if q.candidate.kind == "ShareSale" and q.candidate.sentence in window]
         if not near:
             continue
         q = max(near, key=lambda x: x.candidate.sentence.start)
-        if "stake_before" not in q.rules:
-            q.rules["stake_before"], q.rules["stake_after"] = stake["stake_before"], stake["stake_after"]
-            q.quote_end = sp.end
+        added = False
+        if "stake_before" in found and "stake_after" not in q.rules:
+            q.rules["stake_before"], q.rules["stake_after"] = found["stake_before"], found["stake_after"]
+            added = True
+        if "value" in found and "value" not in q.rules:
+            q.rules["value"] = found["value"]
+            added = True
+        if added:
+            q.quote_end = max(q.quote_end or 0, sp.end)
 
 
 # ---------------------------------------------------------------- drafts ----------------------------
@@ -702,6 +925,7 @@ def draft_from_answer(q: Question, answer: BaseModel, text: str) -> AnyDraft | N
             direction=r["direction"],
             change_pct=r.get("change_pct"),
             price=r.get("price"),
+            ticker=r.get("ticker"),
             market=r.get("market"),
             period=r.get("period"),
             date=r.get("date"),
@@ -768,13 +992,26 @@ class SentenceChoices:
         sentences = split_sentences(text)
         cands = find_candidates(text, sentences)
         prev_of = {sp: (sentences[i - 1] if i else None) for i, sp in enumerate(sentences)}
+        next_of = {
+            sp: (sentences[i + 1] if i + 1 < len(sentences) else None) for i, sp in enumerate(sentences)
+        }
         anchors: dict[Span, list[Span]] = {}
         for c in cands:
             if c.anchor is not None:
                 anchors.setdefault(c.sentence, []).append(c.anchor)
         an = article_names(text, sentences)
+        subject = subject_company(text, sentences, an)
         built = [
-            build_question(self._template, text, c, prev_of.get(c.sentence), anchors.get(c.sentence, []), an)
+            build_question(
+                self._template,
+                text,
+                c,
+                prev_of.get(c.sentence),
+                anchors.get(c.sentence, []),
+                an,
+                next_of.get(c.sentence),
+                subject,
+            )
             for c in cands
         ]
         qs = [q for q in built if q is not None]

@@ -27,16 +27,21 @@ from typing import Literal
 
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_percents
+from newsextract.text.names import is_place
 from newsextract.text.sentences import SENTENCE_OPENERS, split_sentences
 from newsextract.text.spans import Span
 
 Kind = Literal["ShareSale", "ExecutiveChange", "StockMove"]
 
 __all__ = [
+    "INDEX_WORDS",
     "Candidate",
     "Kind",
     "find_candidates",
+    "is_title_line",
+    "last_move_word",
     "move_anchors",
+    "move_subject",
     "name_spans",
     "role_spans",
     "sale_agent",
@@ -71,7 +76,8 @@ MOVE_WORDS = _rx(
     r"slip(?:s|ped|ping)?|los(?:e|es|t|ing)|shed(?:s|ding)?|retreat(?:s|ed|ing)?|crash(?:es|ed|ing)?|"
     r"plummet(?:s|ed|ing)?|sell-off|selloff|edg(?:e|es|ed|ing) (?:up|down|higher|lower)|"
     r"(?:closed|ended|finished|traded|opened) (?:at|up|down|higher|lower|flat)|"
-    r"record (?:high|low)|all-time (?:high|low)|unchanged|flat|higher|lower|up|down)\b"
+    r"add(?:s|ed|ing)?(?=\s+(?:about |nearly |almost |more than |over )?\d[\d.,]*\s*(?:%|percent|per cent))|"
+    r"record (?:high|low)|all-time (?:high|low)|unchanged|flat|higher|lower|up(?!\s+to\b)|down)\b"
 )
 SALE_WORDS = _rx(
     r"\b(?:sell(?:s|ing)?(?![- ]?off)|sold|sales?|offload(?:s|ed|ing)?|divest(?:s|ed|ing|ment)?|"
@@ -83,9 +89,11 @@ SALE_WORDS = _rx(
 HOLDING_WORDS = _rx(r"\b(?:shares?|stakes?|ADSs?|ADRs?|holdings?|stock|equity|position)\b")
 BUYBACK_WORDS = _rx(r"\b(?:buy ?backs?|buy(?:ing)? back|repurchas\w*)\b")
 ROLE_WORDS = _rx(
-    r"\b(?:(?:group |acting |interim |deputy |executive |co-)?(?:chief [a-z]+(?: [a-z]+)? officer|"
+    r"\b(?:(?:group |acting |interim |deputy |executive |non-executive |independent |co-)?"
+    r"(?:chief [a-z]+(?: [a-z]+)? officer|chief executive|"
+    r"(?:finance|financial|technology|operating|investment|marketing|people|legal|risk) chief|"
     r"C[EFTOIM]O|chair(?:man|woman|person)?|(?:vice[- ])?president)|(?:managing |executive |"
-    r"non-executive |independent )?director|board member|general counsel|treasurer|"
+    r"non-executive |(?:lead )?independent |outside )?director|board member|general counsel|treasurer|"
     r"(?:head|chief) of (?!the\b)(?-i:[a-z]+)|(?:general )?manager|secretary)\b"
 )
 CHANGE_WORDS = _rx(
@@ -95,7 +103,8 @@ CHANGE_WORDS = _rx(
     r"retir(?:e|es|ed|ing|ement)|depart(?:s|ed|ing|ure)?|leav(?:e|es|ing)|left|quit(?:s|ting)?|"
     r"oust(?:s|ed|ing)?|fir(?:e|es|ed|ing)|sack(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
     r"tak(?:e|es|en|ing) over|took over|tak(?:e|es|en|ing) on the role|took on the role|"
-    r"becom(?:e|es|ing)|became|join(?:s|ed|ing)?|tapped|will (?:head|lead|take)|to head|to lead)\b"
+    r"becom(?:e|es|ing)|became|join(?:s|ed|ing)?(?!\s+from\b)|tapped|will (?:head|lead|take)|"
+    r"to head|to lead)\b"
 )
 
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b")
@@ -213,7 +222,7 @@ _ROLE_TOKENS = frozenset(
     ]
 )
 _CONNECTORS = frozenset({"of", "de", "du", "van", "von", "der", "&", "and"})
-_TOKEN = re.compile(r"[A-Za-z0-9][\w&.\-]*(?:['’][A-Za-z]+)?|&")
+_TOKEN = re.compile(r"[^\W_][\w&.\-]*(?:['’][^\W\d_]+)?|&")
 
 
 _MODIFIER = re.compile(r"-(?:based|owned|backed|listed|traded|led|linked|controlled)$")
@@ -296,12 +305,60 @@ def role_spans(text: str, within: Span) -> list[Span]:
     return sorted(found)
 
 
-def move_anchors(text: str, sentence: Span) -> list[Span]:
-    """The values that each make one stock move in the sentence: every percentage with a move word in
-    the 60 characters before it (stakes "from X percent to Y percent" excluded), else the first amount
-    of money after a move word. Empty when the sentence states no move."""
-    s = sentence.slice(text)
-    anchors: list[Span] = []
+INDEX_WORDS = re.compile(
+    r"\b(?:(?i:ind(?:ex|ices|exes)|composite|benchmark|gauge|averages?|blue[- ]chips?)|Nikkei|Dow Jones|"
+    r"S&P|FTSE|DAX|CAC|STOXX|Stoxx|Hang Seng|KOSPI|Kospi|Sensex|SENSEX|Nifty|NIFTY|TOPIX|Topix|ASX|CSI|MSCI|"
+    r"(?i:yuan|renminbi|dollar|euro|yen|sterling|rupee|currenc(?:y|ies)|"
+    r"gold|silver|oil|crude|copper|commodit(?:y|ies)|bonds?|yields?|treasur(?:y|ies)|futures|bitcoin)|"
+    r"RMB|Brent|WTI)\b"
+)
+"""What moves that is not a company's stock: indexes and benchmarks, currencies, commodities, bonds."""
+
+_SEG_BREAK = re.compile(r"[,;]|\b(?:while|whereas|with|and|but)\b", re.IGNORECASE)
+_APPOSITIVE = re.compile(
+    r",\s+(?:of which|which|who|whose|a|an|the|one of|part of|itself|its)\b[^,;]{0,80},", re.IGNORECASE
+)
+# a clause break between two moves: a price level and a percentage across it are two moves
+_MOVE_CLAUSE = re.compile(r";|\b(?:while|whereas|but)\b|,?\s+and\b|,\s+with\b", re.IGNORECASE)
+_LEVEL_LEAD = re.compile(r"^\s+(?:(?:at|to)\s+)?(?:an? [\w -]{0,25}?(?:of )?)?$", re.IGNORECASE)
+_NOT_A_MOVE_AFTER = re.compile(
+    r"^\s+of\s+(?:its|the|those|all|total|outstanding|shares|their)\b", re.IGNORECASE
+)
+_TARGET_BEFORE = re.compile(
+    r"\b(?:targets?|estimates?|forecasts?|guidance|valuations?)\b[^.;]{0,12}$", re.IGNORECASE
+)
+# a capitalised word used as the stock's own name: "Stock" inside "Nikkei Stock Average" is not one
+_SHARE_SUBJECT = re.compile(
+    r"(?<![A-Z][\w.]\s)(?<![A-Z][\w.]{2}\s)\b(?:shares?|stocks?|ADSs?|ADRs?)\b", re.IGNORECASE
+)
+
+
+def move_subject(s: str, move_start: int, lo: int = 0) -> Span:
+    """The words that say what moved (offsets within ``s``): the clause part just before the move word
+    at ``move_start``, from ``lo`` on, appositives (", of which X is a member,") left out."""
+    lo = min(lo, move_start)
+    window = s[lo:move_start]
+    masked = _APPOSITIVE.sub(lambda m: " " * len(m.group()), window)
+    ends = [m.end() for m in _SEG_BREAK.finditer(masked)]
+    return Span(lo + (ends[-1] if ends else 0), move_start)
+
+
+def last_move_word(s: str, end: int) -> re.Match[str] | None:
+    """The last move word ending at or before ``end``, within 60 characters of it."""
+    words = [m for m in MOVE_WORDS.finditer(s, max(0, end - 60)) if m.end() <= end]
+    return words[-1] if words else None
+
+
+def _is_index_move(s: str, subject: Span) -> bool:
+    """True when the subject of a move is an index, currency or commodity ("the benchmark DAX", "the
+    FTSE 250 index", "Spot gold"), not shares ("Shares of Gold Fields" stays a stock move)."""
+    words = subject.slice(s)
+    return bool(INDEX_WORDS.search(words)) and not _SHARE_SUBJECT.search(words)
+
+
+def _raw_anchors(s: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_percent) of every value that states a move, before the index filter."""
+    out: list[tuple[int, int, bool]] = []
     for m in find_percents(s):
         before = s[max(0, m.start - 60) : m.start]
         if re.search(r"\b(?:stake|holding)s?\b[^;]{0,40}$", before, re.IGNORECASE):
@@ -310,16 +367,96 @@ def move_anchors(text: str, sentence: Span) -> list[Span]:
             continue
         if re.search(r"\bof\s*$", before) or not MOVE_WORDS.search(before):
             continue
-        anchors.append(Span(sentence.start + m.start, sentence.start + m.end))
-    if anchors:
-        return anchors
-    first_move = MOVE_WORDS.search(s)
-    if first_move is None:
-        return []
+        if _NOT_A_MOVE_AFTER.match(s[m.end :]) or _TARGET_BEFORE.search(before[-30:]):
+            continue
+        out.append((m.start, m.end, True))
+    # price levels ("closed flat at 44.90 yuan", "jumped to a record high of 4,820 yen") count when no
+    # percentage states the same move (no percentage in the same clause)
+    breaks = [0, *(m.start() for m in _MOVE_CLAUSE.finditer(s)), len(s)]
     for money in find_money(s):
-        if money.start >= first_move.end():
-            return [Span(sentence.start + money.start, sentence.start + money.end)]
-    return []
+        lead = s[max(0, money.start - 60) : money.start]
+        mw = last_move_word(s, money.start)
+        if (
+            mw is None
+            or not _LEVEL_LEAD.match(s[mw.end() : money.start])
+            or _TARGET_BEFORE.search(lead[-30:])
+        ):
+            continue
+        lo = max(b for b in breaks if b <= mw.start())
+        hi = min(b for b in breaks if b >= money.end)
+        if any(lo <= a < hi for a, _, pct in out if pct):
+            continue
+        out.append((money.start, money.end, False))
+    if not out:
+        first_move = MOVE_WORDS.search(s)
+        if first_move is not None:
+            after = [m for m in find_money(s) if m.start >= first_move.end()]
+            if after:
+                lead = s[first_move.end() : after[0].start]
+                if len(lead) <= 40 and not re.search(r"[;\"“”]|\btargets?\b", lead):
+                    out.append((after[0].start, after[0].end, False))
+    return sorted(out)
+
+
+def move_anchors(text: str, sentence: Span) -> list[Span]:
+    """The values that each make one stock move in the sentence: every percentage with a move word in
+    the 60 characters before it (stakes "from X percent to Y percent", "3% of its shares" and price
+    targets excluded), and every price level after a move word ("closed flat at 44.90 yuan") that no
+    percentage in its clause restates, else the first amount of money after a move word. A value
+    whose mover is an index, currency or commodity ("while the benchmark index rose 0.6%") is no stock
+    move. Empty when the sentence states no move."""
+    s = sentence.slice(text)
+    anchors: list[Span] = []
+    lo = 0
+    for start, end, _ in _raw_anchors(s):
+        mw = last_move_word(s, start)
+        if mw is not None and _is_index_move(s, move_subject(s, mw.start(), lo)):
+            lo = end
+            continue
+        lo = end
+        anchors.append(Span(sentence.start + start, sentence.start + end))
+    return anchors
+
+
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "at",
+        "by",
+        "with",
+        "from",
+        "as",
+        "vs",
+        "via",
+        "into",
+        "over",
+        "per",
+        "is",
+        "are",
+        "its",
+        "after",
+        "amid",
+    ]
+)
+
+
+def is_title_line(line: str) -> bool:
+    """True for a headline written in Title Case ("Gamma Denies Plan to Sell Delta Stake"): most of its
+    words (small words aside) capitalised. Names cannot be told from verbs there; the body restates it."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’&.-]*", line) if w.lower() not in _SMALL_WORDS]
+    if len(words) < 4 or line.rstrip().endswith((".", '"', "”")):
+        return False
+    caps = sum(1 for w in words if w[:1].isupper())
+    return caps >= 0.8 * len(words)
 
 
 def _clauses(text: str, sentence: Span, pattern: re.Pattern[str]) -> list[Span]:
@@ -350,12 +487,14 @@ _AGENT_GAP = re.compile(
     r"expects?|expected|wants?|wanted|agreed|agrees|decided|decides|moved|moves|postponed|postpones|"
     r"delayed|delays|shelved|cancell?ed|scrapped|abandoned|suspended|halted|going|set|poised|ready|"
     r"preparing|prepares|prepared|considering|weighing|mulling|exploring|announced|confirmed|denied|"
+    r"completed|launched|began|begun|started|finalised|finalized|priced|weighs|considers|explores|"
     r"able|about|to|and|or|the|its|his|her|their|of|a|an))*\s*$",
     re.IGNORECASE,
 )
 _SUBJECT_END = re.compile(
     r"(?:(?<![\w’'])(?-i:[A-Z0-9][\w&.\-]*)|\b(?:he|she|it|they|which|who|company|firm|group|fund|"
-    r"investor|shareholder|billionaire|founder|entity|unit|subsidiary))"
+    r"investor|shareholder|billionaire|founder|entity|unit|subsidiary|trust|holder|owner|insider|parent|"
+    r"backer|vehicle|estate|partnership|family|conglomerate))"
     r"(?:\s*\([^()]{0,60}\))?(?:,[^,]{1,60},)?$",
     re.IGNORECASE,
 )
@@ -367,9 +506,18 @@ _NOUN_SALE = _rx(
 # What a sale verb sells: "it"/"them", or shares/stake/ADSs within its clause ("10 million shares",
 # "millions of dollars worth of Alibaba shares", "part of his stake").
 _SALE_OBJECT = re.compile(
-    r"\s+(?:it|them)\b|[^.;:,]{0,70}?\b(?:shares?|stakes?|ADSs?|ADRs?|GDRs?|holdings?|stock|equity|"
-    r"position|interest)\b",
+    r"\s+(?:it|them)\b|(?:[^.;:,]|(?<=\d)[.,](?=\d)){0,70}?\b(?:shares?|stakes?|ADSs?|ADRs?|GDRs?|holdings?|"
+    r"stock|equity|position|interest)\b",
     re.IGNORECASE,
+)
+_NOUN_OF_SALE = _rx(
+    r"\b(?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:sale|disposal|divestment|divestiture)s?\s+of\b"
+)
+_GAP_VERB = _rx(
+    r"\b(?:plans?|planned|planning|intends?|looking|seeks?|seeking|filed|agreed|decided|postponed|delayed|"
+    r"shelved|cancell?ed|scrapped|abandoned|suspended|halted|preparing|considering|weighing|weighs|considers|"
+    r"mulling|exploring|explores|announced|confirmed|denied|completed|launched|began|begun|started|"
+    r"finalised|finalized|priced)\b"
 )
 _PRONOUN_SUBJECTS = frozenset(["he", "she", "it", "they", "which", "who"])
 
@@ -395,6 +543,19 @@ def sale_agent(sentence: str) -> tuple[int, int] | None:
             if word.group().lower() in _NOT_NAMES and word.group().lower() not in _PRONOUN_SUBJECTS:
                 continue
             return subj.start(), subj.start() + word.end()
+    for m in _NOUN_OF_SALE.finditer(sentence):
+        if not _SALE_OBJECT.match(sentence, m.end()):
+            continue
+        head = sentence[: m.start()]
+        gap = _AGENT_GAP.search(head)
+        if gap is None or not _GAP_VERB.search(gap.group()):
+            continue  # "the sale of shares" with no one weighing, cancelling or announcing it
+        subj = _SUBJECT_END.search(head[: gap.start()])
+        if subj is not None:
+            word = re.match(r"[\w&.\-]+", subj.group())
+            assert word is not None
+            if word.group().lower() not in _NOT_NAMES or word.group().lower() in _PRONOUN_SUBJECTS:
+                return subj.start(), subj.start() + word.end()
     n = _NOUN_SALE.search(sentence)
     if n is not None:
         g = "holder" if n.group("holder") else "by"
@@ -403,12 +564,41 @@ def sale_agent(sentence: str) -> tuple[int, int] | None:
     return None
 
 
+_MARKET_CUE = _rx(r"\b(?:peers?|rivals?|trading|session|close|closed|bourse|exchange)\b")
+
+
+def _named_mover(text: str, sentence: Span, anchor: Span, lo: int) -> bool:
+    """True when the subject of the anchor's move word is a capitalised name ("with Gamma Robotics
+    rising 3.2%")."""
+    s = sentence.slice(text)
+    mw = last_move_word(s, anchor.start - sentence.start)
+    if mw is None:
+        return False
+    subj = move_subject(s, mw.start(), lo)
+    return bool(name_spans(s, subj))
+
+
 def candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
     """Candidates of every kind for one sentence (see the module rules)."""
     s = sentence.slice(text)
     out: list[Candidate] = []
-    if STOCK_WORDS.search(s) and MOVE_WORDS.search(s):
-        for anchor in move_anchors(text, sentence):
+    if is_title_line(s):
+        return out
+    if MOVE_WORDS.search(s):
+        anchors = move_anchors(text, sentence)
+        if not STOCK_WORDS.search(s):
+            # "Peers gained in Tokyo, with Gamma Robotics rising 3.2%": a named mover in a market context
+            cue = bool(_MARKET_CUE.search(s)) or any(
+                is_place(n.slice(s)) for n in name_spans(s, Span(0, len(s)))
+            )
+            kept: list[Span] = []
+            lo = 0
+            for a in anchors:
+                if cue and _named_mover(text, sentence, a, lo):
+                    kept.append(a)
+                lo = a.end - sentence.start
+            anchors = kept
+        for anchor in anchors:
             out.append(Candidate("StockMove", sentence, sentence, anchor))
     if (
         SALE_WORDS.search(s)

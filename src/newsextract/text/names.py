@@ -180,7 +180,10 @@ _ORG_AFTER = re.compile(
     r"|\s+said in (?:an?|the|its) (?:[\w-]+\s+){0,4}?(?:announcement|filing|disclosure)\b)"
 )
 _ORG_BEFORE = re.compile(
-    r"(?:\b(?:agreement|deal|partnership|contract|joint venture|merger) with|\bshares (?:of|in)|"
+    r"(?:\b(?:firm|company|consultancy|supplier|maker|chipmaker|carmaker|automaker|developer|lender|brokerage|"
+    r"conglomerate|utility|insurer|retailer|manufacturer|operator|producer|bank|group|startup|start-up|"
+    r"fund|asset manager|outfit|rival|peer|subsidiary|affiliate|parent|unit)|"
+    r"\b(?:agreement|deal|partnership|contract|joint venture|merger) with|\bshares (?:of|in)|"
     r"\bstakes? in|\bholdings? in|\binvest(?:ed|s|ing|ment)? in|\bunits? of|\bsubsidiary of|"
     r"\bspin-off of)\s+(?:the\s+)?$",
     re.I,
@@ -196,8 +199,12 @@ _PERSON_BEFORE = re.compile(
     r"[Ee]ntrepreneur|[Aa]nalyst|[Ii]nvestor|[Cc]o-founder)|\b(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|"
     r"in place of))\s+$"
 )
-_PERSON_AFTER = re.compile(r"^(?:,\s*\d{2},|\s*\(\d{2}\)|,\s*who\b)")
-_PLACE_AFTER = re.compile(r"^-based\b")
+_PERSON_AFTER = re.compile(
+    r"^(?:,\s*\d{2},|\s*\(\d{2}\)|,\s*who\b|,\s*(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:analyst|economist|strategist|"
+    r"trader|portfolio manager|fund manager|spokes(?:man|woman|person)|partner|professor|lawyer)\b)"
+)
+# "Austin, Texas-based": a city before its region is a place too
+_PLACE_AFTER = re.compile(r"^(?:-based\b|,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?-based\b)")
 _MEDIA_AFTER = re.compile(r"^\s+(?:News|Daily|Times|Post|Journal|Herald)\b")
 _ATTRIBUTION = (
     re.compile(r"\b(?:according to|told|reported by|citing|cited by|quoted by)\s+(?:the\s+)?$", re.I),
