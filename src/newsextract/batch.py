@@ -24,9 +24,12 @@
   ``concurrency`` as threads, so CPU-bound client work (instructor + openai, ~6 ms per request) is not
   limited by one process's GIL. The parent keeps every promise above: it hands out articles a few at a
   time through a sliding window (never more than ``concurrency`` in flight), records results, writes
-  the JSONL lines and runs the progress as results come back. Workers share the disk cache. Workers
+  the JSONL lines and runs the progress as results come back; the token budget is checked before each
+  article is handed out, so the overshoot bound above holds. Workers share the disk cache. Workers
   start from multiprocessing's forkserver (preloaded with newsextract, so after the first batch of a
-  process a pool starts in milliseconds; spawn where there is no forkserver). The embedded backend
+  process a pool starts in milliseconds; spawn where there is no forkserver), so a script that uses
+  processes needs the usual ``if __name__ == "__main__":`` guard. The settings, API key included,
+  reach each worker through its process pipe only (never logged or written). The embedded backend
   refuses ``processes > 1`` with ``ConfigError`` (each worker would load its own model, and the model
   must run one article at a time). Errors come back with their class and attributes
   (``attempts``, ``usage``, ``status_code``, ``last_output``); a worker that dies fails its in-flight
