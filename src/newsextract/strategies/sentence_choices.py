@@ -383,18 +383,45 @@ def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
                 clause = clause.replace(rel.group(), "")
             break
     out["change"] = "departed" if _DEPART.search(clause) else "appointed"
-    roles = role_spans(sentence, focus) or role_spans(sentence, Span(0, len(sentence)))
+    roles = current_roles(sentence, focus) or current_roles(sentence, Span(0, len(sentence)))
     verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
     if roles:
-        # the role the change word governs: the first after it ("joined X as a director"), else the first
-        after = [r for r in roles if verb is not None and r.start >= verb.end()]
-        role = after[0] if after and verb is not None and after[0].start - verb.end() < 60 else roles[0]
-        out["role"] = role.slice(sentence)
+        # the role the change word governs: "as <role>" after it ("named CFO Ann Lee as interim CEO"),
+        # else the first after it ("joined X as a director"), else the first
+        after = [r for r in roles if verb is not None and r.start >= verb.end() and r.start - verb.end() < 60]
+        as_roles = [r for r in after if _AS_BEFORE.search(sentence[max(0, r.start - 30) : r.start])]
+        role = as_roles[0] if as_roles else after[0] if after else roles[0]
+        out["role"] = re.sub(r"^new\s+", "", role.slice(sentence), flags=re.I)
         out["interim"] = bool(_INTERIM.search(out["role"]))
     d = event_date(clause, clip=False)
     if d and re.match(r"(?:on|from|effective|since)\b", d):
         out["effective_date"] = d
+    elif _IMMEDIATE.search(clause):
+        # "effective immediately" / "with immediate effect": the day the change is announced
+        days = [m.group() for m in _DAY.finditer(sentence)]
+        if len(set(days)) == 1:
+            out["effective_date"] = days[0]
     return out
+
+
+_AS_BEFORE = re.compile(r"\bas\s+(?:(?:the|its|a|an|his|her|their|new)\s+)*$", re.I)
+_IMMEDIATE = re.compile(r"\b(?:effective immediately|with immediate effect|immediately effective)\b", re.I)
+# a role someone held before, not the one that changes: "a former executive director at X", "previously
+# deputy CFO at Y", "where she was chief operating officer"
+_PAST_ROLE = re.compile(
+    r"(?:\b(?:former|formerly|previously|onetime|one-time|erstwhile|ex-)\s*(?:[\w-]+\s+){0,2}"
+    r"|\bwhere\s+(?:he|she|they)\s+(?:was|were|had been|served as)\s+(?:(?:the|a|an)\s+)?)$",
+    re.I,
+)
+
+
+def current_roles(sentence: str, within: Span) -> list[Span]:
+    """``role_spans`` without roles written as past ones ("a former executive director at X")."""
+    return [
+        r
+        for r in role_spans(sentence, within)
+        if not _PAST_ROLE.search(sentence[max(0, r.start - 40) : r.start])
+    ]
 
 
 _NOT_PERSON_AFTER = re.compile(
@@ -402,18 +429,26 @@ _NOT_PERSON_AFTER = re.compile(
     r"spokes\w+|said|says|announced|sources?|filing|group|unit|division)\b)",
     re.I,
 )
-_SUBJECT_SAID = re.compile(r"^\s+(?:said|says|announced|disclosed|confirmed)\b")
+_SUBJECT_SAID = re.compile(
+    r"^\s+(?:(?:also|separately|further)\s+)?(?:said|says|announced|disclosed|confirmed)\b"
+)
+
+
+# an appositive describing the person before it: ", a former partner at London consultancy X,"
+_ASIDE = re.compile(r",\s+(?:a|an|the|who|whose|formerly|previously|most recently)\b[^,;]{0,100},")
 
 
 def person_options(sentence: str, focus: Span, names: list[Span], predecessor: str | None) -> list[str]:
     """Names in the focus that can be the person: not the predecessor, not a name used as a modifier
     ("Alibaba executive", "Xpeng said", "Alibaba's"); the name nearest before the first change word first."""
+    asides = [Span(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
     cands = [
         n
         for n in names
         if focus.start <= n.start < focus.end
         and n.slice(sentence) != predecessor
         and not _NOT_PERSON_AFTER.match(sentence[n.end : n.end + 14])
+        and not any(a.start < n.start and n.end <= a.end for a in asides)
     ]
     verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
     if verb is not None:
@@ -450,7 +485,7 @@ _PASSIVE = re.compile(r"\b(?:is|was|were|are|been|be|being|get|got|gets)\s+(?:\w
 def company_by_rule(sentence: str, focus: Span, names: list[Span]) -> str | None:
     """The role's company when the wording fixes it: "<role> of/at <Name>", "<Name>'s <role>",
     or "its <role>" after "<Name> said"."""
-    roles = role_spans(sentence, focus)
+    roles = current_roles(sentence, focus)
     for role in roles:
         for n in names:
             gap = sentence[role.end : n.start]
@@ -459,9 +494,11 @@ def company_by_rule(sentence: str, focus: Span, names: list[Span]) -> str | None
             lead = sentence[n.end : role.start]
             if n.end <= role.start and re.fullmatch(r"['’]s\s+(?:role of\s+|new\s+)?", lead):
                 return n.slice(sentence)
-        if re.search(r"\bits\s+$", sentence[max(0, role.start - 6) : role.start]):
+        if re.search(r"\bits\s+(?:new\s+)?$", sentence[max(0, role.start - 10) : role.start]) or re.search(
+            r"\bits\s+board\b", focus.slice(sentence)
+        ):
             for n in names:
-                if _SUBJECT_SAID.match(sentence[n.end : n.end + 14]):
+                if _SUBJECT_SAID.match(sentence[n.end : n.end + 24]):
                     return n.slice(sentence)
     return None
 
@@ -745,6 +782,11 @@ def build_question(
                 return None
     else:
         rules = exec_rules(sent, rel_focus, names)
+        if "effective_date" not in rules and _IMMEDIATE.search(rel_focus.slice(sent)):
+            # "named X as interim CEO, effective immediately" after "Gamma said Tuesday that ..."
+            days = {m.group() for m in _DAY.finditer(ctx_text)}
+            if len(days) == 1:
+                rules["effective_date"] = days.pop()
         org = company_by_rule(sent, rel_focus, names) or appointer(sent, rel_focus, names, an)
         sources = {sent[a:b] for a, b in attributions(sent, [(n.start, n.end) for n in names])}
         people = [
@@ -766,9 +808,13 @@ def build_question(
                 for n in names
                 if n.slice(sent) not in (*people, rules.get("predecessor")) and n.slice(sent) not in sources
             ]
-            orgs = _prefer_orgs(orgs, an)
+            orgs = _prefer_orgs([o for o in orgs if not INDEX_WORDS.search(o)], an)
+            if subject and any(o.split()[0] == subject.split()[0] for o in orgs):
+                orgs = [o for o in orgs if o.split()[0] == subject.split()[0]]
             if not orgs:
-                orgs = _prefer_orgs([c for c in ctx_names if c not in people], an)
+                orgs = [c for c in ctx_names if c not in people and an.is_org(c) and not an.is_place(c)]
+            if not orgs and subject:
+                orgs = [subject]
             if not orgs:
                 return None
             choices["company"] = _options(orgs, [])
@@ -878,6 +924,47 @@ def attach_stakes(text: str, sentences: list[Span], qs: list[Question]) -> None:
             added = True
         if added:
             q.quote_end = max(q.quote_end or 0, sp.end)
+
+
+_SUCCESSION = re.compile(
+    r"^\s*(?P<who>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s+(?:(?:will|would|is to)\s+)?"
+    r"(?:replac(?:es|ed|e|ing)|succeed(?:s|ed)?|takes over from|took over from)\s+",
+)
+
+
+def attach_predecessors(text: str, sentences: list[Span], qs: list[Question]) -> None:
+    """ "She replaces Len Fox, who is retiring." right after an appointment that names no predecessor
+    gives it that predecessor (the subject must be a pronoun or part of the appointee's name); the
+    quote then runs through this sentence."""
+    change_sentences = {q.candidate.sentence for q in qs if q.candidate.kind == "ExecutiveChange"}
+    for i, sp in enumerate(sentences):
+        if sp in change_sentences or i == 0:
+            continue
+        s = sp.slice(text)
+        m = _SUCCESSION.match(s)
+        if m is None:
+            continue
+        names = [n for n in name_spans(s, Span(0, len(s))) if n.start >= m.end()]
+        if not names or names[0].start != m.end():
+            continue
+        window = {sentences[j] for j in range(max(0, i - 2), i)}
+        near = [
+            q
+            for q in qs
+            if q.candidate.kind == "ExecutiveChange"
+            and q.candidate.sentence in window
+            and q.rules.get("change") == "appointed"
+            and "predecessor" not in q.rules
+        ]
+        if not near:
+            continue
+        q = max(near, key=lambda x: x.candidate.sentence.start)
+        who = m.group("who")
+        person = q.fixed.get("person") or ""
+        if who.lower() not in ("he", "she") and not (person and set(who.split()) & set(person.split())):
+            continue
+        q.rules["predecessor"] = names[0].slice(s)
+        q.quote_end = max(q.quote_end or 0, sp.end)
 
 
 # ---------------------------------------------------------------- drafts ----------------------------
@@ -1016,6 +1103,7 @@ class SentenceChoices:
         ]
         qs = [q for q in built if q is not None]
         attach_stakes(text, sentences, qs)
+        attach_predecessors(text, sentences, qs)
         qs.sort(key=lambda q: (_ORDER[q.candidate.kind], q.candidate.focus.start))
         return qs
 

@@ -221,6 +221,26 @@ _ROLE_TOKENS = frozenset(
         "manager",
     ]
 )
+# words that name a role only inside a role phrase ("Chief Financial Officer", "Lead independent director",
+# "Finance chief"); elsewhere they may be part of a name ("Ant Financial")
+_ROLE_DESCRIPTORS = frozenset(
+    [
+        "financial",
+        "finance",
+        "operating",
+        "technology",
+        "information",
+        "marketing",
+        "people",
+        "investment",
+        "risk",
+        "legal",
+        "non-executive",
+        "independent",
+        "lead",
+        "outside",
+    ]
+)
 _CONNECTORS = frozenset({"of", "de", "du", "van", "von", "der", "&", "and"})
 _TOKEN = re.compile(r"[^\W_][\w&.\-]*(?:['’][^\W\d_]+)?|&")
 
@@ -251,6 +271,7 @@ def name_spans(text: str, within: Span) -> list[Span]:
     out: list[Span] = []
     seen: set[str] = set()
     run: list[tuple[int, int, str]] = []
+    role_ranges = [(m.start(), m.end()) for m in ROLE_WORDS.finditer(text, within.start, within.end)]
 
     def flush() -> None:
         while run and (run[-1][2].lower() in _CONNECTORS):
@@ -274,7 +295,13 @@ def name_spans(text: str, within: Span) -> list[Span]:
         contiguous = bool(run) and gap.strip() == ""
         if not contiguous:
             flush()
-        if _is_cap(bare) and low not in _NOT_NAMES and (low not in _ROLE_TOKENS or (run and low == "group")):
+        in_role = low in _ROLE_DESCRIPTORS and any(a <= s and e <= b for a, b in role_ranges)
+        if (
+            _is_cap(bare)
+            and low not in _NOT_NAMES
+            and not in_role
+            and (low not in _ROLE_TOKENS or (run and low == "group"))
+        ):
             run.append((s, e, tok))
             if bare != tok or _MODIFIER.search(bare):  # a possessive or "-based" ends the name
                 flush()
