@@ -260,3 +260,81 @@ def test_role_governed_by_the_change_word() -> None:
         "Former Zeta Inc chairman Bob Kane joined Omega Holdings as a director."
     )
     assert (q.fixed["person"], q.rules["role"], q.rules["change"]) == ("Bob Kane", "director", "appointed")
+
+
+def _questions(text: str) -> list[Any]:
+    return SentenceChoices().questions(text)
+
+
+def test_index_moves_give_no_question_and_the_stock_is_the_subject_company() -> None:
+    text = (
+        "Orbis Retail Plc said on Monday its chief executive would stay. Finance chief Ann Tull spoke.\n\n"
+        "The stock fell 5% in late trading, while the benchmark index rose 0.4%.\n\n"
+        "Orbis shares have lost 12% this year."
+    )
+    moves = [q for q in _questions(text) if q.candidate.kind == "StockMove"]
+    assert [q.rules.get("change_pct") for q in moves] == ["5%", "12%"]
+    assert moves[0].fixed["company"] == "Orbis Retail Plc"  # not "Finance" or the person
+
+
+def test_named_movers_share_the_leading_market_and_period() -> None:
+    text = (
+        "Rivals also advanced in Seoul on Friday, with Hanmir Chemical rising 2.1% "
+        "and Dalseo Motors adding 0.9%."
+    )
+    moves = _questions(text)
+    assert [q.fixed["company"] for q in moves] == ["Hanmir Chemical", "Dalseo Motors"]
+    assert {q.rules["market"] for q in moves} == {"Seoul"}
+    assert {q.rules["period"] for q in moves} == {"on Friday"}
+
+
+def test_ticker_in_the_move_sentence_and_the_reported_day() -> None:
+    text = (
+        "Corvex Labs said Monday that its chief scientist left, sending shares of the group (CRVX) down 9%."
+    )
+    (q,) = [q for q in _questions(text) if q.candidate.kind == "StockMove"]
+    assert q.rules["ticker"] == "CRVX" and q.rules["date"] == "Monday"
+
+
+def test_sale_wordings_status_and_stakes_from_following_sentences() -> None:
+    text = (
+        "Velmora Capital denied reports that it plans to sell its 15% stake in "
+        "Toronto-listed Arkwright Foods.\n\n"
+        "Orbis said the founder's holding trust sold 2 million shares at 150 pence each last week.\n\n"
+        "The Larkin Holding Trust now owns 9.1% of Orbis, down from 11% before the sale. "
+        "The disposal was worth about £3 million.\n\n"
+        "Pinecrest Partners has cancelled a planned sale of 4 million shares in Dalseo Motors.\n\n"
+        "Hanna Berg sold 80,000 Corvex shares under a pre-arranged trading plan."
+    )
+    sales = [q for q in _questions(text) if q.candidate.kind == "ShareSale"]
+    got = [(q.fixed.get("seller"), q.fixed.get("company"), q.rules["status"]) for q in sales]
+    assert got == [
+        ("Velmora Capital", "Arkwright Foods", "denied"),
+        ("Larkin Holding Trust", "Orbis", "completed"),
+        ("Pinecrest Partners", "Dalseo Motors", "cancelled"),
+        ("Hanna Berg", "Corvex", "completed"),
+    ]
+    assert sales[0].rules["stake_before"] == "15%" and "date" not in sales[0].rules
+    assert (sales[1].rules["stake_before"], sales[1].rules["stake_after"]) == ("11%", "9.1%")
+    assert sales[1].rules["value"] == "about £3 million"
+    assert sale_status("Tarn Group is weighing the sale of its stake in Orbis.") == "rumored"
+
+
+def test_executive_change_company_role_and_predecessor() -> None:
+    text = (
+        "Orbis Retail Plc reported results on Tuesday.\n\n"
+        "Orbis also said Lena Varga, a former managing director at Brightline Securities, "
+        "will join its board as a non-executive director.\n\n"
+        "Orbis named Tariq Nadeem as its new finance chief, effective June 2. "
+        "She replaces Paul Ende, who retired. "
+        "Nadeem joins from rival Corvex, where he was deputy chief financial officer.\n\n"
+        "The board named Chief Operating Officer Noémie Larsen as interim CEO, effective immediately."
+    )
+    qs = [q for q in _questions(text) if q.candidate.kind == "ExecutiveChange"]
+    got = [(q.fixed["person"], q.fixed["company"], q.rules["role"]) for q in qs]
+    assert got == [
+        ("Lena Varga", "Orbis", "non-executive director"),
+        ("Tariq Nadeem", "Orbis", "finance chief"),
+        ("Noémie Larsen", "Orbis Retail Plc", "interim CEO"),
+    ]
+    assert qs[1].rules["predecessor"] == "Paul Ende" and qs[2].rules["interim"] is True

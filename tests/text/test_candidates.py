@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from newsextract.text.candidates import find_candidates, move_anchors, name_spans, role_spans
+from newsextract.text.candidates import (
+    find_candidates,
+    is_title_line,
+    move_anchors,
+    name_spans,
+    role_spans,
+    sale_agent,
+)
 from newsextract.text.spans import Span
 
 
@@ -89,3 +96,66 @@ def test_sale_verb_must_govern_shares() -> None:
     assert sale_agent("Tesla sold more cars than BYD, sending its shares up 5%.") is None
     assert sale_agent("Gamma sold 2 million shares, worth $5 million, on Monday.") is not None
     assert sale_agent("Ma says the stock is cheap and he will not sell it.") is not None
+
+
+def _kinds(t: str) -> list[str]:
+    return [c.kind for c in find_candidates(t)]
+
+
+def test_index_currency_and_commodity_movers_are_no_stock_moves() -> None:
+    t = "Orbis shares fell 3% in Madrid, while the benchmark Ibex index, of which Orbis is in, rose 0.4%."
+    assert [a.slice(t) for a in move_anchors(t, _all(t))] == ["3%"]
+    t2 = "The broad Topix Stock Index climbed 0.9% on Tuesday."
+    assert move_anchors(t2, _all(t2)) == []
+    t3 = "Regional stocks slipped, with the Kospi falling 1.1% and the won shedding 0.3% against the dollar."
+    assert _kinds(t3) == []
+
+
+def test_price_level_is_a_move_unless_a_percentage_in_its_clause_restates_it() -> None:
+    t = "Orbis shares closed flat at 12.40 euros in Madrid on Monday, while the benchmark index rose 0.6%."
+    assert [a.slice(t) for a in move_anchors(t, _all(t))] == ["12.40 euros"]
+    t2 = "Shares of Orbis climbed to an all-time high of 1,250 yen in Osaka, up 6.1%, after results."
+    assert [a.slice(t2) for a in move_anchors(t2, _all(t2))] == ["6.1%"]
+
+
+def test_bounds_price_targets_and_shares_outstanding_are_no_moves() -> None:
+    t = "Orbis will buy back up to 5 million shares, or 2.4% of those outstanding, by December."
+    assert "StockMove" not in _kinds(t)
+    t2 = '"The stock is beaten up," said Tomas Reyes, an analyst who cut his price target to $40 from $55.'
+    assert "StockMove" not in _kinds(t2)
+
+
+def test_named_movers_without_a_share_word() -> None:
+    t = "Rivals also advanced in Seoul, with Hanmir Chemical rising 2.1% and Dalseo Motors adding 0.9%."
+    assert [c.anchor.slice(t) for c in find_candidates(t) if c.anchor] == ["2.1%", "0.9%"]
+    assert _kinds("Revenue rose 4% to $1.2 billion in the quarter.") == []
+
+
+def test_title_case_headlines_are_no_candidates() -> None:
+    assert is_title_line("Velmora Capital Denies Plan to Sell Arkwright Foods Stake - Daily Ledger")
+    assert find_candidates("Velmora Capital Denies Plan to Sell Arkwright Foods Stake - Daily Ledger") == []
+    assert not is_title_line("Velmora Capital denied a plan to sell its Arkwright Foods stake.")
+
+
+def test_sale_verbs_nouns_and_numbers_with_punctuation() -> None:
+    assert sale_agent("Pinecrest Partners has offloaded a 4.5% stake in Orbis, selling shares.") is not None
+    assert sale_agent("Lydia Moss sold 250,000 Orbis shares for $3.1 million.") is not None
+    s = "Vantor Group is considering the sale of its 12% stake in Orbis, people familiar said."
+    agent = sale_agent(s)
+    assert agent is not None and s[agent[0] : agent[1]] == "Group"
+    assert sale_agent("Analysts said the sale of shares would weigh on the price.") is None
+    s2 = "Orbis said the founder's holding trust sold 2 million shares last week."
+    agent2 = sale_agent(s2)
+    assert agent2 is not None and s2[agent2[0] : agent2[1]] == "trust"
+
+
+def test_previous_employer_and_former_roles_are_no_change() -> None:
+    t = "Lee joins from rival Corvex, where she was chief operating officer."
+    assert "ExecutiveChange" not in _kinds(t)
+
+
+def test_role_descriptors_are_not_names() -> None:
+    t = "The board named Chief Operating Officer Noémie Larsen as interim CEO."
+    assert [n.slice(t) for n in name_spans(t, _all(t))] == ["Noémie Larsen"]
+    t2 = "Lead independent director Arno Vidal was appointed chair."
+    assert [n.slice(t2) for n in name_spans(t2, _all(t2))] == ["Arno Vidal"]

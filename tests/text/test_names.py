@@ -45,3 +45,15 @@ def test_attributions_are_sources_not_actors() -> None:
     spans = [(s.index(n), s.index(n) + len(n)) for n in ["Daily Star", "Gamma", "Delta Post", "Zeta News"]]
     found = {s[a:b] for a, b in attributions(s, spans)}
     assert found == {"Daily Star", "Delta Post", "Zeta News"}
+
+
+def test_descriptor_nouns_analysts_and_city_region_places() -> None:
+    text = (
+        "Orbis hired staff from London consultancy Arden Vale. "
+        '"Weak," said Tomas Reyes, an analyst at Brightline Securities. '
+        "The Tacoma, Washington-based group grew."
+    )
+    an = classify_names(text, ["Orbis", "Arden Vale", "Tomas Reyes", "Brightline Securities", "Tacoma"])
+    assert "Arden Vale" in an.orgs
+    assert "Tomas Reyes" in an.persons and not an.looks_like_company("Tomas Reyes")
+    assert an.is_place("Tacoma")

@@ -769,7 +769,9 @@ def build_question(
         if issuer is not None:
             fixed["company"] = issuer
         else:
-            issuers = _prefer_orgs([p for p in pool if not (seller and _same_entity(p, seller))], an)
+            not_seller = [p for p in pool if not (seller and _same_entity(p, seller))]
+            # a company named in the sale's own sentence before any of the previous sentence
+            issuers = _prefer_orgs([p for p in not_seller if p in own], an) or _prefer_orgs(not_seller, an)
             if not issuers:
                 return None
             if seller is not None and len(issuers) == 1:
@@ -811,10 +813,10 @@ def build_question(
             orgs = _prefer_orgs([o for o in orgs if not INDEX_WORDS.search(o)], an)
             if subject and any(o.split()[0] == subject.split()[0] for o in orgs):
                 orgs = [o for o in orgs if o.split()[0] == subject.split()[0]]
+            if not orgs and subject:
+                orgs = [subject]  # "The board named ...": the article's company, not one met in passing
             if not orgs:
                 orgs = [c for c in ctx_names if c not in people and an.is_org(c) and not an.is_place(c)]
-            if not orgs and subject:
-                orgs = [subject]
             if not orgs:
                 return None
             choices["company"] = _options(orgs, [])

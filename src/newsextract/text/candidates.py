@@ -335,7 +335,8 @@ def role_spans(text: str, within: Span) -> list[Span]:
 INDEX_WORDS = re.compile(
     r"\b(?:(?i:ind(?:ex|ices|exes)|composite|benchmark|gauge|averages?|blue[- ]chips?)|Nikkei|Dow Jones|"
     r"S&P|FTSE|DAX|CAC|STOXX|Stoxx|Hang Seng|KOSPI|Kospi|Sensex|SENSEX|Nifty|NIFTY|TOPIX|Topix|ASX|CSI|MSCI|"
-    r"(?i:yuan|renminbi|dollar|euro|yen|sterling|rupee|currenc(?:y|ies)|"
+    r"(?i:yuan|renminbi|dollar|euro|yen|sterling|pound|rupee|rupiah|ringgit|baht|peso|franc|lira|rand|"
+    r"ruble|rouble|krona|krone|the won|currenc(?:y|ies)|"
     r"gold|silver|oil|crude|copper|commodit(?:y|ies)|bonds?|yields?|treasur(?:y|ies)|futures|bitcoin)|"
     r"RMB|Brent|WTI)\b"
 )
