@@ -338,3 +338,12 @@ def test_executive_change_company_role_and_predecessor() -> None:
         ("Noémie Larsen", "Orbis Retail Plc", "interim CEO"),
     ]
     assert qs[1].rules["predecessor"] == "Paul Ende" and qs[2].rules["interim"] is True
+
+
+def test_appositive_seller_and_roles_held_elsewhere() -> None:
+    text = (
+        "Kappa Motors said its largest shareholder, the state-backed fund Sigma Capital, plans to sell "
+        "up to 30 million shares. She will be succeeded by Owen Platt, currently treasurer at Theta Bank."
+    )
+    qs = _questions(text)
+    assert [(q.candidate.kind, q.fixed.get("seller")) for q in qs] == [("ShareSale", "Sigma Capital")]

@@ -409,7 +409,7 @@ _IMMEDIATE = re.compile(r"\b(?:effective immediately|with immediate effect|immed
 # a role someone held before, not the one that changes: "a former executive director at X", "previously
 # deputy CFO at Y", "where she was chief operating officer"
 _PAST_ROLE = re.compile(
-    r"(?:\b(?:former|formerly|previously|onetime|one-time|erstwhile|ex-)\s*(?:[\w-]+\s+){0,2}"
+    r"(?:\b(?:former|formerly|previously|currently|onetime|one-time|erstwhile|ex-)\s*(?:[\w-]+\s+){0,2}"
     r"|\bwhere\s+(?:he|she|they)\s+(?:was|were|had been|served as)\s+(?:(?:the|a|an)\s+)?)$",
     re.I,
 )
@@ -648,6 +648,23 @@ def _named_noun(text: str, spans: list[Span | None], noun: str, an: ArticleNames
 _PRONOUN_WORDS = frozenset(["it", "he", "she", "they", "which", "who"])
 
 
+def _appositive_name(sentence: str, names: list[Span], noun: str, an: ArticleNames) -> str | None:
+    """The name in the appositive after a common-noun seller: "its largest shareholder, the state fund
+    Gamma Capital, plans to sell" -> "Gamma Capital"."""
+    if noun in _PRONOUN_WORDS:
+        return None
+    agent = sale_agent(sentence)
+    if agent is None:
+        return None
+    m = re.match(r",([^,;]{1,80}),", sentence[agent[1] :])
+    if m is None:
+        return None
+    lo, hi = agent[1] + m.start(1), agent[1] + m.end(1)
+    inside = [n.slice(sentence) for n in names if lo <= n.start and n.end <= hi]
+    inside = [n for n in inside if not an.is_place(n) and n not in an.media]
+    return inside[-1] if inside else None
+
+
 # words describing an issuer between "stake in" and its name: "Hong Kong-listed", "French renewable-power
 # developer", "the Shanghai-listed"
 _DESCRIPTOR = re.compile(
@@ -751,8 +768,10 @@ def build_question(
         own = [c for c in own if not re.fullmatch(r"[A-Z]{2,5}", c)] or own
         seller, pronoun = seller_by_rule(sent, names, an)
         if seller is None and pronoun is not None:
-            seller = _reported_subject(sent, names, pronoun, an) or _named_noun(
-                text, [cand.sentence, nxt, prev], pronoun, an
+            seller = (
+                _reported_subject(sent, names, pronoun, an)
+                or _appositive_name(sent, names, pronoun, an)
+                or _named_noun(text, [cand.sentence, nxt, prev], pronoun, an)
             )
         pool = _options(own, ctx_names if len(own) < 2 else [], with_none=False)
         pool = [p for p in pool if not an.is_place(p) and p not in an.media]
@@ -784,6 +803,8 @@ def build_question(
                 return None
     else:
         rules = exec_rules(sent, rel_focus, names)
+        if "role" not in rules:
+            return None  # only roles held elsewhere or before ("currently treasurer at X"): no event
         if "effective_date" not in rules and _IMMEDIATE.search(rel_focus.slice(sent)):
             # "named X as interim CEO, effective immediately" after "Gamma said Tuesday that ..."
             days = {m.group() for m in _DAY.finditer(ctx_text)}
