@@ -49,6 +49,7 @@ def test_names_match() -> None:
 def test_roles_markets_periods() -> None:
     assert roles_match("CTO", "chief technology officer")
     assert roles_match("chief executive officer", "CEO")
+    assert roles_match("CEO", "chief executive") and roles_match("chief financial", "CFO")  # officer unsaid
     assert roles_match("president", "acting president of Alibaba Cloud Intelligence")
     assert not roles_match("chief technology officer", "group chief people officer")
     assert markets_match("NYSE", "New York")

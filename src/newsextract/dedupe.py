@@ -173,7 +173,8 @@ def _acronym_of(short: list[str], long: list[str]) -> bool:
     if len(short) != 1 or len(long) < 2:
         return False
     initials = "".join(w[0] for w in long)
-    return short[0] in (initials, initials.removesuffix("o"))
+    # "CEO" ~ "chief executive officer", and ~ "chief executive" (the officer left unsaid)
+    return short[0] in (initials, initials + "o")
 
 
 def roles_match(a: str | None, b: str | None) -> bool:
