@@ -347,3 +347,94 @@ def test_appositive_seller_and_roles_held_elsewhere() -> None:
     )
     qs = _questions(text)
     assert [(q.candidate.kind, q.fixed.get("seller")) for q in qs] == [("ShareSale", "Sigma Capital")]
+
+
+def test_market_only_from_the_moves_own_clause_and_named_exchanges() -> None:
+    text = (
+        "Harwick Materials rose 6.3% to 14,850 won after it said it would build a plant in Poland. "
+        "Lorne Bio shares dropped 4.1% to 3,185 won on the secondary KOSDAQ market. "
+        "Pemberly Mining shares fell 3.4% to C$13.72 on the Toronto Stock Exchange on Wednesday."
+    )
+    assert [q.rules["market"] for q in _questions(text)] == [None, "KOSDAQ", "Toronto Stock Exchange"]
+
+
+def test_periods_closing_levels_and_days_over_sessions() -> None:
+    text = (
+        "On May 20, Tarvo Tech's share price fell 2.08% to close at 28.15 yuan per share. "
+        "Over the past month, Tarvo shares have lost 27%. "
+        "Tarvo shares rose 1.1% in early trading on Thursday."
+    )
+    got = [(q.rules.get("period"), q.rules.get("price")) for q in _questions(text)]
+    assert got == [("May 20", "28.15 yuan"), ("the past month", None), ("on Thursday", None)]
+
+
+def test_the_stock_after_a_clause_break_is_the_articles_company() -> None:
+    text = (
+        "Quorra Robotics Inc makes warehouse robots. Quorra said orders grew.\n\n"
+        "Dealers said demand from funds was strong, but the stock fell 6.1% to $57.75 the following session."
+    )
+    (q,) = _questions(text)
+    assert q.fixed["company"].startswith("Quorra")
+    assert q.rules["period"] == "the following session"
+
+
+def test_sale_issuer_falls_back_to_the_articles_company_and_prices_apiece() -> None:
+    text = (
+        "Kessler Kranwerk AG said on Tuesday its finance chief sold shares. Kessler Kranwerk shares rose.\n\n"
+        "Dana Vogt sold 40,000 shares of the crane maker at an average price of 38.20 euros apiece."
+    )
+    (q,) = [q for q in _questions(text) if q.candidate.kind == "ShareSale"]
+    assert (q.fixed["seller"], q.fixed["company"]) == ("Dana Vogt", "Kessler Kranwerk")
+    assert q.rules["price_per_share"] == "38.20 euros"
+
+
+def test_change_company_refers_back_and_departed_roles() -> None:
+    text = (
+        "Orrin Mutual Insurance shares closed flat at 388p. Orrin Mutual Insurance is based in Leeds.\n\n"
+        "Tolland Homes was the biggest faller. Orrin Mutual Insurance rose.\n\n"
+        "The insurer said finance director Ada Quist has been promoted to deputy chief executive.\n\n"
+        "Chief financial officer Rob Lane resigned in April to join a rival, and treasurer Ina Holt is "
+        "serving as interim chief financial officer."
+    )
+    got = [
+        (q.fixed.get("person"), q.fixed.get("company"), q.rules["role"], q.rules["change"])
+        for q in _questions(text)
+        if q.candidate.kind == "ExecutiveChange"
+    ]
+    assert got == [
+        ("Ada Quist", "Orrin Mutual Insurance", "deputy chief executive", "appointed"),
+        ("Rob Lane", "Orrin Mutual Insurance", "Chief financial officer", "departed"),
+        ("Ina Holt", "Orrin Mutual Insurance", "interim chief financial officer", "appointed"),
+    ]
+
+
+def test_a_role_kept_is_no_change_and_common_words_are_no_people() -> None:
+    text = (
+        "Nexa Labs said its general manager Ms. Wen Lo resigned. After resignation, she will continue to "
+        "serve as chairman of the board.\n\n"
+        "Elsewhere, Pylon Bio said in a filing that co-chief executive Jae Min had resigned."
+    )
+    got = [(q.fixed.get("person"), q.choices.get("person"), q.rules["role"]) for q in _questions(text)]
+    assert got == [("Wen Lo", None, "general manager"), ("Jae Min", None, "co-chief executive")]
+
+
+def test_an_index_named_after_an_exchange_is_no_market_and_added_is_a_move() -> None:
+    text = (
+        "Even after that drop, Quorra's stock is up 48% so far this year, far outpacing the Nasdaq "
+        "Composite. Peer Lindal Minerals added 2.9% to 733p."
+    )
+    got = [(q.rules["market"], q.rules.get("change_pct"), q.rules.get("price")) for q in _questions(text)]
+    assert got == [(None, "48%", None), (None, "2.9%", "733p")]
+
+
+def test_a_role_before_a_speaking_name_makes_it_the_person() -> None:
+    text = (
+        "Orrin Mutual Insurance closed flat at 388p after chief executive Dale Frost said he will retire "
+        "at the end of the year."
+    )
+    (q,) = [q for q in _questions(text) if q.candidate.kind == "ExecutiveChange"]
+    assert (q.fixed["person"], q.fixed["company"], q.rules["change"]) == (
+        "Dale Frost",
+        "Orrin Mutual Insurance",
+        "departed",
+    )

@@ -159,3 +159,66 @@ def test_role_descriptors_are_not_names() -> None:
     assert [n.slice(t) for n in name_spans(t, _all(t))] == ["Noémie Larsen"]
     t2 = "Lead independent director Arno Vidal was appointed chair."
     assert [n.slice(t2) for n in name_spans(t2, _all(t2))] == ["Arno Vidal"]
+
+
+def test_caps_lines_and_wire_slugs_are_headlines() -> None:
+    assert is_title_line("BRIEF-Gamma Robotics finance chief sells shares; director quits")
+    assert is_title_line("UPDATE 2-Delta Corp shares slump after profit warning")
+    assert is_title_line("(LEAD) Kappa Mining sinks after top holder dumps stake; index ends higher")
+    assert is_title_line("MARKETS WRAP: Stocks edge higher as lenders rally")
+    assert is_title_line("* CFO JANE ROE SOLD 25,000 SHARES")
+    assert not is_title_line("HONG KONG: Shares of Kappa Mining rose 3% on Monday.")
+    t = "BRIEF-Gamma Robotics finance chief sells shares"
+    assert [n.slice(t) for n in name_spans(t, _all(t))] == ["Gamma Robotics"]
+    caps = "* CFO JANE ROE SOLD 25,000 SHARES"
+    assert name_spans(caps, _all(caps)) == []  # a headline in capitals: names and verbs look alike
+    header = "DELTA WIDGETS CORP (DLW.N)"
+    assert name_spans(header, _all(header))[0].slice(header) == "DELTA WIDGETS CORP"
+    assert find_candidates("BRIEF-Gamma Robotics finance chief sells shares; director quits") == []
+
+
+def test_correction_note_restates_no_events() -> None:
+    t = (
+        "Jane Roe sold 25,000 Gamma shares on Monday.\n\n"
+        "Correction: An earlier version of this story said Jane Roe sold 52,000 Gamma shares. "
+        "She sold 25,000 Gamma shares on Monday. Gamma shares fell 2% on Tuesday, not 3%."
+    )
+    assert [(c.kind, c.sentence.start) for c in find_candidates(t)] == [("ShareSale", 0)]
+
+
+def test_sale_wordings_block_trades_withdrawn_plans_and_intent_notices() -> None:
+    for t in (
+        "Sam Poe placed 1.5 million shares in an overnight block trade at $12 each.",
+        "Founder Lee Park has withdrawn a previously reported plan to sell 100,000 Zeta shares.",
+        "The Vortex Family Trust filed a Form 144 notice of its intent to sell up to 2 million shares.",
+        "Rho Capital disposed of 3 million Sigma shares in a block trade.",
+    ):
+        kinds = [c.kind for c in find_candidates(t)]
+        assert kinds == ["ShareSale"], t
+        assert sale_agent(t) is not None
+
+
+def test_named_mover_with_a_price_level_needs_no_stock_word() -> None:
+    t = "Omnia Foods climbed 4.1% to 512p as wheat prices rose."
+    assert [(c.kind, c.anchor.slice(t) if c.anchor else None) for c in find_candidates(t)] == [
+        ("StockMove", "4.1%")
+    ]
+    t2 = "Shipbuilder Harlow Yards ended flat at 52,400 won."
+    assert [c.kind for c in find_candidates(t2)] == ["StockMove"]
+    t3 = "Omnia Foods revenue rose 5% to $2 billion."  # an amount with a magnitude is no share price
+    assert find_candidates(t3) == []
+    t4 = "Housebuilder Larch Homes was the biggest faller in the index, tumbling 9.5% on Friday."
+    assert [c.kind for c in find_candidates(t4)] == ["StockMove"]
+
+
+def test_share_as_a_verb_is_no_stock_word() -> None:
+    t = "Consumer prices in the countries that share the euro rose 1.8% in August."
+    assert find_candidates(t) == []
+
+
+def test_serving_as_is_its_own_change_clause() -> None:
+    t = (
+        "Chief financial officer Ann Lee resigned in May to join a rival, and treasurer Bo Chan is "
+        "serving as interim chief financial officer."
+    )
+    assert [c.focus.slice(t)[:12] for c in find_candidates(t)] == ["Chief financ", "treasurer Bo"]

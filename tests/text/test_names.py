@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsextract.text.names import attributions, classify_names, is_acronym, is_place
+from newsextract.text.names import attributions, classify_names, is_acronym, is_common_word, is_place
 
 TEXT = (
     "Orion Robotics (NASDAQ: ORBT) agreed a deal with Kestrel Capital. Orion shares fell 3%. "
@@ -57,3 +57,30 @@ def test_descriptor_nouns_analysts_and_city_region_places() -> None:
     assert "Arden Vale" in an.orgs
     assert "Tomas Reyes" in an.persons and not an.looks_like_company("Tomas Reyes")
     assert an.is_place("Tacoma")
+
+
+def test_common_words_are_neither_people_nor_companies() -> None:
+    text = (
+        "Elsewhere, Vantor Bio said its co-chief executive Min Cho had resigned. Bankers said demand "
+        "was strong and the bankers expect more deals. The Corvo Family Fund (Limited Partnership) "
+        "filed a Form 4. Supervisory board member Ute Lang quit. Tencor said it would cut jobs, and "
+        "Tencor shares fell."
+    )
+    assert is_common_word(text, "Elsewhere")  # only ever at the start of a sentence
+    assert is_common_word(text, "Bankers")  # also written in lower case
+    assert is_common_word(text, "Limited Partnership")  # legal-form words only
+    assert is_common_word(text, "Form")
+    assert is_common_word(text, "Supervisory")
+    assert not is_common_word(text, "Tencor")  # also written mid-sentence
+    assert not is_common_word(text, "Vantor Bio")
+    assert not is_common_word(text, "Min Cho")
+    an = classify_names(text, ["Elsewhere", "Vantor Bio", "Min Cho", "Bankers", "Tencor"])
+    assert not an.looks_like_person("Elsewhere")
+    assert not an.looks_like_company("Bankers")
+    assert an.looks_like_company("Tencor")
+    assert an.is_org("Vantor Bio")  # an industry word as the last word of a name
+
+
+def test_a_name_written_in_capitals_elsewhere_is_no_common_word() -> None:
+    text = "* CFO JANE ROE SOLD 25,000 SHARES\n\n* Roe sold 25,000 shares on Monday.\n\n* Roe retains 9,000."
+    assert not is_common_word(text, "Roe")

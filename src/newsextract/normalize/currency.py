@@ -8,7 +8,7 @@ Pure tables and look-ups, no I/O. Rules:
   ``£``/``GBP``/``pound(s)``/``sterling`` -> GBP, ``yen``/``JP¥`` -> JPY, ``S$`` -> SGD, ``A$`` -> AUD,
   ``C$`` -> CAD, ``NT$`` -> TWD, ``NZ$`` -> NZD, ``R$`` -> BRL, ``₩``/``won`` -> KRW,
   ``₹``/``Rs``/``rupee(s)`` -> INR, ``CHF``/``Swiss francs`` -> CHF, and any known ISO code as itself.
-* "pence" is GBP (in hundredths).
+* "pence" is GBP (in hundredths), and so is a "p" written right after the number ("212.4p").
 * A bare ``$`` (and bare "dollars"/"cents") is USD, unless the context names exactly one kind of non-US
   dollar in words ("Hong Kong dollars", "Singapore dollar", ...) and never mentions US dollars
   (``US$``, ``USD``, "US dollars"); then it is that dollar. Symbols such as ``HK$`` elsewhere in the
@@ -110,7 +110,8 @@ SUFFIX_PATTERN: str = (
     r"Taiwanese|New\s+Zealand)\s+dollars?|dollars?|cents?|yuan|renminbi|euros?|"
     r"(?:British\s+)?pounds?(?:\s+sterling)?|sterling|(?:Japanese\s+)?yen|(?:South\s+)?(?:Korean\s+)?won|"
     r"(?:Indian\s+)?rupees?|(?:Swiss\s+)?francs?|ringgit|baht|rupiah|pence|RMB)(?![A-Za-z])"
-    r"|(?:" + _CODES_ALT + r")(?![A-Za-z]))"
+    r"|(?:" + _CODES_ALT + r")(?![A-Za-z])"
+    r"|(?<=[0-9])p(?![A-Za-z0-9]|\.[A-Za-z]))"
 )
 
 _NON_US_DOLLARS: dict[str, str] = {
@@ -178,11 +179,11 @@ def to_iso(token: str, *, context: str = "") -> str | None:
     word = _norm_word(t)
     if word in {"dollar", "cent"}:
         return resolve_dollar(context)
-    if word in {"pence", "penny"}:
+    if word in {"pence", "penny"} or t == "p":
         return "GBP"
     return _WORDS.get(word)
 
 
 def is_cents(token: str) -> bool:
     """True when the currency token is "cent(s)" or "pence" (the amount is in hundredths of the unit)."""
-    return _norm_word(token) in {"cent", "pence", "penny"}
+    return _norm_word(token) in {"cent", "pence", "penny"} or token.strip() == "p"

@@ -62,9 +62,11 @@ from newsextract.text.candidates import (
     Candidate,
     Kind,
     find_candidates,
+    is_caps_headline,
+    is_caps_line,
     is_title_line,
     last_move_word,
-    move_subject,
+    mover_span,
     name_spans,
     role_spans,
     sale_agent,
@@ -114,12 +116,27 @@ _DATE = re.compile(
 )
 _PERIOD = re.compile(
     rf"\b(?:so far this (?:year|month|week|quarter)|year[- ]to[- ]date|since the start of the year"
+    rf"|the (?:past|last|previous) (?:(?:\w+ )?(?:days?|weeks?|months?|years?|quarters?|sessions?))"
+    rf"|the (?:following|next|previous|prior) (?:session|trading day|day)"
+    rf"|(?:on )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
     rf"|in (?:early|late|morning|afternoon|midday|after-hours|pre-market|premarket|extended) trading"
     rf"|(?:on |this |last )?{_WEEKDAY}(?: (?:morning|afternoon|evening|night))?|overnight|today|yesterday"
     rf"|(?:last|this) (?:week|month|year)|(?:in )?{_MONTH})\b"
 )
 _WEAK_PERIOD = re.compile(r"\b(?:at press time|by the close(?: of trading)?|intraday|at the close)\b")
-_EXCHANGES = re.compile(r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra)\b")
+_EXCHANGES = re.compile(
+    r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra|KOSDAQ|Kosdaq|KOSPI|Kospi|AIM|"
+    r"STAR Market|ChiNext)\b(?!\s+(?:Composite|Index|index|\d))"
+)
+# "on the Toronto Stock Exchange", "on the secondary KOSDAQ market"
+_ON_EXCHANGE = re.compile(
+    r"\bon the (?:[a-z-]+ )?((?:[A-Z][\w&.-]*\s+)*(?:Stock Exchange|Exchange|Bourse)|[A-Z][A-Za-z]{2,})"
+    r"(?=\s+(?:market|exchange|bourse|board)\b|(?<=Exchange)|(?<=Bourse))"
+)
+# the end of a move's own clause: "rose 6.3% to 148,500 won after it said it would build a plant in X"
+_CLAUSE_END = re.compile(
+    r"\b(?:after|as|because|since|when|while|whereas|amid|following|before|despite)\b|[;]"
+)
 _STATUS: list[tuple[str, re.Pattern[str]]] = [
     (
         "postponed",
@@ -193,11 +210,17 @@ def _first(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Span | None
 
 
 def _market(sentence: str, names: list[Span], lo: int, hi: int, anchor: int) -> str | None:
-    """An exchange or city: "in <Name>" after the anchor within its clause, "<Name>-traded/-listed" or an
-    exchange acronym anywhere before it."""
+    """An exchange or city: "in <Name>" or "on the <Name> (market)" after the anchor within its clause,
+    "<Name>-traded/-listed" or an exchange acronym anywhere before it. The clause ends at a subordinate
+    word ("after it said it would build a plant in Hungary" names no market)."""
+    end = _CLAUSE_END.search(sentence, lo, hi)
+    hi = end.start() if end else hi
+    on = _ON_EXCHANGE.search(sentence, lo, hi)
     for n in names:
         if lo <= n.start < hi and re.search(r"\bin (?:the )?$", sentence[max(0, n.start - 8) : n.start]):
             return n.slice(sentence)
+    if on is not None:
+        return on.group(1)
     for m in re.finditer(r"\bin the (US|U\.S\.|UK|U\.K\.)\b", sentence[lo:hi]):
         return m.group(1)
     before = [
@@ -229,6 +252,18 @@ def _market_before(sentence: str, names: list[Span], lo: int, hi: int) -> str | 
     return found[-1].slice(sentence) if found else None
 
 
+def _period(sentence: str, lo: int, hi: int) -> Span | None:
+    """The first period phrase in ``sentence[lo:hi]``; a day or date before a session phrase ("in early
+    trading on Thursday" is "Thursday")."""
+    found = [Span(m.start(), m.end()) for m in _PERIOD.finditer(sentence, lo, hi)]
+    days = [f for f in found if _DAY.search(f.slice(sentence))]
+    if days and re.match(
+        r"in (?:early|late|morning|afternoon|midday|extended) trading", found[0].slice(sentence)
+    ):
+        return days[0]
+    return found[0] if found else None
+
+
 def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: list[Span]) -> dict[str, Any]:
     """Fields of a stock move read by rules; offsets are within ``sentence``."""
     later = [a.start for a in anchors if a.start > anchor.start]
@@ -241,7 +276,10 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
         out["change_pct"] = anchor_text
         for m in find_money(sentence[anchor.end : hi]):
             gap = sentence[anchor.end : anchor.end + m.start]
-            if re.fullmatch(r"\s*(?:to|at)\s+(?:a [\w ]{0,20}(?:of )?)?", gap):
+            if re.fullmatch(
+                r"\s*(?:(?:to|at)\s+(?:close|end|finish|settle)\s+)?(?:to|at)\s+(?:a [\w ]{0,20}(?:of )?)?",
+                gap,
+            ):
                 out["price"] = m.text
             break
         if "price" not in out:
@@ -256,9 +294,9 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
     out["market"] = _market(sentence, names, lo, hi, anchor.start) or _market_before(
         sentence, names, back, anchor.start
     )
-    period = _first(_PERIOD, sentence, lo, hi)
+    period = _period(sentence, lo, hi)
     if period is None:
-        period = _first(_PERIOD, sentence, back, anchor.start)
+        period = _period(sentence, back, anchor.start)
     first = min([anchor.start, *(a.start for a in anchors)])
     if (period is None or out["market"] is None) and earlier:
         # "Peers gained in Tokyo on Friday, with A rising 3% and B adding 2%": the leading phrase
@@ -331,7 +369,11 @@ def share_sale_rules(sentence: str) -> dict[str, Any]:
     for m in find_money(sentence):
         after = sentence[m.end : m.end + 14]
         before = sentence[max(0, m.start - 24) : m.start]
-        if re.match(r"\s*(?:per|a|each) (?:share|ADS)", after) or re.search(r"\bat\s*$", before):
+        if (
+            re.match(r"\s*(?:(?:per|a|each) (?:share|ADS)|apiece|each)\b", after)
+            or re.search(r"\bat\s*$", before)
+            or re.search(r"\bprice of\s*$", before)
+        ):
             out.setdefault("price_per_share", m.text)
         elif re.search(
             r"\b(?:worth|valued?(?: at)?|total|for|rais(?:ing|ed|es)|proceeds|fetch(?:ed|es|ing)?)\b"
@@ -390,7 +432,12 @@ def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
         # else the first after it ("joined X as a director"), else the first
         after = [r for r in roles if verb is not None and r.start >= verb.end() and r.start - verb.end() < 60]
         as_roles = [r for r in after if _AS_BEFORE.search(sentence[max(0, r.start - 30) : r.start])]
-        role = as_roles[0] if as_roles else after[0] if after else roles[0]
+        before = [r for r in roles if verb is not None and focus.start <= r.start and r.end <= verb.start()]
+        if out["change"] == "departed" and before and not as_roles:
+            # "Chief financial officer Ann Lee resigned to join a rival": the role she leaves
+            role = before[-1]
+        else:
+            role = as_roles[0] if as_roles else after[0] if after else roles[0]
         out["role"] = re.sub(r"^new\s+", "", role.slice(sentence), flags=re.I)
         out["interim"] = bool(_INTERIM.search(out["role"]))
     d = event_date(clause, clip=False)
@@ -410,7 +457,9 @@ _IMMEDIATE = re.compile(r"\b(?:effective immediately|with immediate effect|immed
 # deputy CFO at Y", "where she was chief operating officer"
 _PAST_ROLE = re.compile(
     r"(?:\b(?:former|formerly|previously|currently|onetime|one-time|erstwhile|ex-)\s*(?:[\w-]+\s+){0,2}"
-    r"|\bwhere\s+(?:he|she|they)\s+(?:was|were|had been|served as)\s+(?:(?:the|a|an)\s+)?)$",
+    r"|\bwhere\s+(?:he|she|they)\s+(?:was|were|had been|served as)\s+(?:(?:the|a|an)\s+)?"
+    r"|\b(?:continu(?:e|es|ed|ing) to (?:serve|act|work) as|remain(?:s|ed|ing)?(?: on the board)? as|"
+    r"stay(?:s|ed|ing)? on as)\s+(?:(?:the|a|an|its|his|her)\s+)?)$",
     re.I,
 )
 
@@ -434,6 +483,14 @@ _SUBJECT_SAID = re.compile(
 )
 
 
+# a role just before a name makes it a person even when it speaks: "chief executive Ann Lee said she will
+# retire" ("Gamma said" stays a company)
+_ROLE_BEFORE = re.compile(
+    r"\b(?:officer|executive|chief|chairman|chairwoman|chair|president|director|founder|CEO|CFO|COO|CTO)\s+$",
+    re.I,
+)
+
+
 # an appositive describing the person before it: ", a former partner at London consultancy X,"
 _ASIDE = re.compile(r",\s+(?:a|an|the|who|whose|formerly|previously|most recently)\b[^,;]{0,100},")
 
@@ -447,7 +504,12 @@ def person_options(sentence: str, focus: Span, names: list[Span], predecessor: s
         for n in names
         if focus.start <= n.start < focus.end
         and n.slice(sentence) != predecessor
-        and not _NOT_PERSON_AFTER.match(sentence[n.end : n.end + 14])
+        and not (
+            _NOT_PERSON_AFTER.match(sentence[n.end : n.end + 14])
+            and not (
+                _ROLE_BEFORE.search(sentence[: n.start]) and _SUBJECT_SAID.match(sentence[n.end : n.end + 24])
+            )
+        )
         and not any(a.start < n.start and n.end <= a.end for a in asides)
     ]
     verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
@@ -554,6 +616,11 @@ _ISSUER_BEFORE = re.compile(
 )
 _ISSUER_AFTER = re.compile(
     r"^(?:['’]s?\s+(?:[\w-]+\s+){0,3}?|\s+)(?:shares|stock|ADSs?|ADRs?|GDRs?|depositary)\b", re.I
+)
+_REFERS_BACK = re.compile(
+    r"(?:^(?:The|the) (?-i:[a-z]+) (?:said|says|added|announced)\b|\b(?:it|the (?-i:[a-z]+)) "
+    r"(?:said|says|added|announced)\.?\s*$)",
+    re.I,
 )
 _PERSON_PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 _ORG_PRONOUN = re.compile(r"^(?:it|they|company|firm|group|fund|entity|unit|subsidiary)$", re.I)
@@ -722,7 +789,11 @@ def build_question(
     names = name_spans(sent, local)
     rel_focus = Span(cand.focus.start - cand.sentence.start, cand.focus.end - cand.sentence.start)
     ctx_text = prev.slice(text) if prev else ""
+    if is_title_line(ctx_text) and not (is_caps_line(ctx_text) and not is_caps_headline(ctx_text)):
+        prev, ctx_text = None, ""  # a headline is no context for the sentence after it
     ctx_names = [n.slice(ctx_text) for n in name_spans(ctx_text, Span(0, len(ctx_text)))] if prev else []
+    ctx_names = [c for c in ctx_names if c not in an.common and not INDEX_WORDS.search(c)]
+    names = [n for n in names if n.slice(sent) not in an.common]
     rules: dict[str, Any]
     choices: dict[str, list[str]] = {}
     fixed: dict[str, str] = {}
@@ -740,16 +811,22 @@ def build_question(
             and not _EXCHANGES.fullmatch(n.slice(sent))
             and not INDEX_WORDS.search(n.slice(sent))
         ]
-        companies = [c for c in companies if not re.fullmatch(r"[A-Z]{1,5}", c)] or companies
+        companies = [c for c in companies if not _TICKER_SHAPE.fullmatch(c)] or companies
         mine = [
             c
             for c in _mover_names(sent, anchor, rel_anchors, names)
             if c in companies and an.looks_like_company(c)
         ]
         # the named subject of the move word ("with Gamma Robotics rising 3.2% and Delta adding 1.8%")
-        companies = mine[-1:] if mine else _prefer_orgs(companies, an)
         ctx_orgs = [c for c in ctx_names if an.is_org(c) and not an.is_place(c) and not INDEX_WORDS.search(c)]
         fallback = ctx_orgs or ([subject] if subject else [])
+        if (
+            not mine
+            and _unnamed_mover(sent, anchor, rel_anchors)
+            and not any(an.is_org(c) for c in companies)
+        ):
+            companies = []  # "..., but the stock fell 6.1%": the company met before, not a name nearby
+        companies = mine[-1:] if mine else _prefer_orgs(companies, an)
         choices["company"] = _options(companies, [] if companies else fallback)
         focus_line = f"Value in focus: {anchor.slice(sent)}"
     elif cand.kind == "ShareSale":
@@ -764,6 +841,7 @@ def build_question(
             and not an.is_place(n.slice(sent))
             and n.slice(sent) not in sources
             and n.slice(sent) not in an.media
+            and not INDEX_WORDS.search(n.slice(sent))
         ]
         own = [c for c in own if not re.fullmatch(r"[A-Z]{2,5}", c)] or own
         seller, pronoun = seller_by_rule(sent, names, an)
@@ -791,6 +869,8 @@ def build_question(
             not_seller = [p for p in pool if not (seller and _same_entity(p, seller))]
             # a company named in the sale's own sentence before any of the previous sentence
             issuers = _prefer_orgs([p for p in not_seller if p in own], an) or _prefer_orgs(not_seller, an)
+            if not issuers and subject and not (seller and _same_entity(subject, seller)):
+                issuers = [subject]  # "sold 40,000 shares of the crane maker": the article's company
             if not issuers:
                 return None
             if seller is not None and len(issuers) == 1:
@@ -834,6 +914,9 @@ def build_question(
             orgs = _prefer_orgs([o for o in orgs if not INDEX_WORDS.search(o)], an)
             if subject and any(o.split()[0] == subject.split()[0] for o in orgs):
                 orgs = [o for o in orgs if o.split()[0] == subject.split()[0]]
+            back = [c for c in ctx_names if c not in people and an.is_org(c) and not an.is_place(c)]
+            if not orgs and back and _REFERS_BACK.search(sent):
+                orgs = back  # "The insurer said ...", "..., it added.": the company of the sentence before
             if not orgs and subject:
                 orgs = [subject]  # "The board named ...": the article's company, not one met in passing
             if not orgs:
@@ -861,13 +944,30 @@ def build_question(
     return Question(cand, messages, choice_model(cand.kind, choices), choices, rules, prev, fixed)
 
 
+_TICKER_SHAPE = re.compile(r"[A-Z]{1,5}(?:\.[A-Z]{1,2})?")
+_UNNAMED_SUBJECT = re.compile(
+    r"(?:,|\bbut|\band|;)\s+the\s+(?:stock|shares|share price|stock price)\s*"
+    r"(?:(?:has|have|had|is|was|were|then|also|later)\s+)*$",
+    re.I,
+)
+
+
+def _unnamed_mover(sentence: str, anchor: Span, anchors: list[Span]) -> bool:
+    """True when the move's subject is "the stock" / "the shares" after a clause break ("..., but the stock
+    fell 6.1%"), naming no company."""
+    mw = last_move_word(sentence, anchor.start)
+    if mw is None:
+        return False
+    return bool(_UNNAMED_SUBJECT.search(sentence[max(0, mw.start() - 50) : mw.start()]))
+
+
 def _mover_names(sentence: str, anchor: Span, anchors: list[Span], names: list[Span]) -> list[str]:
     """Names in the subject of the anchor's move word ("Shares of Gamma jumped", "with Delta rising")."""
     mw = last_move_word(sentence, anchor.start)
     if mw is None:
         return []
     lo = max([0, *(a.end for a in anchors if a.end <= anchor.start)])
-    subj = move_subject(sentence, mw.start(), lo)
+    subj = mover_span(sentence, mw, lo)
     if re.search(r"[A-Z][\w.&'’-]*\s+and\s*$", sentence[: subj.start]):
         return []  # "Kappa and Sigma saw their stock fall": two names share the move
     return [n.slice(sentence) for n in names if subj.start <= n.start and n.end <= subj.end]

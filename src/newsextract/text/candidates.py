@@ -34,14 +34,19 @@ from newsextract.text.spans import Span
 Kind = Literal["ShareSale", "ExecutiveChange", "StockMove"]
 
 __all__ = [
+    "CORRECTION_NOTE",
     "INDEX_WORDS",
+    "WIRE_SLUG",
     "Candidate",
     "Kind",
     "find_candidates",
+    "is_caps_headline",
+    "is_caps_line",
     "is_title_line",
     "last_move_word",
     "move_anchors",
     "move_subject",
+    "mover_span",
     "name_spans",
     "role_spans",
     "sale_agent",
@@ -64,7 +69,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 STOCK_WORDS = _rx(
-    r"\b(?:shares?|stocks?|ADSs?|ADRs?|GDRs?|share[- ]price|stock[- ]price|equity|"
+    r"\b(?:shares?(?!\s+(?:the|a|an|their|its|his|her|our|this|these|those)\b)|stocks?|ADSs?|ADRs?|GDRs?|"
+    r"share[- ]price|stock[- ]price|equity|"
     r"depositary (?:shares|receipts))\b"
 )
 MOVE_WORDS = _rx(
@@ -84,7 +90,9 @@ SALE_WORDS = _rx(
     r"dispos(?:e|es|ed|ing|al)|unload(?:s|ed|ing)?|dump(?:s|ed|ing)?|"
     r"(?:cut|cuts|cutting|trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|par(?:e|es|ed|ing)) "
     r"(?:its|his|her|their|the)? ?"
-    r"(?:stake|holdings?|position)|stake (?:cut|sale|reduction)|reduction in [\w' ]{0,30}holdings?)\b"
+    r"(?:stake|holdings?|position)|stake (?:cut|sale|reduction)|reduction in [\w' ]{0,30}holdings?|"
+    r"plac(?:e|es|ed|ing)\b(?:[^.;]|(?<=\d)\.(?=\d)){0,60}\bin (?:an? |the )?(?:[\w-]+ ){0,2}"
+    r"block (?:trade|sale|deal))\b"
 )
 HOLDING_WORDS = _rx(r"\b(?:shares?|stakes?|ADSs?|ADRs?|holdings?|stock|equity|position)\b")
 BUYBACK_WORDS = _rx(r"\b(?:buy ?backs?|buy(?:ing)? back|repurchas\w*)\b")
@@ -93,7 +101,8 @@ ROLE_WORDS = _rx(
     r"(?:chief [a-z]+(?: [a-z]+)? officer|chief executive|"
     r"(?:finance|financial|technology|operating|investment|marketing|people|legal|risk) chief|"
     r"C[EFTOIM]O|chair(?:man|woman|person)?|(?:vice[- ])?president)|(?:managing |executive |"
-    r"non-executive |(?:lead )?independent |outside )?director|board member|general counsel|treasurer|"
+    r"non-executive |(?:lead )?independent |outside )?director|(?:supervisory )?board member|"
+    r"general counsel|treasurer|"
     r"(?:head|chief) of (?!the\b)(?-i:[a-z]+)|(?:general )?manager|secretary)\b"
 )
 CHANGE_WORDS = _rx(
@@ -104,7 +113,7 @@ CHANGE_WORDS = _rx(
     r"oust(?:s|ed|ing)?|fir(?:e|es|ed|ing)|sack(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
     r"tak(?:e|es|en|ing) over|took over|tak(?:e|es|en|ing) on the role|took on the role|"
     r"becom(?:e|es|ing)|became|join(?:s|ed|ing)?(?!\s+from\b)|tapped|will (?:head|lead|take)|"
-    r"to head|to lead)\b"
+    r"to head|to lead|serv(?:e|es|ed|ing) as)\b"
 )
 
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er)\b")
@@ -239,6 +248,7 @@ _ROLE_DESCRIPTORS = frozenset(
         "independent",
         "lead",
         "outside",
+        "supervisory",
     ]
 )
 _CONNECTORS = frozenset({"of", "de", "du", "van", "von", "der", "&", "and"})
@@ -263,7 +273,13 @@ def name_spans(text: str, within: Span) -> list[Span]:
     """Capitalised multi-word names in ``text[within]`` ("Jack Ma", "Taobao China", "Alibaba Group
     Holding", "Bank of America"), without possessives ("Xpeng's" -> "Xpeng"), suffixes like "-based",
     leading role words ("Chairman Joe Tsai" -> "Joe Tsai") or sentence-opening words. All-caps tickers
-    in brackets are names too. Order of appearance, no duplicates by text."""
+    in brackets are names too. Order of appearance, no duplicates by text. A wire slug ("BRIEF-",
+    "UPDATE 1-") is no part of a name, and a headline in capitals gives no names."""
+    if is_caps_headline(text[within.start : within.end]):
+        return []
+    slug = WIRE_SLUG.match(text[within.start : within.end])
+    if slug is not None and slug.group().rstrip().endswith(("-", ")")):
+        within = Span(within.start + slug.end(), within.end)
     toks = [
         (m.start() + within.start, m.end() + within.start, m.group())
         for m in _TOKEN.finditer(text[within.start : within.end])
@@ -327,8 +343,11 @@ def role_spans(text: str, within: Span) -> list[Span]:
     found = [Span(within.start + m.start(1), within.start + m.end(1)) for m in _AS_ROLE.finditer(chunk)]
     for m in ROLE_WORDS.finditer(chunk):
         sp = Span(within.start + m.start(), within.start + m.end())
-        if not any(sp.overlaps(f) for f in found):
+        over = [f for f in found if sp.overlaps(f)]
+        if not over:
             found.append(sp)
+        elif len(over) == 1 and over[0].start == sp.start and sp.end > over[0].end:
+            found[found.index(over[0])] = sp  # "as chief executive in 2021": not just "chief"
     return sorted(found)
 
 
@@ -371,6 +390,17 @@ def move_subject(s: str, move_start: int, lo: int = 0) -> Span:
     return Span(lo + (ends[-1] if ends else 0), move_start)
 
 
+def mover_span(s: str, mw: re.Match[str], lo: int = 0) -> Span:
+    """Where the mover of the move word ``mw`` is named: :func:`move_subject`, or, for a participle
+    after a comma ("Gamma Homes was the biggest faller, tumbling 14.6%"), the sentence's opening subject
+    up to its first verb."""
+    subj = move_subject(s, mw.start(), lo)
+    if not subj.slice(s).strip() and mw.group().lower().endswith("ing") and lo == 0:
+        first = re.search(r"\b(?:was|were|is|are|has|had|led|ended|closed)\b", s[: mw.start()])
+        subj = Span(0, first.start() if first else mw.start())
+    return subj
+
+
 def last_move_word(s: str, end: int) -> re.Match[str] | None:
     """The last move word ending at or before ``end``, within 60 characters of it."""
     words = [m for m in MOVE_WORDS.finditer(s, max(0, end - 60)) if m.end() <= end]
@@ -393,7 +423,7 @@ def _raw_anchors(s: str) -> list[tuple[int, int, bool]]:
             continue
         if re.search(r"\bfrom\s+\S+\s*(?:%|percent|per cent)?\s+to\s*$", before, re.IGNORECASE):
             continue
-        if re.search(r"\bof\s*$", before) or not MOVE_WORDS.search(before):
+        if re.search(r"\bof\s*$", before) or last_move_word(s, m.start) is None:
             continue
         if _NOT_A_MOVE_AFTER.match(s[m.end :]) or _TARGET_BEFORE.search(before[-30:]):
             continue
@@ -477,11 +507,44 @@ _SMALL_WORDS = frozenset(
 )
 
 
+# a wire service's slug before a headline: "BRIEF-", "UPDATE 2-", "REFILE-", "(LEAD)", "MARKETS WRAP:"
+WIRE_SLUG = re.compile(
+    r"^[\s*•]*(?:\((?:\d\w* )?(?:LEAD|URGENT|UPDATE|CORRECTED|REFILE)(?: \d+)?\)\s*"
+    r"|(?:BRIEF|REFILE|CORRECTED|CORRECTION|UPDATE|RPT|EXCLUSIVE|WRAPUP|INSIGHT|ANALYSIS|FACTBOX|TIMELINE|"
+    r"BREAKINGVIEWS|PREVIEW|RESEARCH ALERT|BUZZ)(?:\s+\d+)?\s*-\s*"
+    r"|[A-Z][A-Z&/]+(?:\s+[A-Z][A-Z&/]+){0,3}:\s+)"
+)
+
+
+def is_caps_line(line: str) -> bool:
+    """True for a line written in capitals ("CFO JANE ROE SOLD 40,000 SHARES", "GAMMA ROBOTICS INC"):
+    three or more words, nearly all of them upper case."""
+    words = re.findall(r"[^\W\d_][\w'’&.-]*", line)
+    if len(words) < 3:
+        return False
+    return sum(1 for w in words if w.isupper()) >= 0.8 * len(words)
+
+
+def is_caps_headline(line: str) -> bool:
+    """A line in capitals that states something (a sale, move or change word): a headline whose names
+    cannot be told from its verbs. A line in capitals that only names a company ("GAMMA ROBOTICS INC
+    (GMR.O)") is a section header and keeps its names."""
+    return is_caps_line(line) and bool(
+        SALE_WORDS.search(line) or MOVE_WORDS.search(line) or CHANGE_WORDS.search(line)
+    )
+
+
 def is_title_line(line: str) -> bool:
-    """True for a headline written in Title Case ("Gamma Denies Plan to Sell Delta Stake"): most of its
-    words (small words aside) capitalised. Names cannot be told from verbs there; the body restates it."""
+    """True for a headline: written in Title Case ("Gamma Denies Plan to Sell Delta Stake": most of its
+    words, small words aside, capitalised) or in capitals, or led by a wire slug ("BRIEF-Gamma CFO sells
+    shares", "UPDATE 1-...", "(LEAD) ...", "MARKETS WRAP: ..."), without a final period. Names cannot be
+    told from verbs there; the body restates it."""
+    if line.rstrip().endswith((".", '"', "”")):
+        return False
+    if WIRE_SLUG.match(line):
+        return True
     words = [w for w in re.findall(r"[^\W\d_][\w'’&.-]*", line) if w.lower() not in _SMALL_WORDS]
-    if len(words) < 4 or line.rstrip().endswith((".", '"', "”")):
+    if len(words) < 4:
         return False
     caps = sum(1 for w in words if w[:1].isupper())
     return caps >= 0.8 * len(words)
@@ -503,7 +566,9 @@ def _clauses(text: str, sentence: Span, pattern: re.Pattern[str]) -> list[Span]:
 _SALE_VERB = _rx(
     r"\b(?:sell(?:s|ing)?(?![- ]?off)|sold|offload(?:s|ed|ing)?|divest(?:s|ed|ing)?|dispos(?:e|es|ed|ing) of|"
     r"unload(?:s|ed|ing)?|dump(?:s|ed|ing)?|(?:cut|cuts|cutting|trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|"
-    r"par(?:e|es|ed|ing)) (?:its|his|her|their|the) (?:stake|holdings?|position))\b"
+    r"par(?:e|es|ed|ing)) (?:its|his|her|their|the) (?:stake|holdings?|position)|"
+    r"plac(?:e|es|ed|ing)(?=\s(?:[^.;]|(?<=\d)\.(?=\d)){0,60}\bin (?:an? |the )?(?:[\w-]+ ){0,2}"
+    r"block (?:trade|sale|deal)))\b"
 )
 # Words that may stand between a seller and its sale verb: auxiliaries, modals, adverbs, plan and
 # status verbs ("has postponed plans to", "was looking to", "will not", "has filed to").
@@ -516,7 +581,10 @@ _AGENT_GAP = re.compile(
     r"delayed|delays|shelved|cancell?ed|scrapped|abandoned|suspended|halted|going|set|poised|ready|"
     r"preparing|prepares|prepared|considering|weighing|mulling|exploring|announced|confirmed|denied|"
     r"completed|launched|began|begun|started|finalised|finalized|priced|weighs|considers|explores|"
-    r"able|about|to|and|or|the|its|his|her|their|of|a|an))*\s*$",
+    r"withdrawn|withdrew|withdraws|reported|proposed|"
+    r"able|about|to|and|or|the|its|his|her|their|of|a|an"
+    r"|filed\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:notice|filing|application)\s+of\s+"
+    r"(?:its|his|her|their)\s+(?:intent(?:ion)?|plans?)))*\s*$",
     re.IGNORECASE,
 )
 _SUBJECT_END = re.compile(
@@ -592,7 +660,31 @@ def sale_agent(sentence: str) -> tuple[int, int] | None:
     return None
 
 
-_MARKET_CUE = _rx(r"\b(?:peers?|rivals?|trading|session|close|closed|bourse|exchange)\b")
+_MARKET_CUE = _rx(
+    r"\b(?:peers?|rivals?|trading|session|close|closed|bourse|exchange|index|indices|fallers?|gainers?|"
+    r"movers?|biggest (?:fall|gain|drop|declin|ris)\w*)\b"
+)
+# a share price level after the move: "climbed 3.8% to 1,046p", "ended flat at 52,400 won" (no magnitude:
+# "rose 5% to $2 billion" is revenue, not a share price)
+_LEVEL_AFTER = re.compile(r"^\s*(?:(?:to|at)\s+(?:close|end|finish)\s+)?(?:to|at)\s+$", re.IGNORECASE)
+
+
+def _price_level(s: str, start: int, end: int) -> bool:
+    """True when the move at ``s[start:end]`` states a share price level: the value is one ("ended flat
+    at 52,400 won") or one follows it ("climbed 3.8% to 1,046p"); never an amount with a magnitude."""
+    for money in find_money(s):
+        if money.end <= start:
+            continue
+        if money.start == start:
+            ok = bool(re.search(r"\b(?:to|at)\s+$", s[max(0, start - 12) : start]))
+        elif money.start >= end:
+            ok = bool(_LEVEL_AFTER.match(s[end : money.start]))
+        else:
+            return False
+        return ok and not re.search(
+            r"(?i:thousand|million|billion|trillion|mln|bln|bn|mn|[kmb])$", money.text
+        )
+    return False
 
 
 def _named_mover(text: str, sentence: Span, anchor: Span, lo: int) -> bool:
@@ -602,7 +694,7 @@ def _named_mover(text: str, sentence: Span, anchor: Span, lo: int) -> bool:
     mw = last_move_word(s, anchor.start - sentence.start)
     if mw is None:
         return False
-    subj = move_subject(s, mw.start(), lo)
+    subj = mover_span(s, mw, lo)
     return bool(name_spans(s, subj))
 
 
@@ -622,7 +714,8 @@ def candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
             kept: list[Span] = []
             lo = 0
             for a in anchors:
-                if cue and _named_mover(text, sentence, a, lo):
+                level = _price_level(s, a.start - sentence.start, a.end - sentence.start)
+                if (cue or level) and _named_mover(text, sentence, a, lo):
                     kept.append(a)
                 lo = a.end - sentence.start
             anchors = kept
@@ -643,10 +736,29 @@ def candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
     return out
 
 
+CORRECTION_NOTE = re.compile(
+    r"^[\s*•]*(?:(?:Correction|Clarification|Editor['’]s note)\s*[:\-–—]|CORRECTION\b|CLARIFICATION\b|"
+    r"(?:An?|The) (?:earlier|previous) version of this (?:story|article|report))",
+    re.IGNORECASE,
+)
+
+
 def find_candidates(text: str, sentences: list[Span] | None = None) -> list[Candidate]:
-    """Every candidate in ``text`` in sentence order. Pass ``sentences`` to reuse a split."""
+    """Every candidate in ``text`` in sentence order. Pass ``sentences`` to reuse a split. A correction
+    note ("Correction: An earlier version of this story misstated ...") restates figures already
+    reported: no candidates from it, up to the end of its paragraph."""
     spans = sentences if sentences is not None else split_sentences(text)
     out: list[Candidate] = []
+    in_note = False
+    prev_end = 0
     for sp in spans:
+        gap = text[prev_end : sp.start]
+        prev_end = sp.end
+        if re.search(r"\n\s*\n|\u2029", gap):
+            in_note = False
+        if CORRECTION_NOTE.match(sp.slice(text)):
+            in_note = True
+        if in_note:
+            continue
         out.extend(candidates_in_sentence(text, sp))
     return out

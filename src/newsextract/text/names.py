@@ -32,6 +32,7 @@ __all__ = [
     "attributions",
     "classify_names",
     "is_acronym",
+    "is_common_word",
     "is_place",
 ]
 
@@ -139,6 +140,76 @@ _CORPORATE = frozenset(
         "authority",
         "ministry",
         "university",
+        "insurance",
+        "resources",
+        "minerals",
+        "mining",
+        "energy",
+        "materials",
+        "chemical",
+        "chemicals",
+        "robotics",
+        "biosciences",
+        "bio",
+        "semiconductor",
+        "semiconductors",
+        "logistics",
+        "homes",
+        "airlines",
+        "systems",
+        "software",
+        "pharma",
+        "therapeutics",
+        "partnership",
+    ]
+)
+# words that never make a name on their own: legal forms, filing words, board and department words
+_GENERIC = frozenset(
+    [
+        "limited",
+        "partnership",
+        "holding",
+        "holdings",
+        "group",
+        "corp",
+        "corporation",
+        "inc",
+        "co",
+        "company",
+        "ltd",
+        "plc",
+        "llc",
+        "lp",
+        "ag",
+        "sa",
+        "nv",
+        "se",
+        "gmbh",
+        "form",
+        "forms",
+        "rule",
+        "schedule",
+        "exhibit",
+        "item",
+        "section",
+        "filing",
+        "supervisory",
+        "board",
+        "management",
+        "executive",
+        "executives",
+        "committee",
+        "division",
+        "department",
+        "council",
+        "directors",
+        "director",
+        "shareholders",
+        "shareholder",
+        "staff",
+        "and",
+        "of",
+        "&",
     ]
 )
 _MEDIA = frozenset(
@@ -196,7 +267,7 @@ _MEDIA_BEFORE = re.compile(
 _PERSON_BEFORE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sir)\.?|\b(?:[Cc]hairman|[Cc]hairwoman|CEO|CFO|CTO|COO|[Ff]ounder|"
     r"[Pp]resident|[Ee]xecutive|[Dd]irector|[Oo]fficer|[Bb]illionaire|[Mm]anager|[Ss]pokes(?:man|woman|person)|"
-    r"[Ee]ntrepreneur|[Aa]nalyst|[Ii]nvestor|[Cc]o-founder)|\b(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|"
+    r"[Ee]ntrepreneur|[Aa]nalyst|[Ii]nvestor|[Cc]o-founder|[Tt]reasurer|[Ss]ecretary|[Cc]ounsel|[Mm]ember)|\b(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|"
     r"in place of))\s+$"
 )
 _PERSON_AFTER = re.compile(
@@ -250,10 +321,12 @@ class ArticleNames:
     persons: frozenset[str]
     places: frozenset[str]
     media: frozenset[str]
+    common: frozenset[str] = frozenset()
+    """Capitalised common words taken for names (:func:`is_common_word`): neither person nor company."""
 
     def is_org(self, name: str) -> bool:
         """Organisation by usage or by shape (corporate suffix, a place inside a longer name)."""
-        if name in self.persons or self.is_person_token(name):
+        if name in self.persons or self.is_person_token(name) or name in self.common:
             return False
         toks = _tokens(name)
         if name in self.orgs or name in self.media:
@@ -275,6 +348,8 @@ class ArticleNames:
 
     def looks_like_person(self, name: str) -> bool:
         """Could ``name`` be a person: not a place, organisation, news source or acronym, no "of"."""
+        if name in self.common:
+            return False
         if self.is_person_token(name):
             return True
         if self.is_place(name) or self.is_org(name) or name in self.media or is_acronym(name):
@@ -283,8 +358,8 @@ class ArticleNames:
         return not any(t in _CONNECTOR_TOKENS for t in toks) and not any(c.isdigit() for c in name)
 
     def looks_like_company(self, name: str) -> bool:
-        """Could ``name`` be a company: not a place and not a person."""
-        return not self.is_place(name) and not self.is_person_token(name)
+        """Could ``name`` be a company: not a place, not a person, not a common word."""
+        return name not in self.common and not self.is_place(name) and not self.is_person_token(name)
 
 
 def classify_names(text: str, names: list[str]) -> ArticleNames:
@@ -310,12 +385,49 @@ def classify_names(text: str, names: list[str]) -> ArticleNames:
                 orgs.add(name)
     persons -= places
     orgs -= persons
+    common = {
+        n for n in dict.fromkeys(names) if n not in persons and n not in orgs and is_common_word(text, n)
+    }
     # a longer name holding a known organisation's name is part of it ("Alibaba Cloud")
     single = {o for o in orgs if " " not in o}
     for name in names:
         if name not in persons and " " in name and single & set(name.split()):
             orgs.add(name)
-    return ArticleNames(frozenset(orgs), frozenset(persons), frozenset(places), frozenset(media))
+    return ArticleNames(
+        frozenset(orgs), frozenset(persons), frozenset(places), frozenset(media), frozenset(common - places)
+    )
+
+
+# the endings of sentence adverbs ("Elsewhere,", "Meanwhile,", "Separately,", "Nevertheless,")
+_ADVERB = re.compile(r"(?:where|while|ly|ever|less|over|fore|wise|wards?|theless)$")
+_LINE_START = re.compile(r"(?:^|[.!?]['’\"”)]?\s+|\n)[\s*•\-–—(\"“'‘]*$")
+
+
+def is_common_word(text: str, name: str) -> bool:
+    """True when a capitalised ``name`` is a common word, not an entity: it is made only of legal-form,
+    filing, board or department words ("Limited Partnership", "Form", "Supervisory"), or it is one
+    word, not in capitals, that the article also writes in lower case ("Bankers" beside "bankers"), or
+    a sentence adverb: a word ending like one that the article only writes to open a sentence, before a
+    comma ("Elsewhere, ...", "Separately, ..."). A company named once to open a sentence ("Volkswagen
+    appointed ...") is no common word."""
+    toks = _tokens(name)
+    if not toks:
+        return False
+    if all(t.rstrip(".") in _GENERIC for t in toks):
+        return True
+    if len(toks) > 1 or name.isupper() or any(c.isdigit() for c in name):
+        return False
+    low = name.lower()
+    if len(name) > 1 and re.search(r"(?<![\w-])" + re.escape(name.upper()) + r"(?![\w-])", text):
+        return False  # "DAGMAR ROE SOLD ..." beside "Roe sold ...": a name a headline writes in capitals
+    if re.search(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text):
+        return True
+    if not _ADVERB.search(low):
+        return False
+    occ = _occurrences(text, name)
+    return bool(occ) and all(
+        _LINE_START.search(text[max(0, s - 12) : s]) and text[e : e + 1] == "," for s, e in occ
+    )
 
 
 def attributions(sentence: str, names: list[tuple[int, int]]) -> set[tuple[int, int]]:
