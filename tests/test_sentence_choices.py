@@ -438,3 +438,32 @@ def test_a_role_before_a_speaking_name_makes_it_the_person() -> None:
         "Orrin Mutual Insurance",
         "departed",
     )
+
+
+def test_week_lows_datelines_and_since_are_read_as_written() -> None:
+    text = (
+        "LONDON, May 2, 2024 - Shares of Harrow Brewing Plc hit a 52-week low of 412p on Thursday, "
+        "falling 5.2%.\n\nHarrow shares slid 3.9% in London, their lowest close since March."
+    )
+    got = [(q.rules.get("period"), q.rules.get("price"), q.rules["direction"]) for q in _questions(text)]
+    assert got == [("on Thursday", "412p", "down"), (None, None, "down")]
+
+
+def test_withdrawn_sales_and_passive_successions() -> None:
+    text = (
+        "Investor Tomas Rell withdrew a planned sale of 500,000 Harrow shares.\n\n"
+        "Harrow Brewing said board chairman Inga Holm will step down in May and be succeeded by director "
+        "Lars Mo."
+    )
+    qs = _questions(text)
+    sale = next(q for q in qs if q.candidate.kind == "ShareSale")
+    assert sale.rules["status"] == "cancelled"
+    got = [
+        (q.fixed.get("person"), q.rules["role"], q.rules["change"], q.rules.get("predecessor"))
+        for q in qs
+        if q.candidate.kind == "ExecutiveChange"
+    ]
+    assert got == [
+        ("Inga Holm", "chairman", "departed", None),
+        ("Lars Mo", "chairman", "appointed", "Inga Holm"),
+    ]

@@ -59,6 +59,7 @@ from newsextract.text.candidates import (
     CHANGE_WORDS,
     INDEX_WORDS,
     MOVE_WORDS,
+    PASSIVE_SUCCESSION,
     Candidate,
     Kind,
     find_candidates,
@@ -98,7 +99,8 @@ FLAG: dict[Kind, str] = {
 
 _UP = re.compile(
     r"^(?:r[io]se|rising|jump|surg|soar|climb|gain|rall|advanc|spik|rebound|skyrocket|higher|up|add|"
-    r"record high|all-time high|edg\w* (?:up|higher)|(?:closed|ended|finished|traded|opened) (?:up|higher))",
+    r"record high|all-time high|[\w-]+ high|"
+    r"edg\w* (?:up|higher)|(?:closed|ended|finished|traded|opened) (?:up|higher))",
     re.IGNORECASE,
 )
 _FLAT = re.compile(r"^(?:unchanged|flat|(?:closed|ended|finished|traded|opened) flat)", re.IGNORECASE)
@@ -121,8 +123,10 @@ _PERIOD = re.compile(
     rf"|(?:on )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
     rf"|in (?:early|late|morning|afternoon|midday|after-hours|pre-market|premarket|extended) trading"
     rf"|(?:on |this |last )?{_WEEKDAY}(?: (?:morning|afternoon|evening|night))?|overnight|today|yesterday"
-    rf"|(?:last|this) (?:week|month|year)|(?:in )?{_MONTH})\b"
+    rf"|(?:last|this) (?:week|month|year)|(?<!since )(?:in )?{_MONTH})\b"
 )
+# a dateline opening the first sentence: "LONDON, May 2, 2024 (Wire) - "
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,\s[^.\n]{0,60}?\s(?:-|–|—|--)\s")
 _WEAK_PERIOD = re.compile(r"\b(?:at press time|by the close(?: of trading)?|intraday|at the close)\b")
 _EXCHANGES = re.compile(
     r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra|KOSDAQ|Kosdaq|KOSPI|Kospi|AIM|"
@@ -237,7 +241,10 @@ def _market(sentence: str, names: list[Span], lo: int, hi: int, anchor: int) -> 
 
 _TICKER = re.compile(r"\((?:[A-Za-z]+:\s*)?([A-Z]{1,5}(?:\.[A-Z]{1,2})?)\)")
 _DAY = re.compile(rf"\b(?:{_WEEKDAY}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|today|yesterday)\b")
-_LEVEL_BEFORE = re.compile(r"\b(?:at|to)\s+(?:an? [\w -]{0,25}?(?:of )?)?$", re.IGNORECASE)
+_LEVEL_BEFORE = re.compile(
+    r"\b(?:at|to|hit|hits|hitting|reached|reaching|touched|touching)\s+(?:an? [\w -]{0,25}?(?:of )?)?$",
+    re.IGNORECASE,
+)
 
 
 def _market_before(sentence: str, names: list[Span], lo: int, hi: int) -> str | None:
@@ -294,6 +301,8 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
     out["market"] = _market(sentence, names, lo, hi, anchor.start) or _market_before(
         sentence, names, back, anchor.start
     )
+    dateline = _DATELINE.match(sentence)
+    back = max(back, dateline.end() if dateline else 0)
     period = _period(sentence, lo, hi)
     if period is None:
         period = _period(sentence, back, anchor.start)
@@ -304,7 +313,7 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
         first_hi = min([len(sentence), *(a.start for a in anchors if a.start > first)])
         first_end = min(a.end for a in anchors if a.start == first)
         if period is None and _first(_PERIOD, sentence, first_end, first_hi) is None:
-            period = _first(_PERIOD, sentence, 0, first)
+            period = _first(_PERIOD, sentence, dateline.end() if dateline else 0, first)
         if out["market"] is None and _market(sentence, names, first_end, first_hi, first) is None:
             out["market"] = _market_before(sentence, names, 0, first)
     if period is None:
@@ -315,7 +324,7 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
             out["date"] = out["period"]
     if "date" not in out:
         # "X said Tuesday that ..., sending its shares down 14% in extended trading"
-        days = {m.group() for m in _DAY.finditer(sentence, 0, anchor.start)}
+        days = {m.group() for m in _DAY.finditer(sentence, dateline.end() if dateline else 0, anchor.start)}
         if len(days) == 1:
             out["date"] = days.pop()
     tickers = [m for m in _TICKER.finditer(sentence) if m.end() <= anchor.start]
@@ -425,6 +434,18 @@ def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
                 clause = clause.replace(rel.group(), "")
             break
     out["change"] = "departed" if _DEPART.search(clause) else "appointed"
+    succession = PASSIVE_SUCCESSION.match(sentence, focus.start)
+    if succession is not None and focus.start > 0:
+        # "Ann Lee will step down and be succeeded by Bo Chan": Bo Chan takes Ann Lee's role
+        out["change"] = "appointed"
+        held = [n for n in names if n.end <= focus.start]
+        if held:
+            out["predecessor"] = held[-1].slice(sentence)
+        left = current_roles(sentence, Span(0, focus.start))
+        if left:
+            out["role"] = re.sub(r"^new\s+", "", left[-1].slice(sentence), flags=re.I)
+            out["interim"] = bool(_INTERIM.search(out["role"]))
+            return out
     roles = current_roles(sentence, focus) or current_roles(sentence, Span(0, len(sentence)))
     verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
     if roles:

@@ -36,6 +36,7 @@ Kind = Literal["ShareSale", "ExecutiveChange", "StockMove"]
 __all__ = [
     "CORRECTION_NOTE",
     "INDEX_WORDS",
+    "PASSIVE_SUCCESSION",
     "WIRE_SLUG",
     "Candidate",
     "Kind",
@@ -83,7 +84,8 @@ MOVE_WORDS = _rx(
     r"plummet(?:s|ed|ing)?|sell-off|selloff|edg(?:e|es|ed|ing) (?:up|down|higher|lower)|"
     r"(?:closed|ended|finished|traded|opened) (?:at|up|down|higher|lower|flat)|"
     r"add(?:s|ed|ing)?(?=\s+(?:about |nearly |almost |more than |over )?\d[\d.,]*\s*(?:%|percent|per cent))|"
-    r"record (?:high|low)|all-time (?:high|low)|unchanged|flat|higher|lower|up(?!\s+to\b)|down)\b"
+    r"record (?:high|low)|all-time (?:high|low)|(?:\d+|one|two|three|five|ten)-(?:day|week|month|year) "
+    r"(?:high|low)|multi-year (?:high|low)|unchanged|flat|higher|lower|up(?!\s+to\b)|down)\b"
 )
 SALE_WORDS = _rx(
     r"\b(?:sell(?:s|ing)?(?![- ]?off)|sold|sales?|offload(?:s|ed|ing)?|divest(?:s|ed|ing|ment)?|"
@@ -550,6 +552,23 @@ def is_title_line(line: str) -> bool:
     return caps >= 0.8 * len(words)
 
 
+PASSIVE_SUCCESSION = re.compile(
+    r"(?:\s+and|,)?\s+(?:(?:will|would|is to|to)\s+)?(?:be\s+|is\s+|was\s+|being\s+)?succeeded by\b", re.I
+)
+
+
+def _succession_split(text: str, clauses: list[Span]) -> list[Span]:
+    """ "X will step down and be succeeded by Y": the successor's appointment is a clause of its own."""
+    out: list[Span] = []
+    for cl in clauses:
+        m = PASSIVE_SUCCESSION.search(text, cl.start, cl.end)
+        if m is not None and m.start() > cl.start and CHANGE_WORDS.search(text, cl.start, m.start()):
+            out += [Span(cl.start, m.start()), Span(m.start(), cl.end)]
+        else:
+            out.append(cl)
+    return out
+
+
 def _clauses(text: str, sentence: Span, pattern: re.Pattern[str]) -> list[Span]:
     """Split a sentence at ", and" / ";" where each part holds ``pattern``; else the whole sentence."""
     s = sentence.slice(text)
@@ -581,7 +600,7 @@ _AGENT_GAP = re.compile(
     r"delayed|delays|shelved|cancell?ed|scrapped|abandoned|suspended|halted|going|set|poised|ready|"
     r"preparing|prepares|prepared|considering|weighing|mulling|exploring|announced|confirmed|denied|"
     r"completed|launched|began|begun|started|finalised|finalized|priced|weighs|considers|explores|"
-    r"withdrawn|withdrew|withdraws|reported|proposed|"
+    r"withdrawn|withdrew|withdraws|reported|proposed|dropped|called off|"
     r"able|about|to|and|or|the|its|his|her|their|of|a|an"
     r"|filed\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:notice|filing|application)\s+of\s+"
     r"(?:its|his|her|their)\s+(?:intent(?:ion)?|plans?)))*\s*$",
@@ -613,7 +632,7 @@ _GAP_VERB = _rx(
     r"\b(?:plans?|planned|planning|intends?|looking|seeks?|seeking|filed|agreed|decided|postponed|delayed|"
     r"shelved|cancell?ed|scrapped|abandoned|suspended|halted|preparing|considering|weighing|weighs|considers|"
     r"mulling|exploring|explores|announced|confirmed|denied|completed|launched|began|begun|started|"
-    r"finalised|finalized|priced)\b"
+    r"finalised|finalized|priced|withdr[ae]w|withdrawn|withdraws|called off|dropped)\b"
 )
 _PRONOUN_SUBJECTS = frozenset(["he", "she", "it", "they", "which", "who"])
 
@@ -729,7 +748,7 @@ def candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
     ):
         out.append(Candidate("ShareSale", sentence, sentence))
     if CHANGE_WORDS.search(s) and role_spans(text, sentence):
-        for clause in _clauses(text, sentence, CHANGE_WORDS):
+        for clause in _succession_split(text, _clauses(text, sentence, CHANGE_WORDS)):
             c = clause.slice(text)
             if CHANGE_WORDS.search(c) and (name_spans(text, clause) or _PRONOUN.search(c)):
                 out.append(Candidate("ExecutiveChange", sentence, clause))
