@@ -467,3 +467,18 @@ def test_withdrawn_sales_and_passive_successions() -> None:
         ("Inga Holm", "chairman", "departed", None),
         ("Lars Mo", "chairman", "appointed", "Inga Holm"),
     ]
+
+
+def test_closed_lower_bourse_markets_and_issuers_known_as_companies() -> None:
+    text = (
+        "Ostra Foods AB said its chief executive would stay.\n\n"
+        "Ostra shares closed 4.4% lower at 87.50, giving up earlier gains. "
+        "Rival Nordvik was the top gainer on the Stockholm bourse, rising 8.2%. "
+        "The company also said Eva Lund will join as chief financial officer in March. "
+        "Former chief executive Per Alm sold his remaining 400,000 shares last year."
+    )
+    qs = _questions(text)
+    moves = [(q.rules["direction"], q.rules.get("change_pct"), q.rules["market"]) for q in qs[:2]]
+    assert moves == [("down", "4.4%", None), ("up", "8.2%", "Stockholm")]
+    sale = next(q for q in qs if q.candidate.kind == "ShareSale")
+    assert (sale.fixed["seller"], sale.fixed["company"]) == ("Per Alm", "Ostra Foods AB")  # not "Lund"

@@ -162,3 +162,10 @@ def test_never_raise(text: str) -> None:
     sale_status(text)
     appointment_change(text)
     is_interim(text)
+
+
+def test_higher_or_lower_right_after_a_percentage() -> None:
+    assert parse_direction("ended 2 percent higher") == "up"
+    assert parse_direction("closed 4.4% lower at 87.50") == "down"
+    # against another movement word the text is mixed, so the draft's own direction stands
+    assert parse_direction("closed 4.4% lower, giving up earlier gains") is None

@@ -222,3 +222,10 @@ def test_serving_as_is_its_own_change_clause() -> None:
         "serving as interim chief financial officer."
     )
     assert [c.focus.slice(t)[:12] for c in find_candidates(t)] == ["Chief financ", "treasurer Bo"]
+
+
+def test_closed_higher_after_the_percentage_and_index_moves() -> None:
+    t = "Ostra shares closed 4.4% lower at 87.50 crowns on Friday."
+    assert [a.slice(t) for a in move_anchors(t, _all(t))] == ["4.4%"]
+    t2 = "The blue-chip FTSE 100 index closed 0.4% higher at 8,295 points on Friday."
+    assert move_anchors(t2, _all(t2)) == []

@@ -9,7 +9,8 @@ Rules:
 * Ambiguous words count only in a price context: "up"/"down" when followed by a number or "by"/"sharply"
   ("down 3%", "up by 2%") or preceded by a price verb or "shares"/"stock"/was/were ("closed down",
   "shares were up") - so "stepped down", "set up" and "up to" are not moves; "higher"/"lower" under the same
-  rules ("closed lower", "higher by 3%") - so "significantly lower than its true value" is not a move;
+  rules ("closed lower", "higher by 3%", "closed 4.4% lower") - so "significantly lower than its true
+  value" is not a move;
   "lost"/"lose" only before a number or "ground"; "flat"/"steady" only after a price verb or
   "remained/held/stayed/was/were".
 * "fell short of" / "falls short" is a missed target, not a move, and is ignored.
@@ -49,6 +50,7 @@ _WEAK_DIR = (
     + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:")
     + r")\s))(?P<weak>up|down|higher|lower)\b(?!\s+to\b)"
     r"|\b(?P<weak2>up|down|higher|lower)\b(?:" + _NUM_AHEAD + r"|(?=\s+(?:by|sharply|slightly|marginally)\b))"
+    r"|(?:(?<=%\s)|(?<=percent\s)|(?<=per cent\s))(?P<weak3>higher|lower)\b"
 )
 _LOST = (
     r"\b(?P<lost>lost|lose|loses|losing)\b"
@@ -83,7 +85,7 @@ def find_directions(text: str) -> list[Mention[Direction]]:
         elif m.group("flat") or m.group("flatweak"):
             direction = "flat"
         else:
-            word = (m.group("weak") or m.group("weak2") or "").lower()
+            word = (m.group("weak") or m.group("weak2") or m.group("weak3") or "").lower()
             direction = "up" if word in {"up", "higher"} else "down"
         out.append(Mention(m.start(), m.end(), m.group(0), direction))
     return out

@@ -197,8 +197,15 @@ _REPLACING = re.compile(
 _INTERIM = re.compile(r"\b(?:acting|interim|temporary|caretaker)\b", re.I)
 
 
-def _direction(sentence: str, anchor_start: int) -> Literal["up", "down", "flat"] | None:
-    """The direction of the last move word before the anchor (offsets within ``sentence``)."""
+def _direction(
+    sentence: str, anchor_start: int, anchor_end: int | None = None
+) -> Literal["up", "down", "flat"] | None:
+    """The direction of the last move word before the anchor (offsets within ``sentence``), or of
+    "higher"/"lower" right after it ("closed 4.4% lower")."""
+    if anchor_end is not None:
+        after = _AFTER_DIRECTION.match(sentence, anchor_end)
+        if after is not None:
+            return "up" if after.group(1).lower() == "higher" else "down"
     words = [m for m in MOVE_WORDS.finditer(sentence) if m.end() <= anchor_start]
     if not words:
         return None
@@ -206,6 +213,9 @@ def _direction(sentence: str, anchor_start: int) -> Literal["up", "down", "flat"
     if _FLAT.match(w):
         return "flat"
     return "up" if _UP.match(w) else "down"
+
+
+_AFTER_DIRECTION = re.compile(r"\s+(higher|lower)\b", re.I)
 
 
 def _first(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> Span | None:
@@ -248,7 +258,8 @@ _LEVEL_BEFORE = re.compile(
 
 
 def _market_before(sentence: str, names: list[Span], lo: int, hi: int) -> str | None:
-    """The last "in <Name>" between ``lo`` and ``hi``."""
+    """The last "in <Name>" between ``lo`` and ``hi``, else an "on the <Name> bourse/market" there."""
+    on = [m for m in _ON_EXCHANGE.finditer(sentence, lo, hi)]
     found = [
         n
         for n in names
@@ -256,7 +267,9 @@ def _market_before(sentence: str, names: list[Span], lo: int, hi: int) -> str | 
         and re.search(r"\bin (?:the )?$", sentence[max(0, n.start - 8) : n.start])
         and (is_place(n.slice(sentence)) or _EXCHANGES.fullmatch(n.slice(sentence)))
     ]
-    return found[-1].slice(sentence) if found else None
+    if found:
+        return found[-1].slice(sentence)
+    return on[-1].group(1) if on else None
 
 
 def _period(sentence: str, lo: int, hi: int) -> Span | None:
@@ -277,7 +290,7 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
     earlier = [a.end for a in anchors if a.end <= anchor.start]
     lo, hi = anchor.end, (later[0] if later else len(sentence))
     back = earlier[-1] if earlier else 0
-    out: dict[str, Any] = {"direction": _direction(sentence, anchor.start)}
+    out: dict[str, Any] = {"direction": _direction(sentence, anchor.start, anchor.end)}
     anchor_text = anchor.slice(sentence)
     if find_percents(anchor_text):
         out["change_pct"] = anchor_text
@@ -889,7 +902,9 @@ def build_question(
         else:
             not_seller = [p for p in pool if not (seller and _same_entity(p, seller))]
             # a company named in the sale's own sentence before any of the previous sentence
-            issuers = _prefer_orgs([p for p in not_seller if p in own], an) or _prefer_orgs(not_seller, an)
+            issuers = _prefer_orgs([p for p in not_seller if p in own], an) or [
+                p for p in not_seller if an.is_org(p) and not an.is_place(p)
+            ]
             if not issuers and subject and not (seller and _same_entity(subject, seller)):
                 issuers = [subject]  # "sold 40,000 shares of the crane maker": the article's company
             if not issuers:

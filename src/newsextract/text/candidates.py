@@ -425,7 +425,10 @@ def _raw_anchors(s: str) -> list[tuple[int, int, bool]]:
             continue
         if re.search(r"\bfrom\s+\S+\s*(?:%|percent|per cent)?\s+to\s*$", before, re.IGNORECASE):
             continue
-        if re.search(r"\bof\s*$", before) or last_move_word(s, m.start) is None:
+        closed = re.search(r"\b(?:closed|ended|finished|traded|were|was|stood)\s*$", before) and re.match(
+            r"\s+(?:higher|lower)\b", s[m.end :]
+        )  # "closed 4.4% lower"
+        if re.search(r"\bof\s*$", before) or (last_move_word(s, m.start) is None and not closed):
             continue
         if _NOT_A_MOVE_AFTER.match(s[m.end :]) or _TARGET_BEFORE.search(before[-30:]):
             continue
@@ -470,7 +473,8 @@ def move_anchors(text: str, sentence: Span) -> list[Span]:
     lo = 0
     for start, end, _ in _raw_anchors(s):
         mw = last_move_word(s, start)
-        if mw is not None and _is_index_move(s, move_subject(s, mw.start(), lo)):
+        verb = mw.start() if mw is not None else start  # "the index closed 0.4% higher": no word before
+        if _is_index_move(s, move_subject(s, verb, lo)):
             lo = end
             continue
         lo = end
