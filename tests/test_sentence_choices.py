@@ -482,3 +482,25 @@ def test_closed_lower_bourse_markets_and_issuers_known_as_companies() -> None:
     assert moves == [("down", "4.4%", None), ("up", "8.2%", "Stockholm")]
     sale = next(q for q in qs if q.candidate.kind == "ShareSale")
     assert (sale.fixed["seller"], sale.fixed["company"]) == ("Per Alm", "Ostra Foods AB")  # not "Lund"
+
+
+def test_results_figures_are_no_moves_and_reported_sales_without_that() -> None:
+    text = (
+        "NEW YORK, Aug. 14, 2024 - Larkin Retail Inc said on Wednesday quarterly profit jumped 21% to "
+        "$412 million as same-store sales rose 4.2%.\n\n"
+        "Activist investor Harbor Vale Capital, which owns about 6% of Larkin, said last month it had sold "
+        "roughly a third of its position."
+    )
+    qs = _questions(text)
+    assert [q.candidate.kind for q in qs] == ["ShareSale"]
+    assert (qs[0].fixed["seller"], qs[0].fixed["company"]) == ("Harbor Vale Capital", "Larkin")
+
+
+def test_a_sales_issuer_is_the_articles_company_before_a_broker() -> None:
+    text = (
+        "Hanmo Chemical Co said its chief executive would stay. Hanmo Chemical shares fell.\n\n"
+        '"The market is worried that Daesan will sell the rest of its Hanmo shares," said Kim Ji-su, an '
+        "analyst at Gowon Securities, who cut her target on Hanmo."
+    )
+    (q,) = [q for q in _questions(text) if q.candidate.kind == "ShareSale"]
+    assert (q.fixed["seller"], q.fixed["company"]) == ("Daesan", "Hanmo")

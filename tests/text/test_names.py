@@ -84,3 +84,10 @@ def test_common_words_are_neither_people_nor_companies() -> None:
 def test_a_name_written_in_capitals_elsewhere_is_no_common_word() -> None:
     text = "* CFO JANE ROE SOLD 25,000 SHARES\n\n* Roe sold 25,000 shares on Monday.\n\n* Roe retains 9,000."
     assert not is_common_word(text, "Roe")
+
+
+def test_a_corporate_last_word_outweighs_a_title_before_the_name() -> None:
+    text = "Activist investor Harbor Vale Capital said it sold. Ann Roe, who runs Kilnworth Partners, spoke."
+    an = classify_names(text, ["Harbor Vale Capital", "Ann Roe", "Kilnworth Partners"])
+    assert an.is_org("Harbor Vale Capital") and not an.looks_like_person("Harbor Vale Capital")
+    assert an.looks_like_person("Ann Roe")

@@ -126,7 +126,7 @@ _PERIOD = re.compile(
     rf"|(?:last|this) (?:week|month|year)|(?<!since )(?:in )?{_MONTH})\b"
 )
 # a dateline opening the first sentence: "LONDON, May 2, 2024 (Wire) - "
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,\s[^.\n]{0,60}?\s(?:-|–|—|--)\s")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,\s[^\n]{0,60}?\s(?:-|–|—|--)\s")
 _WEAK_PERIOD = re.compile(r"\b(?:at press time|by the close(?: of trading)?|intraday|at the close)\b")
 _EXCHANGES = re.compile(
     r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra|KOSDAQ|Kosdaq|KOSPI|Kospi|AIM|"
@@ -708,7 +708,7 @@ def seller_by_rule(sentence: str, names: list[Span], an: ArticleNames) -> tuple[
 _REPORTED = re.compile(
     r"^\.?(?:\s*\([^()]{0,60}\))?(?:,[^,]{1,80},)?\s+(?:(?:\w+ly|also|had|has|have|then|earlier)\s+)*"
     r"(?:said|says|den(?:y|ies|ied)|confirm(?:s|ed)?|announc(?:es|ed)|disclos(?:es|ed)|told\s+\w+|stated|"
-    r"added|insist(?:s|ed)|reiterat(?:es|ed)|indicated)\b[^.;]{0,60}?\bthat\s+$",
+    r"added|insist(?:s|ed)|reiterat(?:es|ed)|indicated)\b[^.;]{0,60}?(?:\bthat)?\s+$",
     re.I,
 )
 
@@ -905,6 +905,9 @@ def build_question(
             issuers = _prefer_orgs([p for p in not_seller if p in own], an) or [
                 p for p in not_seller if an.is_org(p) and not an.is_place(p)
             ]
+            if len(issuers) > 1 and subject:
+                # several organisations: the article's own company before a broker or peer named in passing
+                issuers = [i for i in issuers if i.split()[0] == subject.split()[0]] or issuers
             if not issuers and subject and not (seller and _same_entity(subject, seller)):
                 issuers = [subject]  # "sold 40,000 shares of the crane maker": the article's company
             if not issuers:

@@ -409,11 +409,22 @@ def last_move_word(s: str, end: int) -> re.Match[str] | None:
     return words[-1] if words else None
 
 
+# what moves in a company's results or the economy, not its share price: "quarterly profit jumped 21%"
+_NOT_STOCK_SUBJECT = re.compile(
+    r"\b(?:profits?|revenues?|sales|earnings|income|EBITDA|output|prices|inflation|exports|imports|margins?|"
+    r"orders|deliveries|volumes?|costs?|spending|GDP|unemployment|rates?|turnover|bookings|traffic)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_index_move(s: str, subject: Span) -> bool:
     """True when the subject of a move is an index, currency or commodity ("the benchmark DAX", "the
-    FTSE 250 index", "Spot gold"), not shares ("Shares of Gold Fields" stays a stock move)."""
+    FTSE 250 index", "Spot gold") or a result or economic figure ("quarterly profit", "same-store
+    sales"), not shares ("Shares of Gold Fields" stays a stock move)."""
     words = subject.slice(s)
-    return bool(INDEX_WORDS.search(words)) and not _SHARE_SUBJECT.search(words)
+    return bool(INDEX_WORDS.search(words) or _NOT_STOCK_SUBJECT.search(words)) and not _SHARE_SUBJECT.search(
+        words
+    )
 
 
 def _raw_anchors(s: str) -> list[tuple[int, int, bool]]:

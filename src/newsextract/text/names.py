@@ -384,6 +384,8 @@ def classify_names(text: str, names: list[str]) -> ArticleNames:
             if _ORG_AFTER.match(after) or _ORG_BEFORE.search(before):
                 orgs.add(name)
     persons -= places
+    # "activist investor Gamma Capital": a corporate last word outweighs a person's title before the name
+    persons = {p for p in persons if not (len(_tokens(p)) > 1 and _tokens(p)[-1].rstrip(".") in _CORPORATE)}
     orgs -= persons
     common = {
         n for n in dict.fromkeys(names) if n not in persons and n not in orgs and is_common_word(text, n)
