@@ -504,3 +504,22 @@ def test_a_sales_issuer_is_the_articles_company_before_a_broker() -> None:
     )
     (q,) = [q for q in _questions(text) if q.candidate.kind == "ShareSale"]
     assert (q.fixed["seller"], q.fixed["company"]) == ("Daesan", "Hanmo")
+
+
+def test_succeed_him_takes_the_leavers_role_and_old_changes_are_history() -> None:
+    import datetime as dt
+
+    text = (
+        "Hoshimi Denki Co said on Wednesday that president Ken Arai would resign at the end of March, and "
+        "that executive vice president Yumi Tana would succeed him.\n\n"
+        "Arai, 61, became president in 2019."
+    )
+    got = [
+        (q.fixed["person"], q.rules["role"], q.rules["change"], q.rules.get("predecessor"))
+        for q in SentenceChoices().questions(text, dt.date(2025, 3, 5))
+    ]
+    assert got == [
+        ("Ken Arai", "president", "departed", None),
+        ("Yumi Tana", "president", "appointed", "Ken Arai"),
+    ]
+    assert len(SentenceChoices().questions(text)) == 3  # without a publication date nothing is history

@@ -34,6 +34,7 @@ Works with any ``Backend`` (embedded or OpenAI-compatible): it only calls ``stru
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -447,8 +448,10 @@ def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
                 clause = clause.replace(rel.group(), "")
             break
     out["change"] = "departed" if _DEPART.search(clause) else "appointed"
-    succession = PASSIVE_SUCCESSION.match(sentence, focus.start)
-    if succession is not None and focus.start > 0:
+    succession = PASSIVE_SUCCESSION.match(sentence, focus.start) or (
+        out["change"] == "appointed" and _SUCCEED_PRONOUN.search(clause)
+    )
+    if succession and focus.start > 0:
         # "Ann Lee will step down and be succeeded by Bo Chan": Bo Chan takes Ann Lee's role
         out["change"] = "appointed"
         held = [n for n in names if n.end <= focus.start]
@@ -485,6 +488,10 @@ def exec_rules(sentence: str, focus: Span, names: list[Span]) -> dict[str, Any]:
     return out
 
 
+# "and that Bo Chan would succeed him": the successor takes the role of the person before
+_SUCCEED_PRONOUN = re.compile(
+    r"\b(?:succeed(?:s|ed)?|replac(?:e|es|ed)|take over from)\s+(?:him|her)\b", re.I
+)
 _AS_BEFORE = re.compile(r"\bas\s+(?:(?:the|its|a|an|his|her|their|new)\s+)*$", re.I)
 _IMMEDIATE = re.compile(r"\b(?:effective immediately|with immediate effect|immediately effective)\b", re.I)
 # a role someone held before, not the one that changes: "a former executive director at X", "previously
@@ -1129,6 +1136,17 @@ def attach_predecessors(text: str, sentences: list[Span], qs: list[Question]) ->
         q.quote_end = max(q.quote_end or 0, sp.end)
 
 
+_PAST_YEAR = re.compile(r"\b(?:in|since|from)\s+(?:(?:early|late|mid-?)\s*)?((?:19|20)\d{2})\b")
+
+
+def _history(q: Question, text: str, published: dt.date) -> bool:
+    """An executive change whose clause dates it in a year two or more years before publication."""
+    if q.candidate.kind != "ExecutiveChange":
+        return False
+    years = [int(m.group(1)) for m in _PAST_YEAR.finditer(q.candidate.focus.slice(text))]
+    return bool(years) and max(years) <= published.year - 2
+
+
 # ---------------------------------------------------------------- drafts ----------------------------
 
 
@@ -1236,8 +1254,10 @@ class SentenceChoices:
         }
         return {kind: choice_model(kind, ch).model_json_schema() for kind, ch in examples.items()}
 
-    def questions(self, text: str) -> list[Question]:
-        """All questions for an article, grouped by kind (shared prompt prefix), then in text order."""
+    def questions(self, text: str, published: dt.date | None = None) -> list[Question]:
+        """All questions for an article, grouped by kind (shared prompt prefix), then in text order. With
+        ``published``, a change dated two or more years before it ("became president in 2019") is the
+        person's history, not news: no question."""
         sentences = split_sentences(text)
         cands = find_candidates(text, sentences)
         prev_of = {sp: (sentences[i - 1] if i else None) for i, sp in enumerate(sentences)}
@@ -1263,7 +1283,7 @@ class SentenceChoices:
             )
             for c in cands
         ]
-        qs = [q for q in built if q is not None]
+        qs = [q for q in built if q is not None and not (published and _history(q, text, published))]
         attach_stakes(text, sentences, qs)
         attach_predecessors(text, sentences, qs)
         qs.sort(key=lambda q: (_ORDER[q.candidate.kind], q.candidate.focus.start))
@@ -1303,7 +1323,7 @@ class SentenceChoices:
     def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:
         """Ask every question in turn. Time: about one small request per candidate sentence."""
         pairs: list[tuple[Question, ModelReply[BaseModel] | ExtractionError]] = []
-        for q in self.questions(item.text):
+        for q in self.questions(item.text, item.published):
             if not (q.needs_model or self.confirm_decided):
                 pairs.append((q, self._answer_by_rule(q)))
                 continue
@@ -1332,5 +1352,5 @@ class SentenceChoices:
                 except ExtractionError as exc:
                     return q, exc
 
-        pairs = await asyncio.gather(*(ask(q) for q in self.questions(item.text)))
+        pairs = await asyncio.gather(*(ask(q) for q in self.questions(item.text, item.published)))
         return self._collect(item.text, list(pairs))
