@@ -9,6 +9,8 @@ Pure tables and look-ups, no I/O. Rules:
   ``C$`` -> CAD, ``NT$`` -> TWD, ``NZ$`` -> NZD, ``R$`` -> BRL, ``₩``/``won`` -> KRW,
   ``₹``/``Rs``/``rupee(s)`` -> INR, ``CHF``/``Swiss francs`` -> CHF, and any known ISO code as itself.
 * "pence" is GBP (in hundredths), and so is a "p" written right after the number ("212.4p").
+* "Swedish/Norwegian/Danish crowns" (krona, kronor, krone, kroner) map to SEK/NOK/DKK ("kronor" alone is
+  SEK); a bare "crowns"/"kroner" takes the one country (or capital) the context names, else is no money.
 * A bare ``$`` (and bare "dollars"/"cents") is USD, unless the context names exactly one kind of non-US
   dollar in words ("Hong Kong dollars", "Singapore dollar", ...) and never mentions US dollars
   (``US$``, ``USD``, "US dollars"); then it is that dollar. Symbols such as ``HK$`` elsewhere in the
@@ -86,6 +88,17 @@ _WORDS: dict[str, str] = {
     "won": "KRW",
     "korean won": "KRW",
     "south korean won": "KRW",
+    "swedish crown": "SEK",
+    "swedish krona": "SEK",
+    "swedish kronor": "SEK",
+    "kronor": "SEK",
+    "krona": "SEK",
+    "norwegian crown": "NOK",
+    "norwegian krone": "NOK",
+    "norwegian kroner": "NOK",
+    "danish crown": "DKK",
+    "danish krone": "DKK",
+    "danish kroner": "DKK",
     "rupee": "INR",
     "indian rupee": "INR",
     "swiss franc": "CHF",
@@ -109,7 +122,8 @@ SUFFIX_PATTERN: str = (
     r"(?:(?i:(?:US|U\.S\.|American|Hong\s+Kong|HK|Singapore|Australian|Canadian|New\s+Taiwan|Taiwan|"
     r"Taiwanese|New\s+Zealand)\s+dollars?|dollars?|cents?|yuan|renminbi|euros?|"
     r"(?:British\s+)?pounds?(?:\s+sterling)?|sterling|(?:Japanese\s+)?yen|(?:South\s+)?(?:Korean\s+)?won|"
-    r"(?:Indian\s+)?rupees?|(?:Swiss\s+)?francs?|ringgit|baht|rupiah|pence|RMB)(?![A-Za-z])"
+    r"(?:Indian\s+)?rupees?|(?:Swiss\s+)?francs?|ringgit|baht|rupiah|pence|RMB|"
+    r"(?:(?:Swedish|Norwegian|Danish)\s+)?(?:crowns?|kron(?:or|a|er|e)))(?![A-Za-z])"
     r"|(?:" + _CODES_ALT + r")(?![A-Za-z])"
     r"|(?<=[0-9])p(?![A-Za-z0-9]|\.[A-Za-z]))"
 )
@@ -151,6 +165,20 @@ def resolve_yen_symbol(context: str = "") -> str:
     return "JPY"
 
 
+_CROWN_CONTEXT: tuple[tuple[str, str], ...] = (
+    (r"\b(?:Sweden|Swedish|Stockholm)\b", "SEK"),
+    (r"\b(?:Norway|Norwegian|Oslo)\b", "NOK"),
+    (r"\b(?:Denmark|Danish|Copenhagen)\b", "DKK"),
+)
+
+
+def _resolve_crown(context: str) -> str | None:
+    """A bare "crowns"/"kroner": the country the context names (Sweden, Norway, Denmark or their
+    capitals); None when it names none or several."""
+    found = {code for pattern, code in _CROWN_CONTEXT if re.search(pattern, context, re.IGNORECASE)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _norm_word(token: str) -> str:
     t = re.sub(r"\s+", " ", token.strip()).lower()
     if t.endswith("s") and t not in {"rs", "rs.", "baht"}:
@@ -179,6 +207,8 @@ def to_iso(token: str, *, context: str = "") -> str | None:
     word = _norm_word(t)
     if word in {"dollar", "cent"}:
         return resolve_dollar(context)
+    if word in {"crown", "krone", "kroner"}:
+        return _resolve_crown(context)
     if word in {"pence", "penny"} or t == "p":
         return "GBP"
     return _WORDS.get(word)
