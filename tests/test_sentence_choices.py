@@ -523,3 +523,18 @@ def test_succeed_him_takes_the_leavers_role_and_old_changes_are_history() -> Non
         ("Yumi Tana", "president", "appointed", "Ken Arai"),
     ]
     assert len(SentenceChoices().questions(text)) == 3  # without a publication date nothing is history
+
+
+def test_replaced_by_is_the_successors_appointment() -> None:
+    text = (
+        "Velmo Bank SpA chairman Paolo Renzi stepped down on Monday and will be replaced by deputy "
+        "chairman Gina Ferro, the lender said."
+    )
+    got = [
+        (q.fixed["person"], q.rules["role"], q.rules["change"], q.rules.get("predecessor"))
+        for q in _questions(text)
+    ]
+    assert got == [
+        ("Paolo Renzi", "chairman", "departed", None),
+        ("Gina Ferro", "chairman", "appointed", "Paolo Renzi"),
+    ]

@@ -229,3 +229,8 @@ def test_closed_higher_after_the_percentage_and_index_moves() -> None:
     assert [a.slice(t) for a in move_anchors(t, _all(t))] == ["4.4%"]
     t2 = "The blue-chip FTSE 100 index closed 0.4% higher at 8,295 points on Friday."
     assert move_anchors(t2, _all(t2)) == []
+
+
+def test_relative_clause_moves_belong_to_their_antecedent() -> None:
+    t = "Velmo shares were down 2.7% at 14.85 euros, lagging the FTSE MIB index, which was up 0.2%."
+    assert [a.slice(t) for a in move_anchors(t, _all(t))] == ["2.7%"]

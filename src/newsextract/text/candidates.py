@@ -388,8 +388,11 @@ def move_subject(s: str, move_start: int, lo: int = 0) -> Span:
     lo = min(lo, move_start)
     window = s[lo:move_start]
     masked = _APPOSITIVE.sub(lambda m: " " * len(m.group()), window)
-    ends = [m.end() for m in _SEG_BREAK.finditer(masked)]
-    return Span(lo + (ends[-1] if ends else 0), move_start)
+    ends = [0, *(m.end() for m in _SEG_BREAK.finditer(masked))]
+    start = ends[-1]
+    if len(ends) > 1 and re.match(r"\s*(?:which|that)\b", window[start:], re.IGNORECASE):
+        start = ends[-2]  # "..., the benchmark index, which was up 0.2%": the relative clause's antecedent
+    return Span(lo + start, move_start)
 
 
 def mover_span(s: str, mw: re.Match[str], lo: int = 0) -> Span:
@@ -568,7 +571,9 @@ def is_title_line(line: str) -> bool:
 
 
 PASSIVE_SUCCESSION = re.compile(
-    r"(?:\s+and|,)?\s+(?:(?:will|would|is to|to)\s+)?(?:be\s+|is\s+|was\s+|being\s+)?succeeded by\b", re.I
+    r"(?:\s+and|,)?\s+(?:(?:will|would|is to|to)\s+)?(?:be\s+|is\s+|was\s+|being\s+)?"
+    r"(?:succeeded|replaced) by\b",
+    re.I,
 )
 
 
