@@ -165,8 +165,16 @@ class Extractor:
         )
 
     # -- one article ----------------------------------------------------------------------------
-    def _prepare(self, text: object, published: Published) -> tuple[str, dt.date | None]:
-        return check_text(text, max_chars=self.max_chars), parse_published(published)
+    def _start(
+        self, text: object, published: Published, id: str | None, refresh: bool
+    ) -> tuple[float, str, dt.date | None, str | None, Extraction | None]:
+        """Shared opening of ``extract``/``aextract``: start the clock, check the input, derive the cache
+        key, and look it up unless ``refresh``. Returns (started, text, published, key, cached result)."""
+        started = time.perf_counter()
+        clean, pub = check_text(text, max_chars=self.max_chars), parse_published(published)
+        key = self.cache_key(clean, pub) if self.store is not None else None
+        hit = None if refresh else self._from_cache(key, clean, pub, started, id)
+        return started, clean, pub, key, hit
 
     def _from_cache(
         self, key: str | None, text: str, pub: dt.date | None, started: float, id: str | None
@@ -259,13 +267,9 @@ class Extractor:
         (``TransportError``, ``ValidationExhaustedError``, ...) when the model cannot be asked or never
         answers validly.
         """
-        started = time.perf_counter()
-        clean, pub = self._prepare(text, published)
-        key = self.cache_key(clean, pub) if self.store is not None else None
-        if not refresh:
-            hit = self._from_cache(key, clean, pub, started, id)
-            if hit is not None:
-                return hit
+        started, clean, pub, key, hit = self._start(text, published, id, refresh)
+        if hit is not None:
+            return hit
         result = self.strategy.run(self.backend, self._input(clean, pub))
         return self._complete(key, result, clean, pub, started, id)
 
@@ -273,13 +277,9 @@ class Extractor:
         self, text: str | bytes, published: Published = None, *, id: str | None = None, refresh: bool = False
     ) -> Extraction:
         """The awaitable twin of ``extract``."""
-        started = time.perf_counter()
-        clean, pub = self._prepare(text, published)
-        key = self.cache_key(clean, pub) if self.store is not None else None
-        if not refresh:
-            hit = self._from_cache(key, clean, pub, started, id)
-            if hit is not None:
-                return hit
+        started, clean, pub, key, hit = self._start(text, published, id, refresh)
+        if hit is not None:
+            return hit
         result = await self.strategy.arun(self.backend, self._input(clean, pub))
         return self._complete(key, result, clean, pub, started, id)
 

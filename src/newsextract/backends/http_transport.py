@@ -58,12 +58,8 @@ class RequestCounter:
 def _should_retry_response(response: httpx2.Response) -> bool:
     if response.status_code < 400:
         return False
-    body = b""
-    if response.status_code >= 500:
-        try:
-            body = response.read()
-        except httpx2.HTTPError:
-            return True
+    # the body was read inside the retry (``_send``): a 5xx's text says whether it is permanent
+    body = response.content if response.status_code >= 500 else b""
     return is_retryable_status(response.status_code, body)
 
 
