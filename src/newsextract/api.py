@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from newsextract.backends.base import Backend
 from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
 from newsextract.cache.keys import cache_key
-from newsextract.cache.store import JsonStore
+from newsextract.cache.store import CacheWarning, JsonStore
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import (
@@ -29,6 +30,7 @@ from newsextract.core.schemas import (
     Usage,
 )
 from newsextract.errors import ConfigError
+from newsextract.grounding.recheck import recheck_events
 from newsextract.pipeline.postprocess import AnyEvent, postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
@@ -194,6 +196,10 @@ class Extractor:
         result = StrategyResult(draft=draft, usage=usage, warnings=list(hit.get("warnings", [])))
         if processed is None:  # made by other post-processing code: redo it from the drafts
             processed = postprocess(draft, text, pub, self.settings.grounding)
+        else:  # someone else may have written the entry: its events are re-checked against the text
+            processed = _rechecked(processed, text, self.settings.grounding)
+            if processed is None:
+                return None  # a miss: extracted again, and the fresh answer replaces the entry
         return self._finish(result, processed, text, started, id, cached=True)
 
     def _finish(
@@ -337,6 +343,20 @@ def _stored_events(hit: Mapping[str, Any]) -> tuple[list[AnyEvent], list[Dropped
     events: list[AnyEvent] = [EVENT_TYPES[e["type"]].model_validate(e) for e in hit["events"]]
     dropped = [Dropped.model_validate(d) for d in hit.get("dropped", [])]
     return events, dropped
+
+
+def _rechecked(
+    processed: tuple[list[AnyEvent], list[Dropped]], text: str, grounding: GroundingMode
+) -> tuple[list[AnyEvent], list[Dropped]] | None:
+    """Cached events whose quotes are in ``text`` and whose values are grounded (``recheck_events``), with
+    offsets corrected; None, with a warning, when any is not (the entry is then treated as a miss)."""
+    events, dropped = processed
+    checked = recheck_events(events, text, grounding)
+    if checked.problems:
+        message = f"newsextract cache: a stored result does not match the article ({checked.problems[0]})"
+        warnings.warn(f"{message}; extracting it again", CacheWarning, stacklevel=5)
+        return None
+    return checked.events, dropped
 
 
 def _model_file_identity(s: Settings) -> str:
