@@ -14,10 +14,11 @@ With none of these set the embedded local model (llama.cpp in-process) is used, 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from newsextract.core.schemas import GroundingMode
 from newsextract.errors import ConfigError
@@ -50,6 +51,11 @@ class Settings:
     grounding: GroundingMode = "strict"
     mode: str | None = None
 
+    def __repr__(self) -> str:
+        """Every field but ``api_key``, with credentials in ``base_url`` masked (``mask_url_secrets``)."""
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return mask_url_secrets(f"Settings({shown})")
+
     @property
     def endpoint(self) -> str:
         """What ``meta.endpoint`` shows: the base URL without credentials, or ``"embedded"``."""
@@ -72,6 +78,45 @@ def redact_url(url: str) -> str:
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+#: A query parameter whose name says it carries a credential (``api-key``, ``access_token``, ``sig`` ...).
+_SECRET_QUERY_RE = re.compile(
+    r"([?&;][^=&#\s]*(?:key|token|secret|passw|pwd|sig|auth|credential)[^=&#\s]*=)[^&#\s'\"]*",
+    re.IGNORECASE,
+)
+#: The ``user:password@`` part of a URL.
+_USERINFO_RE = re.compile(r"([a-z][a-z0-9+.\-]*://)[^/?#@\s'\"]*@", re.IGNORECASE)
+
+
+def mask_url_secrets(text: str) -> str:
+    """``text`` with each URL's ``user:password@`` part and credential-like query values (``api-key=``,
+    ``token=``, ``sig=`` ...) replaced by ``***``. Used wherever the library prints a URL."""
+    return _SECRET_QUERY_RE.sub(r"\1***", _USERINFO_RE.sub(r"\1***@", text))
+
+
+def split_query(url: str) -> tuple[str, dict[str, str]]:
+    """``url`` without its query string, and that query as a dict. The openai client appends paths to
+    its ``base_url``, so a query left there (``.../v1?api-key=K``) would end up inside the request path;
+    passed apart (``default_query``) it is sent as a query on every request."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url, {}
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", parts.fragment))
+    return base, dict(parse_qsl(parts.query, keep_blank_values=True))
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """The credentials written into ``url``: its password (or lone user name) and every query value
+    ``mask_url_secrets`` would hide. Logs and messages are scrubbed of these literally too."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    found = [v for v in (parts.password, parts.username if parts.password is None else None) if v]
+    for name, value in parse_qsl(parts.query, keep_blank_values=False):
+        if value and _SECRET_QUERY_RE.match(f"?{name}=x"):
+            found.append(value)
+    return found
 
 
 def _env(name: str) -> str | None:

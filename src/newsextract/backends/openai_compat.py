@@ -11,6 +11,7 @@ A transport failure that outlives its retries ends the call as ``TransportError`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from typing import Any, TypeVar
@@ -21,10 +22,11 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
+from newsextract.backends import log_redaction
 from newsextract.backends.base import Messages, ModelReply, usage_from
 from newsextract.backends.http_transport import AsyncRetryingTransport, RequestCounter, RetryingTransport
 from newsextract.backends.modes import choose_mode
-from newsextract.config import Settings
+from newsextract.config import Settings, split_query, url_secrets
 from newsextract.core.schemas import Usage
 from newsextract.errors import (
     ExtractionError,
@@ -39,6 +41,7 @@ log = logging.getLogger("newsextract.openai")
 # instructor logs every failed attempt at ERROR; the outcome reaches the caller as a typed exception.
 # A NullHandler keeps those lines off stderr unless the application configures logging itself.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
+log_redaction.install()  # credentials in base_url never reach a log line (httpx logs URLs at INFO)
 
 #: Sent when no key is configured: local servers ignore it, and the openai client insists on one.
 PLACEHOLDER_KEY = "sk-no-key-needed"
@@ -71,9 +74,14 @@ class OpenAICompatBackend:
             attempts=settings.transport_attempts, max_total_wait_s=settings.transport_max_wait_s
         )
         timeout = httpx2.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        for secret in [settings.api_key, *url_secrets(settings.base_url)]:
+            log_redaction.register_secret(secret)
+        # a query in base_url (Azure-style ?api-key=) goes on every request, not into the path
+        base_url, query = split_query(settings.base_url) if settings.base_url else (None, {})
         common: dict[str, Any] = {
             "api_key": settings.api_key or PLACEHOLDER_KEY,
-            "base_url": settings.base_url,
+            "base_url": base_url,
+            "default_query": query or None,
             "max_retries": 0,
             "timeout": timeout,
         }
@@ -172,7 +180,9 @@ class OpenAICompatBackend:
         )
 
     def _map_error(self, exc: Exception, requests: int) -> ExtractionError:
-        """Translate instructor/openai exceptions into newsextract's typed errors (no key ever shown)."""
+        """Translate instructor/openai exceptions into newsextract's typed errors (no key ever shown: the
+        chain kept as ``__cause__`` has its texts scrubbed too, since a server may echo the URL)."""
+        _scrub_chain(exc)
         endpoint = self.settings.endpoint
         usage = Usage()
         last: str | None = None
@@ -229,11 +239,26 @@ class OpenAICompatBackend:
         self._sync_http.close()
 
 
+def _scrub_chain(exc: BaseException) -> None:
+    """Mask credentials in the messages of ``exc`` and the exceptions it was raised from, in place."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(log_redaction.scrub(a) if isinstance(a, str) else a for a in current.args)
+        message = getattr(current, "message", None)
+        if isinstance(message, str):
+            with contextlib.suppress(AttributeError, TypeError):
+                current.message = log_redaction.scrub(message)  # type: ignore[attr-defined]
+        current = current.__cause__ or current.__context__
+
+
 def _no_choices(completion: Any) -> bool:
     choices = getattr(completion, "choices", None)
     return completion is not None and isinstance(choices, list) and not choices
 
 
 def _short(message: str, limit: int = 300) -> str:
-    message = " ".join(str(message).split())
+    """One line of at most ``limit`` characters, with credentials masked (error texts quote URLs)."""
+    message = log_redaction.scrub(" ".join(str(message).split()))
     return message if len(message) <= limit else message[: limit - 1] + "…"
