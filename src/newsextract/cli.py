@@ -227,7 +227,7 @@ def extract(
         strategy=strategy,
         grounding=grounding,
     )
-    read = read_inputs(paths, published=published)
+    read = read_inputs(paths, published=published, max_chars=extractor.max_chars)
     _report_problems(read)
     if not read.records:
         raise _fail("nothing to extract: no readable article among the inputs", EXIT_NOTHING)
@@ -351,7 +351,7 @@ def eval_(
         )
         inputs: list[dict[str, Any]] = []
         for art in gold_articles:
-            read = read_inputs([str(texts / f"{art.id}.txt")])
+            read = read_inputs([str(texts / f"{art.id}.txt")], max_chars=extractor.max_chars)
             _report_problems(read)
             failures += len(read.problems)
             for rec in read.records:

@@ -6,6 +6,7 @@ Each refusal is an ``InputError`` with one clear sentence; nothing is modified.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from newsextract.errors import InputError
 
@@ -14,11 +15,14 @@ from newsextract.errors import InputError
 DEFAULT_MAX_CHARS = 1_000_000
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+#: Surrogate code points: only ever halves of a UTF-16 pair, never characters; UTF-8 cannot encode them.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def decode_bytes(data: bytes, *, name: str = "input") -> str:
-    """UTF-8 text from bytes (a BOM is dropped); binary or other encodings are refused."""
-    if b"\x00" in data[:65536]:
+    """UTF-8 text from bytes (a BOM is dropped); binary (a NUL byte anywhere) or other encodings are
+    refused."""
+    if b"\x00" in data:
         raise InputError(f"{name} looks binary (it contains NUL bytes), not a text article")
     try:
         return data.decode("utf-8-sig")
@@ -39,9 +43,16 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, name: str = 
             f"{name} has {len(text):,} characters, over the limit of {max_chars:,}; "
             "pass max_chars= to raise it"
         )
-    sample = text[:65536]
-    if "\x00" in sample:
+    if "\x00" in text:  # anywhere: a scan in C, linear in the text
         raise InputError(f"{name} looks binary (it contains NUL characters), not a text article")
+    surrogate = _SURROGATE_RE.search(text)
+    if surrogate is not None:
+        raise InputError(
+            f"{name} contains a lone surrogate (U+{ord(surrogate.group()):04X}) at character "
+            f"{surrogate.start():,}, which is not valid Unicode text: decode the source with "
+            "errors='replace' or fix it"
+        )
+    sample = text[:65536]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in _CONTROL_OK)
     if controls > max(8, len(sample) // 100):
         raise InputError(f"{name} looks binary ({controls} control characters), not a text article")
