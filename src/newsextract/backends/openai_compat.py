@@ -29,7 +29,9 @@ from newsextract.backends.modes import choose_mode
 from newsextract.config import Settings, split_query, url_secrets
 from newsextract.core.schemas import Usage
 from newsextract.errors import (
+    ContextOverflowError,
     ExtractionError,
+    NewsextractError,
     OutputTruncatedError,
     TransportError,
     ValidationExhaustedError,
@@ -179,7 +181,7 @@ class OpenAICompatBackend:
             raw=raw_output(completion),
         )
 
-    def _map_error(self, exc: Exception, requests: int) -> ExtractionError:
+    def _map_error(self, exc: Exception, requests: int) -> NewsextractError:
         """Translate instructor/openai exceptions into newsextract's typed errors (no key ever shown: the
         chain kept as ``__cause__`` has its texts scrubbed too, since a server may echo the URL)."""
         _scrub_chain(exc)
@@ -199,6 +201,10 @@ class OpenAICompatBackend:
             "usage": usage,
             "endpoint": endpoint,
         }
+        if isinstance(cause, openai.APIStatusError) and _context_overflow(cause):
+            return ContextOverflowError(
+                f"the prompt does not fit the model's context at {endpoint}: {_short(cause.message)}"
+            )
         if isinstance(cause, openai.APIStatusError):
             return TransportError(
                 f"{endpoint} answered HTTP {cause.status_code} after {requests} request(s): "
@@ -251,6 +257,17 @@ def _scrub_chain(exc: BaseException) -> None:
             with contextlib.suppress(AttributeError, TypeError):
                 current.message = log_redaction.scrub(message)  # type: ignore[attr-defined]
         current = current.__cause__ or current.__context__
+
+
+#: How OpenAI, Azure and vLLM word a prompt longer than the model's context (HTTP 400).
+_OVERFLOW_MARKERS = ("context_length_exceeded", "maximum context length", "context window")
+
+
+def _context_overflow(error: openai.APIStatusError) -> bool:
+    if error.status_code != 400:
+        return False
+    text = f"{getattr(error, 'code', '') or ''} {error.message}".lower()
+    return any(marker in text for marker in _OVERFLOW_MARKERS)
 
 
 def _no_choices(completion: Any) -> bool:
