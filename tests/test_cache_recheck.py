@@ -13,6 +13,7 @@ from tests.test_gold_roundtrip import perfect_draft
 
 from newsextract import Extractor
 from newsextract.cache.store import CacheWarning
+from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import GroundingMode
 from newsextract.evaluate import GoldArticle, load_gold
 from newsextract.grounding.recheck import recheck_events
@@ -157,27 +158,36 @@ def test_flag_mode_keeps_a_flagged_event_but_not_an_unflagged_invention(
 
 
 # -- a correct answer always survives the re-check ---------------------------------------------------
-def _gold_cases() -> list[tuple[str, GoldArticle, Path]]:
+def _gold_cases() -> list[tuple[GoldArticle, str, ArticleDraft]]:
+    """Every gold article with events, its text and the draft a perfect model would return (articles
+    whose gold holds a value no mention parses to, such as a stake cut "to zero", are left out)."""
     folders = {"seeds": REPO / "seeds"}
     folders.update({n: REPO / "fixtures" / n / "articles" for n in ("heldout", "heldout2", "heldout3")})
     cases = []
     for name, folder in folders.items():
         for article in load_gold(REPO / "fixtures" / "gold" / f"{name}.jsonl"):
+            text = (folder / f"{article.id}.txt").read_text(encoding="utf-8")
+            try:
+                draft = perfect_draft(article, text)
+            except AssertionError:
+                continue
             if article.events:
-                cases.append((name, article, folder / f"{article.id}.txt"))
+                cases.append((article, text, draft))
     return cases
 
 
-@pytest.mark.parametrize(("name", "article", "path"), _gold_cases(), ids=lambda v: getattr(v, "id", None))
+CASES = _gold_cases()
+
+
+def test_most_gold_articles_are_covered() -> None:
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize(("article", "text", "draft"), CASES, ids=[c[0].id for c in CASES])
 @pytest.mark.parametrize("grounding", ["strict", "flag"])
 def test_post_processed_gold_passes_the_recheck(
-    name: str, article: GoldArticle, path: Path, grounding: GroundingMode
+    article: GoldArticle, text: str, draft: ArticleDraft, grounding: GroundingMode
 ) -> None:
-    text = path.read_text(encoding="utf-8")
-    try:
-        draft = perfect_draft(article, text)
-    except AssertionError as exc:  # a gold value no mention parses to (e.g. a stake "to zero")
-        pytest.skip(f"no perfect draft for {name}/{article.id}: {exc}")
     events, _ = postprocess(draft, text, article.published, grounding)
     assert events
     checked = recheck_events(events, text, grounding)

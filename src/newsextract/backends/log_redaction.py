@@ -30,6 +30,7 @@ LOGGERS = (
     "newsextract.openai",
     "newsextract.transport",
     "newsextract.cache",
+    "newsextract.io",
 )
 
 _secrets: set[str] = set()
