@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import httpx2
 import openai
 from instructor.core.exceptions import IncompleteOutputException, ResponseParsingError
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
 from newsextract.backends.base import Messages, ModelReply
@@ -47,6 +48,8 @@ from newsextract.retry import RetryPolicy
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger("newsextract.openai")
+
+_CHAT = "/chat/completions"
 
 #: Sent when no key is configured: local servers ignore it, and the openai client insists on one.
 PLACEHOLDER_KEY = "sk-no-key-needed"
@@ -123,8 +126,11 @@ class OpenAICompatBackend:
             RequestCounter.stop(token)
         return self._reply(parsed, exchange, box[0])
 
-    def _send(self, body: dict[str, Any]) -> Any:
-        return self._client.chat.completions.create(**body)
+    def _send(self, body: dict[str, Any]) -> ChatCompletion:
+        # ``post`` is the client's own public method under ``chat.completions.create``: the same request,
+        # headers, auth and reply parsing, without re-walking a body that is already plain JSON against
+        # the request's TypedDicts (``maybe_transform``: ~0.4 ms per request for the schema-sized body)
+        return self._client.post(_CHAT, body=body, cast_to=ChatCompletion)
 
     def _async_client(self) -> openai.AsyncOpenAI:
         loop = asyncio.get_running_loop()
@@ -148,8 +154,8 @@ class OpenAICompatBackend:
     ) -> ModelReply[T]:
         client = self._async_client()
 
-        async def send(body: dict[str, Any]) -> Any:
-            return await client.chat.completions.create(**body)
+        async def send(body: dict[str, Any]) -> ChatCompletion:
+            return await client.post(_CHAT, body=body, cast_to=ChatCompletion)
 
         exchange: Exchange[T] = Exchange()
         body = self.request_body(messages, response_model, max_tokens)
