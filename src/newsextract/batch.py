@@ -34,6 +34,9 @@
   must run one article at a time). Errors come back with their class and attributes
   (``attempts``, ``usage``, ``status_code``, ``last_output``); a worker that dies fails its in-flight
   articles with an ``ExtractionError`` and the others go on.
+- **Memory.** ``keep_results=False`` keeps no outcome in memory: each goes to ``out`` (and the
+  progress callback) as it is known, and the returned ``BatchResult`` is empty but for its ``summary``.
+  Use it with ``out=`` for batches too large to hold; for an endless stream see ``Extractor.iter_many``.
 - **Progress and summary.** A rich progress bar on stderr when stderr is a terminal (``progress=True``
   forces it, ``False`` hides it, a callable ``f(index, outcome)`` is called after each outcome is
   recorded instead); ``BatchResult.summary`` counts done, cached, resumed, failed, budget-skipped,
@@ -87,7 +90,9 @@ ProgressCallback = Callable[[int, Outcome], None]
 ProgressOption = bool | None | ProgressCallback
 
 #: Options ``api.extract_many`` passes through to ``run_batch`` (besides ``concurrency``).
-BATCH_OPTIONS = frozenset({"progress", "out", "resume", "token_budget", "refresh", "processes"})
+BATCH_OPTIONS = frozenset(
+    {"progress", "out", "resume", "token_budget", "refresh", "processes", "keep_results"}
+)
 
 
 # -- results ---------------------------------------------------------------------------------------
@@ -237,14 +242,16 @@ class _Run:
         resume: bool,
         token_budget: int | None,
         refresh: bool,
+        keep_results: bool = True,
     ) -> None:
         self.extractor = extractor
         self.items = [_item(raw, i) for i, raw in enumerate(inputs)]
+        self.keep = keep_results
         self.refresh = refresh
         self.budget = token_budget
         self.out = out
         self.resume = resume
-        self.outcomes: list[Outcome | None] = [None] * len(self.items)
+        self.outcomes: list[Outcome | None] = [None] * len(self.items) if keep_results else []
         self.summary = BatchSummary(total=len(self.items))
         self._started = time.perf_counter()
         self._spent = 0
@@ -347,7 +354,8 @@ class _Run:
         self._record(item, outcome, resumed=False)
 
     def _record(self, item: _Item, outcome: Outcome, *, resumed: bool) -> None:
-        self.outcomes[item.index] = outcome
+        if self.keep:
+            self.outcomes[item.index] = outcome
         s = self.summary
         if isinstance(outcome, Extraction):
             s.done += 1
@@ -372,6 +380,8 @@ class _Run:
 
     def result(self) -> BatchResult:
         self.summary.elapsed_s = round(time.perf_counter() - self._started, 3)
+        if not self.keep:  # the outcomes went to ``out`` and the progress callback only
+            return BatchResult([], [], self.summary)
         outcomes: list[Outcome] = []
         for item, outcome in zip(self.items, self.outcomes, strict=True):
             outcomes.append(outcome if outcome is not None else ExtractionError(f"{item.id}: not extracted"))
@@ -750,6 +760,7 @@ def _run_batch_cancellable(
     token_budget: int | None,
     refresh: bool,
     processes: int | None,
+    keep_results: bool = True,
 ) -> BatchResult:
     """``run_batch`` with worker processes; ``cancel`` (set from another thread) stops it early."""
     nproc = _processes(extractor, processes)
@@ -761,6 +772,7 @@ def _run_batch_cancellable(
         resume=resume,
         token_budget=token_budget,
         refresh=refresh,
+        keep_results=keep_results,
     )
     with run:
         pending = run.prepare()
@@ -780,6 +792,7 @@ def run_batch(
     token_budget: int | None = None,
     refresh: bool = False,
     processes: int | None = None,
+    keep_results: bool = True,
 ) -> BatchResult:
     """Extract every input with up to ``concurrency`` threads (see the module docstring for the promises).
 
@@ -802,6 +815,7 @@ def run_batch(
             token_budget=token_budget,
             refresh=refresh,
             processes=processes,
+            keep_results=keep_results,
         )
     run = _Run(
         extractor,
@@ -811,6 +825,7 @@ def run_batch(
         resume=resume,
         token_budget=token_budget,
         refresh=refresh,
+        keep_results=keep_results,
     )
     with run:
         pending = run.prepare()
@@ -821,7 +836,7 @@ def run_batch(
         try:
             futures: dict[Future[Outcome], _Item] = {pool.submit(run.call, item): item for item in pending}
             for future in as_completed(futures):
-                run.finish(futures[future], future.result())
+                run.finish(futures.pop(future), future.result())  # popped: no outcome held here
         except KeyboardInterrupt:
             interrupted = True
             raise
@@ -844,6 +859,7 @@ async def arun_batch(
     token_budget: int | None = None,
     refresh: bool = False,
     processes: int | None = None,
+    keep_results: bool = True,
 ) -> BatchResult:
     """The asyncio twin of ``run_batch``: ``aextract`` calls bounded by a semaphore of ``concurrency``.
 
@@ -866,6 +882,7 @@ async def arun_batch(
                 token_budget=token_budget,
                 refresh=refresh,
                 processes=processes,
+                keep_results=keep_results,
             )
         finally:
             cancel.set()
@@ -877,6 +894,7 @@ async def arun_batch(
         resume=resume,
         token_budget=token_budget,
         refresh=refresh,
+        keep_results=keep_results,
     )
     with run:
         pending = run.prepare()
@@ -886,14 +904,17 @@ async def arun_batch(
             async with limit:
                 return item, await run.acall(item)
 
-        tasks = [asyncio.ensure_future(one(item)) for item in pending]
+        tasks = {asyncio.ensure_future(one(item)) for item in pending}
+        for task in tasks:
+            task.add_done_callback(tasks.discard)  # a finished task (and its outcome) is not held here
         try:
             for next_done in asyncio.as_completed(tasks):
                 item, outcome = await next_done
                 run.finish(item, outcome)
         finally:
             run.abort()
-            for task in tasks:
+            left = list(tasks)
+            for task in left:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*left, return_exceptions=True)
     return run.result()
