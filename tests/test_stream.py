@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import time
 import weakref
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -141,3 +142,25 @@ def test_extract_many_can_keep_nothing(server: FakeOpenAIServer, tmp_path: Path,
     assert list(result) == [] and result.summary.done == 20 and result.summary.total == 20
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert sorted(line["id"] for line in lines) == sorted(f"a{i}" for i in range(20))
+
+
+def test_cancelling_aextract_many_stops_handing_out_articles(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    server.default = Delay(0.2, REPLY)
+    ex = extractor(server, tmp_path)
+
+    async def run() -> None:
+        task = asyncio.ensure_future(ex.aextract_many(articles(50), concurrency=2, progress=False))
+        await asyncio.sleep(0.5)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(run())
+    count, stable_since, deadline = -1, time.monotonic(), time.monotonic() + 30
+    while time.monotonic() < deadline and time.monotonic() - stable_since < 1.5:  # until no new request
+        if server.request_count != count:
+            count, stable_since = server.request_count, time.monotonic()
+        time.sleep(0.05)
+    assert 1 <= count < 50  # in-flight articles finished; the rest were never handed out
