@@ -6,7 +6,6 @@ Each refusal is an ``InputError`` with one clear sentence; nothing is modified.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from newsextract.errors import InputError
 
@@ -14,8 +13,9 @@ from newsextract.errors import InputError
 #: raise it with ``max_chars=`` (cost: one request per ~12,000 characters with the whole-article strategy).
 DEFAULT_MAX_CHARS = 1_000_000
 
-#: Control characters that do not belong in text (tab, newlines, form feed and vertical tab do).
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+#: Control characters that do not belong in text (tab, newlines, form feed and vertical tab do), as the
+#: bytes UTF-8 gives them (no multi-byte sequence holds a byte below 0x80, so bytes count characters).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
 def decode_bytes(data: bytes, *, name: str = "input") -> str:
@@ -44,7 +44,8 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, name: str = 
     sample = text[:65536]
     if "\x00" in sample:
         raise InputError(f"{name} looks binary (it contains NUL characters), not a text article")
-    controls = len(_CONTROL.findall(sample))  # one C-speed pass
+    encoded = sample.encode("utf-8", "surrogatepass")
+    controls = len(encoded) - len(encoded.translate(None, _CONTROL_BYTES))  # ~1 us per 3 KB
     if controls > max(8, len(sample) // 100):
         raise InputError(f"{name} looks binary ({controls} control characters), not a text article")
     return text
