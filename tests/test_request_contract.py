@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openai.lib._pydantic import to_strict_json_schema
 from pydantic import BaseModel, Field, TypeAdapter
-from tests.support.fake_openai import Content, FakeOpenAIServer, ToolCall
+from tests.support.fake_openai import Content, FakeOpenAIServer, RawBody, ToolCall
 from tests.support.request_contract import (
     llama_cpp_body_problems,
     openai_body_problems,
@@ -28,7 +28,7 @@ from tests.support.request_contract import (
     vllm_body_problems,
 )
 
-from newsextract import ConfigError, Extractor
+from newsextract import ConfigError, Extractor, ValidationExhaustedError
 from newsextract.backends.modes import ENDPOINTS, choose_mode, endpoint_table
 from newsextract.core.drafts import ArticleDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.core.schemas import SaleStatus
@@ -403,3 +403,27 @@ def test_an_unknown_newsextract_mode_is_a_config_error_before_any_request(
     with pytest.raises(ConfigError, match="unknown mode 'xml'"):
         extractor(server, tmp_path)
     assert server.request_count == 0
+
+
+def test_a_refusal_is_reported_as_one(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    """Under strict structured outputs OpenAI answers a refused request with ``message.refusal`` and no
+    content; the error says so instead of "invalid JSON"."""
+    refusal = "I'm sorry, I can't help with that."
+    completion = {
+        "id": "chatcmpl-r",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": None, "refusal": refusal},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+    }
+    server.default = RawBody(json.dumps(completion))
+    with pytest.raises(ValidationExhaustedError, match=r"refused to answer .*I can.t help") as info:
+        extractor(server, tmp_path, mode="json_schema", max_retries=1).extract(ARTICLE)
+    assert info.value.last_output == refusal and info.value.attempts == 2

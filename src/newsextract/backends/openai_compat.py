@@ -58,6 +58,15 @@ def raw_output(completion: Any) -> str | None:
     return str(content) if content is not None else None
 
 
+def refusal_of(completion: Any) -> str | None:
+    """The model's refusal (``message.refusal``, sent instead of content under strict structured outputs)."""
+    try:
+        refusal = completion.choices[0].message.refusal
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return str(refusal) if refusal else None
+
+
 class OpenAICompatBackend:
     """One configured endpoint. Thread-safe; holds one sync and one async connection pool."""
 
@@ -213,6 +222,12 @@ class OpenAICompatBackend:
                 f"the model stopped at its token limit (finish_reason=length) after {requests} request(s); "
                 "raise max_tokens or shorten the input",
                 **common,
+            )
+        refusal = refusal_of(exc.last_completion) if isinstance(exc, InstructorRetryException) else None
+        if refusal is not None:
+            common["last_output"] = last or refusal
+            return ValidationExhaustedError(
+                f"the model refused to answer ({requests} request(s)): {_short(refusal)}", **common
             )
         if isinstance(exc, InstructorRetryException) and _no_choices(exc.last_completion):
             return ValidationExhaustedError(
