@@ -131,6 +131,41 @@ def test_a_field_description_beside_a_reference_is_kept_inline() -> None:
     assert "Developer docs" not in json.dumps(strict_schema(_Custom).schema)
 
 
+class _KindA(BaseModel):
+    note: str = Field(description="A sentence long enough that a reference to it is the shorter text")
+    a: int
+
+
+class _KindB(BaseModel):
+    note: str = Field(description="A sentence long enough that a reference to it is the shorter text")
+    b: int
+
+
+class _Both(BaseModel):
+    one: list[_KindA]
+    other: list[_KindB]
+
+
+def test_a_repeated_field_is_defined_once_and_a_single_use_definition_is_inlined() -> None:
+    spec = strict_schema(_Both)
+    text = json.dumps(spec.schema)
+    assert text.count("long enough") == 1 and list(spec.schema["$defs"]) == ["note"]
+    assert spec.schema["properties"]["one"]["items"]["properties"]["note"] == {"$ref": "#/$defs/note"}
+    assert strict_schema_problems(spec.schema) == [] and not openai_would_change(spec.schema)
+    assert schema_shape(spec.schema) == schema_shape(pydantic_reference(_Both))
+    assert json.dumps(strict_schema(_Both).schema) == text  # the same bytes every time
+
+
+class _Tree(BaseModel):
+    name: str
+    children: list[_Tree] = Field(default_factory=list)
+
+
+def test_a_model_whose_top_level_is_a_reference_is_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="top level of a strict schema must be an object"):
+        strict_schema(_Tree)
+
+
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
 _opt = st.none() | _text
 _sales = st.builds(

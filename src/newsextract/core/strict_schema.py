@@ -122,23 +122,19 @@ def _ordered(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _nullable_as_type_list(node: dict[str, Any]) -> dict[str, Any]:
-    """``anyOf: [{type: X, ...}, {type: null}]`` -> ``type: [X, "null"]`` when X is a plain scalar."""
+    """``anyOf: [{type: X}, {type: null}]`` -> ``type: [X, "null"]`` when X is a plain scalar."""
     variants = node.get("anyOf")
     if not isinstance(variants, list) or len(variants) != 2 or {"type": "null"} not in variants:
         return node
     other = variants[0] if variants[1] == {"type": "null"} else variants[1]
     kind = other.get("type")
-    if not isinstance(kind, str) or kind in ("object", "array", "null") or set(other) - {"type", "enum"}:
+    # only a plain scalar: a nullable enum stays an anyOf, the form openai's own helper produces
+    if not isinstance(kind, str) or kind in ("object", "array", "null") or set(other) != {"type"}:
         return node
-    merged: dict[str, Any] = {}
-    for key, value in node.items():
-        if key == "anyOf":
-            merged["type"] = [kind, "null"]
-            if "enum" in other:
-                merged["enum"] = [*other["enum"], None]
-        else:
-            merged[key] = value
-    return merged
+    return {
+        ("type" if key == "anyOf" else key): ([kind, "null"] if key == "anyOf" else value)
+        for key, value in node.items()
+    }
 
 
 def _share_repeated_properties(
