@@ -40,7 +40,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.offline_tiktoken import count  # noqa: E402
 from pydantic import TypeAdapter  # noqa: E402
-from tests.support.fake_openai import Content, FakeOpenAIServer  # noqa: E402
+from tests.support.fake_openai import Content, FakeOpenAIServer, ToolCall  # noqa: E402
 
 from newsextract import Extractor  # noqa: E402
 from newsextract.grounding.reask import GroundedArticleDraft  # noqa: E402
@@ -134,7 +134,9 @@ def split(body: dict[str, Any], article: str) -> dict[str, int]:
 
 
 def capture(mode: str, articles: list[str]) -> list[dict[str, Any]]:
-    with FakeOpenAIServer(default=Content(EMPTY)) if mode == "json_schema" else _tools_server() as srv:
+    """The request bodies the whole-article strategy sends in ``mode``, one per article."""
+    reply = Content(EMPTY) if mode == "json_schema" else ToolCall(EMPTY)
+    with FakeOpenAIServer(default=reply) as srv:
         ex = Extractor(model="bench-model", base_url=srv.base_url, api_key="sk-bench", cache=False, mode=mode)
         bodies = []
         for article in articles:
@@ -142,12 +144,6 @@ def capture(mode: str, articles: list[str]) -> list[dict[str, Any]]:
             bodies.append(srv.requests[-1].body)
         ex.close()
     return bodies
-
-
-def _tools_server() -> FakeOpenAIServer:
-    from tests.support.fake_openai import ToolCall
-
-    return FakeOpenAIServer(default=ToolCall(EMPTY))
 
 
 def main() -> None:

@@ -104,8 +104,10 @@ ENDPOINTS: tuple[EndpointRow, ...] = (
         "tools",
         "The one request all of them constrain: a single function named in tool_choice (llama.cpp's server "
         "makes a grammar of its parameters, vLLM guided decoding). llama.cpp's server answers json_schema "
-        "with HTTP 500, and the host does not tell the servers apart; on vLLM or SGLang, mode='json_schema' "
-        "is the stricter choice. No strict flag: not every server accepts it.",
+        "with HTTP 500, and the host does not tell the servers apart. On vLLM or SGLang mode='json_schema' "
+        "also works; there the schema steers decoding but is not shown to the model, so its field notes "
+        "go unread (the prompt still carries the kinds and rules). No strict flag: not every server "
+        "accepts it.",
     ),
 )
 
