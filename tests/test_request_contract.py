@@ -166,6 +166,39 @@ def test_a_model_whose_top_level_is_a_reference_is_refused_clearly() -> None:
         strict_schema(_Tree)
 
 
+class _Up(BaseModel):
+    kind: Literal["up"]
+    by: str
+
+
+class _Down(BaseModel):
+    kind: Literal["down"]
+    to: str | None = None
+
+
+class _Tagged(BaseModel):
+    move: _Up | _Down = Field(discriminator="kind")
+
+
+def test_a_tagged_union_becomes_an_anyof_that_accepts_the_same() -> None:
+    spec = strict_schema(_Tagged)
+    assert "oneOf" not in json.dumps(spec.schema) and "discriminator" not in json.dumps(spec.schema)
+    assert strict_schema_problems(spec.schema) == [] and not openai_would_change(spec.schema)
+    validator = jsonschema.Draft202012Validator(spec.schema)
+    assert validator.is_valid({"move": {"kind": "up", "by": "3%"}})
+    assert validator.is_valid({"move": {"kind": "down", "to": None}})
+    assert not validator.is_valid({"move": {"kind": "up", "to": "x"}})
+
+
+class _Map(BaseModel):
+    scores: dict[str, int]
+
+
+def test_a_free_form_mapping_is_refused_rather_than_silently_closed() -> None:
+    with pytest.raises(ValueError, match="free-form mapping"):
+        strict_schema(_Map)
+
+
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
 _opt = st.none() | _text
 _sales = st.builds(

@@ -96,16 +96,20 @@ def _strict(node: Any, defs: dict[str, Any], *, is_model: bool = False) -> Any:
         return _ordered(inlined)
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in _DROPPED or (is_model and key == "description"):
+        if key in _DROPPED or (is_model and key == "description") or key == "discriminator":
             continue
         if key == "properties":
             out[key] = {name: _strict(sub, defs) for name, sub in value.items()}
-        elif key in ("items", "anyOf", "allOf", "oneOf", "not", "additionalProperties", "prefixItems"):
+        elif key == "oneOf":  # a tagged union: its variants exclude each other, so anyOf accepts the same
+            out["anyOf"] = _strict(value, defs)
+        elif key in ("items", "anyOf", "allOf", "not", "additionalProperties", "prefixItems"):
             out[key] = _strict(value, defs)
         else:
             out[key] = value
     out = _nullable_as_type_list(out)
     if out.get("type") == "object" or "properties" in out:
+        if out.get("additionalProperties", False) is not False and not out.get("properties"):
+            raise ValueError("a strict schema cannot hold a free-form mapping (dict[str, ...]); use a model")
         props = out.get("properties", {})
         out["required"] = list(props)
         out["additionalProperties"] = False
