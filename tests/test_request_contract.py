@@ -495,3 +495,25 @@ def test_a_refusal_is_reported_as_one(server: FakeOpenAIServer, tmp_path: Path) 
     with pytest.raises(ValidationExhaustedError, match=r"refused to answer .*I can.t help") as info:
         extractor(server, tmp_path, mode="json_schema", max_retries=1).extract(ARTICLE)
     assert info.value.last_output == refusal and info.value.attempts == 2
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [None, "https://api.openai.com/v1", "https://contoso.openai.azure.com/openai/v1"],
+)
+def test_openai_and_azure_backends_send_the_json_schema_request(base_url: str | None) -> None:
+    """The backend made for OpenAI's or an Azure host (no request leaves: hosts are out of reach here)
+    uses the ``json_schema`` body that the HTTP tests above check field by field."""
+    from newsextract.backends.openai_compat import OpenAICompatBackend
+    from newsextract.backends.structured_request import structured_fields
+    from newsextract.config import resolve_settings
+
+    backend = OpenAICompatBackend(resolve_settings(base_url=base_url, api_key="sk-test"))
+    try:
+        assert backend.identity.endswith(":json_schema")
+        fields = structured_fields(GroundedArticleDraft, backend.request_mode)
+        assert fields["response_format"]["json_schema"]["strict"] is True
+        body = {"model": "m", "messages": [{"role": "user", "content": "x"}], **fields}
+        assert openai_body_problems(body) == []
+    finally:
+        backend.close()
