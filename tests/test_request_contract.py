@@ -517,3 +517,15 @@ def test_openai_and_azure_backends_send_the_json_schema_request(base_url: str | 
         assert openai_body_problems(body) == []
     finally:
         backend.close()
+
+
+def test_llama_cpp_turns_the_schema_into_a_grammar_with_every_key_and_nulls() -> None:
+    """llama.cpp's server constrains a named tool's parameters through its JSON-schema-to-grammar
+    converter: type lists become ``string | null``, every key is required, enums stay closed."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    grammar = json_schema_to_gbnf(json.dumps(SCHEMA.schema))
+    assert "executive-changes-item-predecessor ::= string | null" in grammar
+    assert 'executive-changes-item-change ::= "\\"appointed\\"" | "\\"departed\\""' in grammar
+    item = next(line for line in grammar.splitlines() if line.startswith("stock-moves-item ::="))
+    assert "?" not in item and all(f"{key.replace('_', '-')}-kv" in item for key in REPLY["stock_moves"][0])
