@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openai.lib._pydantic import to_strict_json_schema
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter, create_model
 from tests.support.fake_openai import Content, FakeOpenAIServer, RawBody, ToolCall
 from tests.support.request_contract import (
     llama_cpp_body_problems,
@@ -529,3 +529,35 @@ def test_llama_cpp_turns_the_schema_into_a_grammar_with_every_key_and_nulls() ->
     assert 'executive-changes-item-change ::= "\\"appointed\\"" | "\\"departed\\""' in grammar
     item = next(line for line in grammar.splitlines() if line.startswith("stock-moves-item ::="))
     assert "?" not in item and all(f"{key.replace('_', '-')}-kv" in item for key in REPLY["stock_moves"][0])
+
+
+_names = st.sampled_from(["alpha", "beta", "gamma", "delta", "note", "when"])
+
+
+@st.composite
+def _models(draw: st.DrawFn, depth: int = 0) -> type[BaseModel]:
+    """Random Pydantic models of the shapes user-defined kinds use: scalars, optionals, literals, lists
+    and nested models, with and without defaults and descriptions."""
+    fields: dict[str, Any] = {}
+    for name in draw(st.lists(_names, min_size=1, max_size=4, unique=True)):
+        leaves = [str, int, bool, float, Literal["x", "y"]]
+        kind: Any = draw(st.sampled_from(leaves + ([draw(_models(depth + 1))] if depth < 2 else [])))
+        if draw(st.booleans()):
+            kind = list[kind]  # type: ignore[valid-type]
+        optional = draw(st.booleans())
+        if optional:
+            kind = kind | None
+        described = draw(st.sampled_from([None, "Said once", "A longer note that a reference would shorten"]))
+        field = Field(default=None, description=described) if optional else Field(description=described)
+        fields[name] = (kind, field)
+    return create_model(f"M{depth}_{draw(st.integers(0, 999))}", **fields)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_models())
+def test_random_models_become_strict_schemas_of_the_same_shape(model: type[BaseModel]) -> None:
+    spec = strict_schema(model)
+    assert strict_schema_problems(spec.schema) == []
+    assert not openai_would_change(spec.schema)
+    assert schema_shape(spec.schema) == schema_shape(pydantic_reference(model))
+    assert json.dumps(strict_schema(model).schema) == json.dumps(spec.schema)
