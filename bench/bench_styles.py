@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.gold_model import STYLES, load_cases, run_style  # noqa: E402
+from tests.support.gold_model import STYLES, load_cases, run_style
 
 
 def main() -> None:

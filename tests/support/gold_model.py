@@ -32,12 +32,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tests.support.fake_openai import FakeOpenAIServer, Step, ToolCall
+
 from newsextract.evaluate import GoldArticle, GoldEvent, load_gold
 from newsextract.normalize.dates import find_dates
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_quantities
 from newsextract.text.sentences import split_sentences
-from tests.support.fake_openai import FakeOpenAIServer, Step, ToolCall
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD_DIR = REPO / "fixtures" / "gold"
@@ -182,7 +183,9 @@ def as_written(name: str, value: Any, window: str, published: dt.date | None) ->
 _DRAFT_NAMES = {"stake_before_pct": "stake_before", "stake_after_pct": "stake_after"}
 
 
-def draft_fields(ev: GoldEvent, text: str, published: dt.date | None, form: str, k: int = 0) -> dict[str, Any]:
+def draft_fields(
+    ev: GoldEvent, text: str, published: dt.date | None, form: str, k: int = 0
+) -> dict[str, Any]:
     """The gold event's fields as draft JSON, values in ``form`` ("as_written", "canonical", "mixed")."""
     window = _window(text, ev.start, ev.end)
     out: dict[str, Any] = {}
