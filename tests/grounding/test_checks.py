@@ -68,6 +68,7 @@ def test_value_not_in_article() -> None:
         'shares "12 million" is not what the sentence states: it says "10 million" shares',
         'value "$900 million" is not stated in the quoted sentence or next to it; '
         'the sentence states "about $871 million"',
+        "none of its numbers (shares, value) is stated in the article",
     ]
 
 

@@ -571,6 +571,29 @@ def _given(value: str | None) -> bool:
     return value is not None and bool(value.strip())
 
 
+_NUMBER_FIELDS = frozenset(
+    {"shares", "value", "price_per_share", "stake_before", "stake_after", "change_pct", "price"}
+)
+#: Words by which a passage speaks of selling shares (any inflection).
+_SALE_WORDS_RE = re.compile(
+    r"\b(?:sell\w*|sale\w*|sold|dispos\w*|offload\w*|unload\w*|divest\w*|trim\w*|pare[ds]?|paring|"
+    r"cut(?:s|ting)?\s+(?:its|his|her|their)\s+(?:\w+\s+)?(?:stake|holding)|plac(?:ed|ing|ement)|block\s+trade|"
+    r"bookbuild\w*|exit\w*|cash(?:ed|es|ing)?\s+out|dump\w*|reduc\w*|lock-?up|listing)\b",
+    re.IGNORECASE,
+)
+
+
+def _invented(draft: AnyDraft, problems: list[Problem]) -> Problem | None:
+    """An event whose two or more numbers are all absent from the article is invented, not misread."""
+    given = [f for f in _NUMBER_FIELDS if _given(getattr(draft, f, None))]
+    wrong = {p.field for p in problems if p.field in _NUMBER_FIELDS}
+    if len(given) >= 2 and wrong >= set(given):
+        return Problem(
+            None, f"none of its numbers ({', '.join(sorted(given))}) is stated in the article", "event"
+        )
+    return None
+
+
 def _sale_problems(draft: ShareSaleDraft, ev: Grounds) -> list[Problem]:
     out = _identity("seller", draft.seller, ev, person=True) + _identity("company", draft.company, ev)
     if _same(draft.seller, draft.company):
@@ -620,7 +643,13 @@ def _sale_problems(draft: ShareSaleDraft, ev: Grounds) -> list[Problem]:
             )
         )
     p = _here_or_anywhere(lambda c: _date_problem("date", draft.date, c, ev.published), ev)
-    return out + ([p] if p else [])
+    out += [p] if p else []
+    if not _SALE_WORDS_RE.search(ev.context):
+        out.append(
+            Problem(None, "the quoted sentence and its neighbours do not speak of selling shares", "event")
+        )
+    invented = _invented(draft, out)
+    return out + ([invented] if invented else [])
 
 
 def _change_problems(draft: ExecutiveChangeDraft, ev: Grounds) -> list[Problem]:
@@ -662,7 +691,9 @@ def _move_problems(draft: StockMoveDraft, ev: Grounds) -> list[Problem]:
         p = _here_or_anywhere(lambda c: _date_problem("period", draft.period, c, ev.published), ev)
         out += [p] if p else []
     p = _here_or_anywhere(lambda c: _date_problem("date", draft.date, c, ev.published), ev)
-    return out + ([p] if p else [])
+    out += [p] if p else []
+    invented = _invented(draft, out)
+    return out + ([invented] if invented else [])
 
 
 def grounds_at(text: str, span: tuple[int, int], published: dt.date | None) -> tuple[Grounds, Window]:
