@@ -86,7 +86,8 @@ def test_reask_keeps_the_article_verbatim(server: FakeOpenAIServer, tmp_path: Pa
     """The re-ask repeats the conversation: the article must be unchanged there too, and the error
     message (which quotes the model's values) is not rendered either."""
     text = article(SNIPPETS["expression"])
-    server.enqueue(ToolCall(move_reply(price="{{ grounding }}")), ToolCall(move_reply()))
+    unquoted = "Xpeng fell {{ grounding }} percent."  # no sentence of the article: re-asked
+    server.enqueue(ToolCall(move_reply(quote=unquoted)), ToolCall(move_reply()))
     result = extractor(server, tmp_path).extract(text)
     assert server.request_count == 2 and result.meta.attempts == 2
     first, second = (r.body["messages"] for r in server.chat_requests)
@@ -166,7 +167,8 @@ class ScriptedLlama(LlamaLocalBackend):
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
 def test_embedded_backend_sends_the_article_verbatim(name: str) -> None:
     text = article(SNIPPETS[name])
-    backend = ScriptedLlama([move_reply(price="$1"), move_reply()])  # the first is re-asked (no "$1")
+    # the first reply quotes no sentence of the article (and holds template syntax itself): re-asked
+    backend = ScriptedLlama([move_reply(quote="Shares {% if x %} fell."), move_reply()])
     result = WholeArticle().run(backend, StrategyInput(text=text, published=None))
     assert len(backend.sent) == 2
     assert all(

@@ -35,8 +35,10 @@ from newsextract.backends.structured import (
     drive,
     has_no_choices,
     raw_output,
+    refusal_of,
     request_body,
 )
+from newsextract.backends.structured_request import structured_fields
 from newsextract.config import Settings
 from newsextract.errors import (
     ExtractionError,
@@ -54,7 +56,7 @@ _CHAT = "/chat/completions"
 #: Sent when no key is configured: local servers ignore it, and the openai client insists on one.
 PLACEHOLDER_KEY = "sk-no-key-needed"
 
-__all__ = ["PLACEHOLDER_KEY", "OpenAICompatBackend", "raw_output"]
+__all__ = ["PLACEHOLDER_KEY", "OpenAICompatBackend", "raw_output", "refusal_of"]
 
 
 class OpenAICompatBackend:
@@ -66,7 +68,8 @@ class OpenAICompatBackend:
         self.settings = settings
         self.model = settings.model
         self.base_url = settings.base_url
-        self.mode = choose_mode(settings.base_url, settings.mode)
+        self.request_mode = choose_mode(settings.base_url, settings.mode)
+        self.mode = self.request_mode.instructor_mode()  # reads and re-asks a reply in that envelope
         policy = RetryPolicy(
             attempts=settings.transport_attempts, max_total_wait_s=settings.transport_max_wait_s
         )
@@ -88,13 +91,15 @@ class OpenAICompatBackend:
 
     @property
     def identity(self) -> str:
-        return f"openai:{self.settings.endpoint}:{self.mode.value}"
+        return f"openai:{self.settings.endpoint}:{self.request_mode.name}"
 
     def request_body(
         self, messages: Messages, response_model: type[BaseModel], max_tokens: int | None = None
     ) -> dict[str, Any]:
-        """The first request's body for ``messages`` (what is POSTed to ``/chat/completions``)."""
-        return request_body(
+        """The first request's body for ``messages`` (what is POSTed to ``/chat/completions``): instructor's
+        request for the mode, with the strict, compact schema fields of ``structured_request`` in place of
+        instructor's own ``tools``/``response_format`` (the JSON modes keep the schema in the prompt)."""
+        body = request_body(
             messages,
             response_model,
             self.mode,
@@ -102,6 +107,8 @@ class OpenAICompatBackend:
             temperature=self.settings.temperature,
             max_tokens=max_tokens or self.settings.max_tokens,
         )
+        body.update(structured_fields(response_model, self.request_mode))  # shared, never mutated
+        return body
 
     def structured(
         self,
@@ -209,6 +216,12 @@ class OpenAICompatBackend:
                 f"the model stopped at its token limit (finish_reason=length) after {requests} request(s); "
                 "raise max_tokens or shorten the input",
                 **common,
+            )
+        refusal = refusal_of(exchange.last_completion)
+        if refusal is not None:  # strict structured outputs: ``message.refusal`` instead of content
+            common["last_output"] = common["last_output"] or refusal
+            return ValidationExhaustedError(
+                f"the model refused to answer ({requests} request(s)): {_short(refusal)}", **common
             )
         if isinstance(cause, ResponseParsingError) and has_no_choices(exchange.last_completion):
             return ValidationExhaustedError(

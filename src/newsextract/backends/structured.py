@@ -152,6 +152,15 @@ def raw_output(completion: Any) -> str | None:
     return str(content) if content is not None else None
 
 
+def refusal_of(completion: Any) -> str | None:
+    """The model's refusal (``message.refusal``, sent instead of content under strict structured outputs)."""
+    try:
+        refusal = completion.choices[0].message.refusal
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return str(refusal) if refusal else None
+
+
 def has_no_choices(completion: Any) -> bool:
     """A well-formed reply with an empty ``choices`` list: there is no output to correct."""
     choices = getattr(completion, "choices", None)
