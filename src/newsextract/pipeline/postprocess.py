@@ -30,8 +30,11 @@ def postprocess(
     """Grounded events in text order, and the drafts that grounding rejected (with reasons)."""
     events: list[AnyEvent] = []
     dropped: list[Dropped] = []
+    # drafts of one kind come in text order: searching from where the last one ended finds a repeated
+    # sentence's own occurrence and keeps locating every quote linear in the article
+    hint: dict[str, int] = {}
     for kind, item in draft.items():
-        span = locate(item.quote, text)
+        span = locate(item.quote, text, hint=hint.get(kind, 0))
         if span is None:
             dropped.append(
                 Dropped(
@@ -40,6 +43,7 @@ def postprocess(
             )
             continue
         start, end = span
+        hint[kind] = end
         window = evidence_window(text, start, end)
         problems = [] if grounding == "off" else checked(kind, item, evidence=window, text=text)
         if problems and grounding == "strict":

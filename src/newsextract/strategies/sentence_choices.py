@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents
 from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
+from newsextract.text.article import ArticleContext
 from newsextract.text.candidates import (
     CHANGE_WORDS,
     INDEX_WORDS,
@@ -73,7 +75,7 @@ from newsextract.text.candidates import (
     role_spans,
     sale_agent,
 )
-from newsextract.text.names import ArticleNames, attributions, classify_names, is_place
+from newsextract.text.names import ArticleNames, attributions, is_place
 from newsextract.text.sentences import split_sentences
 from newsextract.text.spans import Span
 
@@ -630,10 +632,16 @@ class Question:
 
 def choice_model(kind: Kind, choices: dict[str, list[str]]) -> type[BaseModel]:
     """A Pydantic model: the kind's boolean flag, then one ``Literal`` (JSON-schema ``enum``) field per
-    entry of ``choices``. Field order is the order of generation."""
+    entry of ``choices``. Field order is the order of generation. Models are reused for the same kind
+    and choices (building one costs about half a millisecond)."""
+    return _choice_model(kind, tuple((name, tuple(options)) for name, options in choices.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_model(kind: Kind, choices: tuple[tuple[str, tuple[str, ...]], ...]) -> type[BaseModel]:
     fields: dict[str, Any] = {FLAG[kind]: (bool, ...)}
-    for name, options in choices.items():
-        fields[name] = (Literal[tuple(options)], ...)  # type: ignore[valid-type]
+    for name, options in choices:
+        fields[name] = (Literal[options], ...)
     model: type[BaseModel] = create_model(f"{kind}Choice", **fields)
     return model
 
@@ -665,12 +673,6 @@ _REFERS_BACK = re.compile(
 )
 _PERSON_PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 _ORG_PRONOUN = re.compile(r"^(?:it|they|company|firm|group|fund|entity|unit|subsidiary)$", re.I)
-
-
-def article_names(text: str, sentences: list[Span] | None = None) -> ArticleNames:
-    """How ``text`` uses each of its names (person, organisation, place, news source)."""
-    spans = sentences if sentences is not None else split_sentences(text)
-    return classify_names(text, [n.slice(text) for sp in spans for n in name_spans(text, sp)])
 
 
 def _same_entity(a: str, b: str) -> bool:
@@ -809,30 +811,22 @@ def issuer_by_rule(sentence: str, names: list[Span], seller: str | None, an: Art
 
 
 def build_question(
-    template: PromptTemplate,
-    text: str,
-    cand: Candidate,
-    prev: Span | None,
-    anchors: list[Span],
-    an: ArticleNames | None = None,
-    nxt: Span | None = None,
-    subject: str | None = None,
+    template: PromptTemplate, ctx: ArticleContext, cand: Candidate, anchors: list[Span]
 ) -> Question | None:
     """Everything about one candidate that needs no model: options, rule-read fields, the messages.
     None when the rules already show that the candidate cannot give an event (no person who looks like
-    a person, no company, a sale without an issuer ...)."""
-    if an is None:
-        an = article_names(text)
-    if subject is None:
-        subject = subject_company(text, split_sentences(text), an)
+    a person, no company, a sale without an issuer ...). Reads the sentence and its neighbours; what
+    concerns the whole article comes from ``ctx``, so the cost does not grow with the article."""
+    text, an, subject = ctx.text, ctx.names, ctx.subject
+    prev, nxt = ctx.previous(cand.sentence), ctx.following(cand.sentence)
     sent = cand.sentence.slice(text)
     local = Span(0, len(sent))
-    names = name_spans(sent, local)
+    names = ctx.local_names(cand.sentence)
     rel_focus = Span(cand.focus.start - cand.sentence.start, cand.focus.end - cand.sentence.start)
     ctx_text = prev.slice(text) if prev else ""
     if is_title_line(ctx_text) and not (is_caps_line(ctx_text) and not is_caps_headline(ctx_text)):
         prev, ctx_text = None, ""  # a headline is no context for the sentence after it
-    ctx_names = [n.slice(ctx_text) for n in name_spans(ctx_text, Span(0, len(ctx_text)))] if prev else []
+    ctx_names = [n.slice(ctx_text) for n in ctx.local_names(prev)] if prev else []
     ctx_names = [c for c in ctx_names if c not in an.common and not INDEX_WORDS.search(c)]
     names = [n for n in names if n.slice(sent) not in an.common]
     rules: dict[str, Any]
@@ -1017,30 +1011,6 @@ def _mover_names(sentence: str, anchor: Span, anchors: list[Span], names: list[S
     if re.search(r"[A-Z][\w.&'’-]*\s+and\s*$", sentence[: subj.start]):
         return []  # "Kappa and Sigma saw their stock fall": two names share the move
     return [n.slice(sentence) for n in names if subj.start <= n.start and n.end <= subj.end]
-
-
-def subject_company(text: str, sentences: list[Span], an: ArticleNames) -> str | None:
-    """The company the article is about: the organisation whose first word the article repeats most
-    (ties: the first named), in its fullest written form ("Gamma Robotics Plc" for "Gamma")."""
-    names: list[str] = []
-    for sp in sentences:
-        if not is_title_line(sp.slice(text)):
-            names.extend(n.slice(text) for n in name_spans(text, sp))
-    orgs = [
-        n
-        for n in dict.fromkeys(names)
-        if an.is_org(n) and not an.is_place(n) and n not in an.media and not INDEX_WORDS.search(n)
-    ]
-    best: tuple[int, int, str] | None = None
-    for i, name in enumerate(orgs):
-        key = name.split()[0]
-        count = len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", text))
-        if best is None or (count, -i) > (best[0], best[1]):
-            best = (count, -i, key)
-    if best is None:
-        return None
-    forms = [o for o in orgs if o.split()[0] == best[2]]
-    return max(forms, key=len)
 
 
 def max_tokens_for(q: Question) -> int:
@@ -1260,29 +1230,12 @@ class SentenceChoices:
         person's history, not news: no question."""
         sentences = split_sentences(text)
         cands = find_candidates(text, sentences)
-        prev_of = {sp: (sentences[i - 1] if i else None) for i, sp in enumerate(sentences)}
-        next_of = {
-            sp: (sentences[i + 1] if i + 1 < len(sentences) else None) for i, sp in enumerate(sentences)
-        }
         anchors: dict[Span, list[Span]] = {}
         for c in cands:
             if c.anchor is not None:
                 anchors.setdefault(c.sentence, []).append(c.anchor)
-        an = article_names(text, sentences)
-        subject = subject_company(text, sentences, an)
-        built = [
-            build_question(
-                self._template,
-                text,
-                c,
-                prev_of.get(c.sentence),
-                anchors.get(c.sentence, []),
-                an,
-                next_of.get(c.sentence),
-                subject,
-            )
-            for c in cands
-        ]
+        ctx = ArticleContext.of(text, sentences)
+        built = [build_question(self._template, ctx, c, anchors.get(c.sentence, [])) for c in cands]
         qs = [q for q in built if q is not None and not (published and _history(q, text, published))]
         attach_stakes(text, sentences, qs)
         attach_predecessors(text, sentences, qs)

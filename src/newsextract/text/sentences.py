@@ -24,6 +24,10 @@ Rules, in order:
   sentence too (Inc., Co., Ltd., U.S., a.m., any dotted acronym ...) ends one only when the next
   word is a common sentence opener ("The", "He", "But", ...).
 * CJK full stops (``。！？``) end a sentence even without following whitespace.
+* No sentence is longer than :data:`MAX_SENTENCE_CHARS`. A longer run without a full stop (a list, a
+  table, text written to be hostile) is cut at the last ``;``, then ``,``, then whitespace before the
+  limit, else hard at the limit. Every later stage (candidates, their questions, the evidence that
+  grounding reads) therefore works on bounded pieces, whatever the input.
 
 Every returned sentence span starts and ends on a non-whitespace character, the spans are sorted
 and disjoint, and every non-whitespace character of the text lies in exactly one of them.
@@ -37,7 +41,11 @@ import re
 
 from newsextract.text.spans import Span
 
-__all__ = ["SENTENCE_OPENERS", "Span", "paragraphs", "sentence_at", "split_sentences"]
+__all__ = ["MAX_SENTENCE_CHARS", "SENTENCE_OPENERS", "Span", "paragraphs", "sentence_at", "split_sentences"]
+
+MAX_SENTENCE_CHARS = 1000
+"""The longest sentence :func:`split_sentences` returns. Real news sentences stay well below it (the
+longest in the seed and held-out articles has 373 characters); a longer one is cut into pieces."""
 
 _WS = re.compile(r"\s+")
 _CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
@@ -358,14 +366,46 @@ def _segments(text: str, cuts: list[int]) -> list[Span]:
     return out
 
 
+_SOFT_BREAKS = (re.compile(r";\s"), re.compile(r",\s"), re.compile(r"\s"))
+
+
+def _bounded(spans: list[Span], text: str, limit: int) -> list[Span]:
+    """``spans`` with every span longer than ``limit`` cut into pieces of at most ``limit`` characters,
+    each cut after the last "; ", else ", ", else whitespace in the second half of the piece (a break
+    near its start would leave a piece of a few characters), else hard at the limit. Each cut scans at
+    most ``limit`` characters, so the whole is linear in the length of the text."""
+    out: list[Span] = []
+    for sp in spans:
+        start = sp.start
+        while sp.end - start > limit:
+            cut = start + limit
+            for pattern in _SOFT_BREAKS:
+                last = None
+                for m in pattern.finditer(text, start + limit // 2, start + limit):
+                    last = m
+                if last is not None:
+                    cut = last.start() + 1
+                    break
+            end = cut
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            out.append(Span(start, end))
+            start = cut
+            while text[start].isspace():  # the span ends on a non-space: this stops inside it
+                start += 1
+        out.append(Span(start, sp.end))
+    return out
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split ``text`` into sentence spans.
 
     Promises: the spans are sorted, disjoint and within ``[0, len(text)]``; each starts and ends on
     a non-whitespace character; every non-whitespace character of ``text`` lies in exactly one span;
-    no span crosses a paragraph break (a blank line). Runs in time linear in ``len(text)``.
+    no span crosses a paragraph break (a blank line); none is longer than :data:`MAX_SENTENCE_CHARS`.
+    Runs in time linear in ``len(text)``.
     """
-    return _segments(text, _cut_points(text, 0, len(text)))
+    return _bounded(_segments(text, _cut_points(text, 0, len(text))), text, MAX_SENTENCE_CHARS)
 
 
 def paragraphs(text: str) -> list[Span]:
