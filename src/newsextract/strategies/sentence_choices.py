@@ -70,6 +70,7 @@ from newsextract.text.candidates import (
     is_caps_line,
     is_title_line,
     last_move_word,
+    move_word_before,
     mover_span,
     name_spans,
     role_spans,
@@ -209,10 +210,10 @@ def _direction(
         after = _AFTER_DIRECTION.match(sentence, anchor_end)
         if after is not None:
             return "up" if after.group(1).lower() == "higher" else "down"
-    words = [m for m in MOVE_WORDS.finditer(sentence) if m.end() <= anchor_start]
-    if not words:
+    last = move_word_before(sentence, anchor_start)
+    if last is None:
         return None
-    w = words[-1].group()
+    w = last.group()
     if _FLAT.match(w):
         return "flat"
     return "up" if _UP.match(w) else "down"

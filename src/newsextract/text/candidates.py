@@ -50,6 +50,7 @@ __all__ = [
     "last_move_word",
     "move_anchors",
     "move_subject",
+    "move_word_before",
     "mover_span",
     "name_spans",
     "role_spans",
@@ -417,15 +418,20 @@ def _move_words(s: str) -> tuple[list[re.Match[str]], list[int]]:
     return words, [m.end() for m in words]
 
 
-def last_move_word(s: str, end: int) -> re.Match[str] | None:
-    """The last move word ending at or before ``end``, starting within 60 characters before it. A lookup
-    in the sentence's move words (:func:`_move_words`), so asking once per value of a sentence is
-    linear in its length, not quadratic."""
+def move_word_before(s: str, end: int, within: int | None = None) -> re.Match[str] | None:
+    """The last move word of the sentence ``s`` ending at or before ``end`` (and, with ``within``,
+    starting at most that many characters before ``end``). A lookup in the sentence's move words, found
+    once per sentence, so asking once per value of a sentence is linear in its length, not quadratic."""
     words, ends = _move_words(s)
     k = bisect.bisect_right(ends, end)
-    if k and words[k - 1].start() >= end - 60:
+    if k and (within is None or words[k - 1].start() >= end - within):
         return words[k - 1]
     return None
+
+
+def last_move_word(s: str, end: int) -> re.Match[str] | None:
+    """The last move word ending at or before ``end``, starting within 60 characters before it."""
+    return move_word_before(s, end, 60)
 
 
 # what moves in a company's results or the economy, not its share price: "quarterly profit jumped 21%"

@@ -397,15 +397,17 @@ def _bounded(spans: list[Span], text: str, limit: int) -> list[Span]:
     return out
 
 
-def split_sentences(text: str) -> list[Span]:
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
     """Split ``text`` into sentence spans.
 
     Promises: the spans are sorted, disjoint and within ``[0, len(text)]``; each starts and ends on
     a non-whitespace character; every non-whitespace character of ``text`` lies in exactly one span;
-    no span crosses a paragraph break (a blank line); none is longer than :data:`MAX_SENTENCE_CHARS`.
+    no span crosses a paragraph break (a blank line); none is longer than ``max_chars`` (positive).
     Runs in time linear in ``len(text)``.
     """
-    return _bounded(_segments(text, _cut_points(text, 0, len(text))), text, MAX_SENTENCE_CHARS)
+    if max_chars < 1:
+        raise ValueError("max_chars must be positive")
+    return _bounded(_segments(text, _cut_points(text, 0, len(text))), text, max_chars)
 
 
 def paragraphs(text: str) -> list[Span]:
