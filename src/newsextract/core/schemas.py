@@ -114,11 +114,16 @@ class Usage(BaseModel):
 
 
 class Dropped(BaseModel):
-    """An event the model proposed that grounding rejected (kept in meta, never lost silently)."""
+    """What grounding or a filter removed from a proposed event, and why (kept in meta, never lost silently).
+
+    ``field`` None: the whole event was removed. Otherwise only that field was (set to null, or for a
+    sale's status replaced by the status the sentence states) and the event was kept.
+    """
 
     type: str
     reasons: list[str]
     draft: dict[str, Any]
+    field: str | None = None
 
 
 class ChunkFailure(BaseModel):

@@ -38,14 +38,17 @@ WEEKDAYS: dict[str, int] = {
 #: Days a month-and-day without a year may lie after ``published`` before it is taken as last year's.
 FUTURE_TOLERANCE_DAYS = 60
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
+_MONTH_NAMES = (
+    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
 )
+_MONTH = r"(?:" + _MONTH_NAMES + "|" + _MONTH_NAMES.upper() + r")(?![a-z])\.?"
 _DAY = r"(?:[0-3]?[0-9])(?![0-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89][0-9]{2}|20[0-9]{2}|2100)(?![0-9])"
 _REL_YEAR = r"(?:,?\s+(?P<{n}>(?i:last|this|next))\s+(?i:year))?"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY_NAMES = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+#: Capitalised or all capitals (wire briefs are often set in capitals); never lower case ("may").
+_WEEKDAY = r"(?:" + _WEEKDAY_NAMES + "|" + _WEEKDAY_NAMES.upper() + r")"
 
 _DATE_RE = re.compile(
     r"(?<![0-9A-Za-z])(?:"
@@ -172,3 +175,12 @@ def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
         if best is None or key[:2] < best[:2]:
             best = key
     return best[2] if best else None
+
+
+_PAST_YEAR_RE = re.compile(r"\bin\s+(?:(?:early|late|mid-?)\s*)?((?:19|20)[0-9]{2})\b")
+
+
+def past_years(text: str) -> list[int]:
+    """Years in which something in ``text`` happened ("in 2019", "in early 2020"), in order. "since 2011"
+    (a tenure still running) and a bare year in a name or a figure do not count. Never raises."""
+    return [int(m.group(1)) for m in _PAST_YEAR_RE.finditer(text)]
