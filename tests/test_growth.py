@@ -44,4 +44,5 @@ def test_every_pattern_has_events_to_check() -> None:
     """The patterns exercise grounding and de-duplication, not only candidate finding."""
     for name, make in PATTERNS.items():
         _, requests, events = run_embedded(make(SMALL))
-        assert requests == 0 and events >= 1, name
+        assert requests == 0, name
+        assert events >= 1 or name == "sale_no_issuer", name  # that one names no company: no event

@@ -44,6 +44,8 @@ PATTERNS: dict[str, Callable[[int], str]] = {
     "percent_run": lambda n: _repeat("Gamma shares rose 5% ", 21) + _repeat("5% ", n - 21),
     # percentages each with its move word, no full stop
     "move_run": lambda n: _repeat("Gamma shares rose 5%, ", n),
+    # the sale sentence over and over: no issuer, so no event, but every sentence is a candidate
+    "sale_no_issuer": lambda n: _repeat("Jack Ma sold shares. ", n),
     # the same short sale sentence over and over
     "sale_repeat": lambda n: _repeat("Jack Ma sold 10 million Alibaba shares. ", n),
     # appointments to roles with no full stop
