@@ -45,6 +45,7 @@ import unicodedata
 from typing import Any
 
 from newsextract.core.schemas import ExecutiveChange, Money, ShareSale, StockMove
+from newsextract.lexicon.companies import LEGAL_FORMS
 
 __all__ = [
     "AnyEvent",
@@ -61,39 +62,7 @@ __all__ = [
 
 AnyEvent = ShareSale | ExecutiveChange | StockMove
 
-CORPORATE_SUFFIXES = frozenset(
-    [
-        "group",
-        "holding",
-        "holdings",
-        "inc",
-        "incorporated",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "cos",
-        "ltd",
-        "limited",
-        "plc",
-        "llc",
-        "lp",
-        "llp",
-        "sa",
-        "ag",
-        "nv",
-        "bv",
-        "se",
-        "spa",
-        "gmbh",
-        "kk",
-        "pty",
-        "pte",
-        "bhd",
-        "the",
-        "and",
-    ]
-)
+CORPORATE_SUFFIXES = LEGAL_FORMS | {"the", "and"}
 """Words dropped from company and seller names before comparing them."""
 
 _APOSTROPHES = "'’‘`´ʼ"

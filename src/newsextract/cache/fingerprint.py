@@ -18,9 +18,10 @@ import hashlib
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_PIPELINE = ("core", "normalize", "grounding", "text", "pipeline", "dedupe.py")
+_PIPELINE = ("core", "lexicon", "normalize", "grounding", "text", "pipeline", "dedupe.py")
 _RULES = (
     "core",
+    "lexicon",
     "normalize",
     "text",
     "strategies/sentence_choices.py",

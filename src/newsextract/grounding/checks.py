@@ -46,6 +46,7 @@ from newsextract.grounding.context import (
     window_at,
 )
 from newsextract.grounding.instructions import is_instruction
+from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
 from newsextract.normalize.dates import find_dates, resolve_date
 from newsextract.normalize.events import clean_text, clean_ticker
 from newsextract.normalize.mentions import Mention
@@ -86,12 +87,7 @@ _UNSPACED = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _SPACED_WORD = f"[^\\W{_UNSPACED}]"
 _UNSPACED_RE = re.compile(f"[{_UNSPACED}]")
 
-CORPORATE_SUFFIXES: frozenset[str] = frozenset(
-    {
-        "group", "holding", "holdings", "inc", "incorporated", "ltd", "limited", "corp", "corporation",
-        "co", "company", "plc", "sa", "ag", "nv", "se", "llc", "lp", "the", "of", "and", "&",
-    }
-)  # fmt: skip
+CORPORATE_SUFFIXES: frozenset[str] = LEGAL_FORMS | NAME_CONNECTORS
 _ROLE_STOP: frozenset[str] = frozenset(
     {"the", "of", "a", "an", "its", "their", "his", "her", "and", "as", "at", "for"}
 )

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsextract.lexicon.companies import LEGAL_FORMS
 from newsextract.text.wordindex import WordIndex
 
 __all__ = [
@@ -97,26 +98,8 @@ PLACES = frozenset(
 )
 """Markets, cities, regions and countries that news articles name as places. Lower case."""
 
-_CORPORATE = frozenset(
+_CORPORATE = LEGAL_FORMS | frozenset(
     [
-        "inc",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "group",
-        "holding",
-        "holdings",
-        "ltd",
-        "limited",
-        "plc",
-        "llc",
-        "lp",
-        "ag",
-        "sa",
-        "nv",
-        "se",
-        "gmbh",
         "bank",
         "capital",
         "partners",
@@ -166,27 +149,9 @@ _CORPORATE = frozenset(
     ]
 )
 # words that never make a name on their own: legal forms, filing words, board and department words
-_GENERIC = frozenset(
+_GENERIC = LEGAL_FORMS | frozenset(
     [
-        "limited",
         "partnership",
-        "holding",
-        "holdings",
-        "group",
-        "corp",
-        "corporation",
-        "inc",
-        "co",
-        "company",
-        "ltd",
-        "plc",
-        "llc",
-        "lp",
-        "ag",
-        "sa",
-        "nv",
-        "se",
-        "gmbh",
         "form",
         "forms",
         "rule",

@@ -39,6 +39,7 @@ import bisect
 import functools
 import re
 
+from newsextract.lexicon.months import MONTH_ABBREVIATIONS
 from newsextract.text.spans import Span
 
 __all__ = ["MAX_SENTENCE_CHARS", "SENTENCE_OPENERS", "Span", "paragraphs", "sentence_at", "split_sentences"]
@@ -60,7 +61,7 @@ _CONTINUES_LINE = frozenset(",;:([{-–—&/")
 _CONTINUATION_START = frozenset("$€£¥%)]},.;:!?-–—&/")
 
 # Never end a sentence after these (compared lowercased, without the final period).
-_NEVER_BREAK = frozenset(
+_NEVER_BREAK = MONTH_ABBREVIATIONS | frozenset(
     [
         "mr",
         "mrs",
@@ -95,18 +96,6 @@ _NEVER_BREAK = frozenset(
         "approx",
         "ca",
         "assn",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
     ]
 )
 # Never end a sentence after these when a number follows ("No. 1", "Fig. 3"); otherwise normal rules.
