@@ -193,3 +193,30 @@ def test_post_processed_gold_passes_the_recheck(
     checked = recheck_events(events, text, grounding)
     assert checked.problems == []
     assert checked.events == events
+
+
+def test_a_stake_cut_to_zero_in_words_passes_like_grounding() -> None:
+    text = (
+        "Calderstone sold 31.5mn shares in Mirefield Group at 412p each on Tuesday, cutting its stake "
+        "from 6.3 per cent to zero, according to people familiar with the transaction."
+    )
+    draft = ArticleDraft.model_validate(
+        {
+            "share_sales": [
+                {
+                    "quote": text,
+                    "seller": "Calderstone",
+                    "company": "Mirefield Group",
+                    "shares": "31.5mn",
+                    "stake_before": "6.3 per cent",
+                    "stake_after": "0%",
+                    "status": "completed",
+                }
+            ]
+        }
+    )
+    events, dropped = postprocess(draft, text, None, "strict")
+    assert dropped == [] and events[0].stake_after_pct == 0  # type: ignore[union-attr]
+    assert recheck_events(events, text, "strict").problems == []
+    invented = [events[0].model_copy(update={"stake_after_pct": 2.0})]
+    assert recheck_events(invented, text, "strict").problems

@@ -7,10 +7,11 @@ the event:
 * its evidence: ``text[start:end] == quote`` on the caller's text; a quote found elsewhere in the text
   (``str.find``) gets its offsets corrected; a quote not in the text is a problem;
 * its values (with grounding "strict", and with "flag" for events that carry no flags): every name is
-  named in the article (the rules of :mod:`newsextract.grounding.checks`), the role and period occur,
-  and every number, amount of money (amount and currency) and percentage equals one the article
-  states. Values post-processing derives from the text itself (status, direction, dates resolved
-  against ``published``, interim) are not re-checked.
+  named in the article (the rules of :mod:`newsextract.grounding.checks`), the role, ticker and market
+  occur, and every number, amount of money (amount and currency) and percentage equals one the article
+  states (a stake cut to zero may be stated in words, as grounding accepts). Values post-processing
+  derives from the text (status, direction, interim) and dates and periods (resolved against
+  ``published``, which a hit does not re-read) are not re-checked.
 
 With grounding "off" only the evidence is checked. Each value is looked for in the evidence's own
 sentences first and in the whole article only when it is not there, and the article's quantities are
@@ -27,9 +28,9 @@ from functools import partial
 
 from newsextract.core.schemas import Evidence, ExecutiveChange, GroundingMode, Money, ShareSale, StockMove
 from newsextract.grounding.checks import (
+    _FULL_EXIT_RE,
     _eq,
     _unranged,
-    date_in_text,
     market_in_text,
     name_in_text,
     occurs,
@@ -155,8 +156,6 @@ def _value_problems(event: AnyEvent, text: str, window: _Stated, article: _State
             problems.append(f'ticker "{event.ticker}" does not occur in the article')
         if event.market and not found(market_in_text, event.market):
             problems.append(f'market "{event.market}" is not named in the article')
-        if event.period and not found(date_in_text, event.period):
-            problems.append(f'period "{event.period}" does not occur in the article')
         percents.append(("change_pct", event.change_pct))
         money.append(("price", event.price))
     for field, name, person in names:
@@ -166,6 +165,8 @@ def _value_problems(event: AnyEvent, text: str, window: _Stated, article: _State
         if count is not None and not (window.has_number(count) or article.has_number(count)):
             problems.append(f"{field} {count} is not stated in the article")
     for field, pct in percents:
+        if field == "stake_after_pct" and pct == 0 and _FULL_EXIT_RE.search(text):
+            continue  # a full exit is stated in words ("to zero", "its entire holding"), as grounding accepts
         if pct is not None and not (window.has_percent(pct) or article.has_percent(pct)):
             problems.append(f"{field} {pct} is not stated in the article")
     for field, amount in money:
