@@ -19,6 +19,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from newsextract.core.schemas import Direction
@@ -97,6 +98,7 @@ def find_directions(text: str) -> list[Mention[Direction]]:
     return out
 
 
+@functools.lru_cache(maxsize=256)  # every move read from one sentence asks about the same quote
 def parse_direction(text: str) -> Direction | None:
     """``"up"``, ``"down"`` or ``"flat"`` when every movement word in ``text`` agrees; None when there is
     none or they disagree ("dipped ... before rising"). Never raises."""
