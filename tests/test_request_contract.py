@@ -435,7 +435,9 @@ def test_everything_before_the_article_is_byte_identical_across_requests(
 
 
 def test_cached_tokens_are_reported_and_summed_over_reasks(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    invented = {**REPLY, "stock_moves": [{**REPLY["stock_moves"][0], "change_pct": "12 percent"}]}
+    # a quote that is in no sentence of the article is the one grounding problem that is re-asked
+    misquoted = {"quote": "The shares collapsed after a surprise profit warning from the chief executive."}
+    invented = {**REPLY, "stock_moves": [{**REPLY["stock_moves"][0], **misquoted}]}
     usage = {
         "prompt_tokens": 1500,
         "completion_tokens": 40,
