@@ -197,9 +197,14 @@ def name_in_text(name: str, text: str, *, person: bool = False) -> bool:
     if _words_together(core or words, text):
         return True
     if person and len(words) >= 2:
-        last = re.findall(r"\w+", unicodedata.normalize("NFKC", clean))[-1]
-        if len(last) >= 2 and re.search(
-            r"(?<!\w)" + re.escape(last) + r"(?!\w)", unicodedata.normalize("NFKC", text)
+        parts = re.findall(r"\w+", unicodedata.normalize("NFKC", clean))
+        plain = unicodedata.normalize("NFKC", text)
+        last = parts[-1]
+        if len(last) >= 2 and re.search(r"(?<!\w)" + re.escape(last) + r"(?!\w)", plain):
+            return True
+        # family name first ("Tang Xiaoyu" is "Ms. Tang")
+        if len(parts[0]) >= 2 and re.search(
+            r"\b(?:Mr|Ms|Mrs|Miss|Dr|Mme|Herr|Frau)\.?\s+" + re.escape(parts[0]) + r"(?!\w)", plain
         ):
             return True
     return False
@@ -465,8 +470,19 @@ def _identity(
     if value is None or not value.strip() or clean_text(value) is None:
         return [Problem(field, f"{field} is empty", level)] if required else []
     kinds = (True, False) if person and field == "seller" else (person,)
+    opening_end = len(ev.opening)
     if any(
-        named_here(value, ev.context, ev.before, person=k, text=ev.text, opening_end=len(ev.opening))
+        named_here(value, ev.sentence, "", person=k, text=ev.text, opening_end=opening_end) for k in kinds
+    ):
+        return []
+    # Who acts (a seller, a person) may be named in a neighbouring sentence only when the quoted sentence
+    # refers to someone ("he", "the fund", "the founder's family trust"); otherwise the name next door is
+    # someone else's ("... Ma was looking to sell ..." is not Jane Jiang's sale because the next sentence
+    # names her).
+    actor = field in {"seller", "person"}
+    refers = _PERSON_REFS.search(ev.sentence) is not None or _ORG_REFS.search(ev.sentence) is not None
+    if (not actor or refers) and any(
+        named_here(value, ev.context, ev.before, person=k, text=ev.text, opening_end=opening_end)
         for k in kinds
     ):
         return []
