@@ -19,7 +19,8 @@ is event-level (the event goes) or field-level (the field goes). Rules:
   possessive, or in the short form the article uses for a company it introduced by its full name; or be
   linked to it by a pronoun or "the company"/"the stock" and named in the :data:`LINK_SENTENCES`
   sentences before; a company may also be the article's subject (named in its opening sentences).
-  Otherwise the event goes. A predecessor named nowhere near goes as a field.
+  Who acts (seller, person) must be named in the quoted sentence itself unless that sentence refers to
+  someone ("he", "the fund"). Otherwise the event goes. A predecessor named nowhere near goes as a field.
 * Markets: the market the quoted clause names, or, when the clause names none, one named in the context
   (aliases: NYSE ~ New York, HKEX ~ Hong Kong ...). Tickers: anywhere in the article.
 * Roles may be abbreviated both ways (CEO, CFO, CTO, COO, chairman/chair ...).
