@@ -435,16 +435,15 @@ def test_everything_before_the_article_is_byte_identical_across_requests(
 
 
 def test_cached_tokens_are_reported_and_summed_over_reasks(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    # a quote that is in no sentence of the article is the one grounding problem that is re-asked
-    misquoted = {"quote": "The shares collapsed after a surprise profit warning from the chief executive."}
-    invented = {**REPLY, "stock_moves": [{**REPLY["stock_moves"][0], **misquoted}]}
+    # a quote the article does not contain is re-asked (an unsupported value alone costs only its field)
+    unfindable = {**REPLY, "stock_moves": [{**REPLY["stock_moves"][0], "quote": "Shares soared on Mars."}]}
     usage = {
         "prompt_tokens": 1500,
         "completion_tokens": 40,
         "total_tokens": 1540,
         "prompt_tokens_details": {"cached_tokens": 1024},
     }
-    server.enqueue(Content(json.dumps(invented), usage=usage), Content(json.dumps(REPLY), usage=usage))
+    server.enqueue(Content(json.dumps(unfindable), usage=usage), Content(json.dumps(REPLY), usage=usage))
     result = extractor(server, tmp_path, mode="json_schema").extract(ARTICLE)
     assert result.meta.attempts == 2
     assert result.meta.usage.cached_tokens == 2048 and result.meta.usage.prompt_tokens == 3000
