@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsextract.core.drafts import ShareSaleDraft, StockMoveDraft
+from newsextract.core.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.grounding.context import locate, window_at
 from newsextract.grounding.instructions import is_instruction
 from newsextract.grounding.lists import reroute
@@ -269,3 +269,20 @@ def test_a_value_in_another_form_is_the_same_value(written: str, canonical: str,
     bumped = re.sub(r"[0-9]", lambda m: str((int(m.group()) + 1) % 10), canonical, count=1)
     wrong = d.model_copy(update={field: bumped})
     assert [p.field for p in judge("ShareSale", wrong, text, None).problems][:1] == [field]
+
+
+@pytest.mark.parametrize(
+    "seller",
+    ["Berkshire Hathaway", "Berkshire", "Berkshire Hathaway Inc", "Berkshire Hathaway Inc.", "Berkshire's"],
+)
+def test_names_in_fuller_shorter_possessive_or_suffixed_forms(seller: str) -> None:
+    text = "Berkshire Hathaway sold 10 million shares of Apple on Monday, a filing showed."
+    d = ShareSaleDraft(quote=text, seller=seller, company="Apple Inc", shares="10 million")
+    assert judge("ShareSale", d, text, None).problems == ()
+
+
+@pytest.mark.parametrize(("role", "ok"), [("CEO", True), ("chief executive officer", True), ("CFO", False)])
+def test_role_abbreviations(role: str, ok: bool) -> None:
+    text = "Acme Corp named Jane Doe chief executive officer on Monday."
+    d = ExecutiveChangeDraft(quote=text, company="Acme", person="Jane Doe", role=role, change="appointed")
+    assert (judge("ExecutiveChange", d, text, None).problems == ()) is ok
