@@ -413,10 +413,11 @@ def _percent_problem(field: str, value: str, context: str, *, core: bool) -> Pro
     return Problem(field, f'{field} "{value}" is not stated in the quoted sentence or next to it')
 
 
-@functools.lru_cache(maxsize=64)  # the article is read for dates once, not once per date field
-def _days_named(text: str, published: dt.date | None) -> frozenset[dt.date]:
-    """Every day a date expression of ``text`` names, resolved against ``published``."""
-    return frozenset(m.value for m in find_dates(text, published) if m.value is not None)
+@functools.lru_cache(maxsize=64)  # a date missing from its sentence is looked for in the whole article
+def _days_stated(context: str, published: dt.date | None) -> frozenset[dt.date]:
+    """Every day a date expression of ``context`` names, resolved against ``published``; read once per
+    context, however many events ask."""
+    return frozenset(m.value for m in find_dates(context, published) if m.value is not None)
 
 
 def _date_problem(field: str, value: str | None, context: str, published: dt.date | None) -> Problem | None:
@@ -426,7 +427,7 @@ def _date_problem(field: str, value: str | None, context: str, published: dt.dat
         return None
     day = resolve_date(value, published)
     if day is not None:
-        if day in _days_named(context, published):
+        if day in _days_stated(context, published):
             return None
         return Problem(field, f'{field} "{value}" is not a date the quoted sentence or the next one states')
     if date_in_text(value, context):
