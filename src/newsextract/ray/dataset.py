@@ -128,8 +128,12 @@ def _without(ds: Dataset, id_column: str, skip_ids: set[str]) -> Dataset:
     )
 
 
-def _drop_ids(batch: pa.Table, *, done: pa.Array, id_column: str) -> pa.Table:
+def _drop_ids(batch: pa.Table, *, done: Any, id_column: str) -> pa.Table:
     import pyarrow.compute as pc
+    import ray
+
+    if isinstance(done, ray.ObjectRef):  # fn_kwargs are not resolved for us: read the shared array
+        done = ray.get(done)
 
     if id_column not in batch.column_names:
         raise ConfigError(
