@@ -128,10 +128,12 @@ def main() -> None:
     ray.shutdown()
 
     print(
-        f"server delay {args.delay * 1000:.0f} ms per request; {n} articles per run; ideal = concurrency / delay"
+        f"server delay {args.delay * 1000:.0f} ms per request; {n} articles per run; "
+        "ideal = concurrency / delay"
     )
     print(
-        f"Ray fixed cost (plan, {args.actors} actors started, {args.actors} articles collected): {fixed:.2f} s"
+        f"Ray fixed cost (plan, {args.actors} actors started, {args.actors} articles collected): "
+        f"{fixed:.2f} s"
     )
     header = (
         f"{'concurrency':>11} {'ideal/s':>8} {'extract_many/s':>15} {'processes=2/s':>14} "
