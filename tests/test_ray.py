@@ -366,3 +366,22 @@ def test_folder_of_mixed_inputs_to_jsonl(cluster: str, tmp_path: Path) -> None:
     merged = tmp_path / "all.jsonl"
     merged.write_text("".join(f.read_text() for f in sorted(output.glob("*.jsonl"))))
     assert set(load_results(merged)) == {"one", "j2", "feed:3", "p4"}
+
+
+# -- the embedded model on an actor ----------------------------------------------------------------
+@pytest.mark.model
+def test_the_embedded_model_runs_on_an_actor(cluster: str, tmp_path: Path) -> None:
+    rows = [
+        {"id": "e1", "text": "Acme Corp shares rose 5% on Monday after strong results."},
+        {"id": "e2", "text": "Globex shares fell 3% in Tokyo on Tuesday."},
+        {"id": "bad", "text": ""},
+    ]
+    ds = extract_dataset(ray.data.from_items(rows), cache_dir=str(tmp_path / "cache"), concurrency=1)
+    out = by_id(collect(ds))
+    assert set(out) == {"e1", "e2", "bad"}
+    assert out["bad"]["error_type"] == "InputError"
+    for rid, company, direction in (("e1", "Acme Corp", "up"), ("e2", "Globex", "down")):
+        assert out[rid]["ok"], out[rid]
+        moves = out[rid]["stock_moves"]
+        assert [(m["company"], m["direction"]) for m in moves] == [(company, direction)]
+        assert json.loads(out[rid]["meta_json"])["strategy"] == "sentence_choices"
