@@ -151,3 +151,22 @@ def test_read_file_bytes_names_records_like_read_inputs() -> None:
     txt = read_file_bytes(b"Acme rose 4%.", "/data/day/story-1.txt", published="2024-01-17")
     assert txt.records == [{"id": "story-1", "text": "Acme rose 4%.", "published": "2024-01-17"}]
     assert read_file_bytes(b"\x00\x01", "/d/bin.txt").problems
+
+
+def test_an_actor_reads_the_key_from_its_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsextract.config import resolve_settings
+    from newsextract.errors import ConfigError
+    from newsextract.ray.actor import Columns, ExtractActor, settings_for_workers
+
+    shipped = settings_for_workers(resolve_settings(api_key="sk-driver-only", model="gpt-4o-mini"))
+    assert shipped.api_key is None and shipped.backend == "openai"
+    with pytest.raises(ConfigError, match="no OPENAI_API_KEY") as caught:
+        ExtractActor(shipped, 1000, 4, Columns())
+    assert "sk-driver-only" not in str(caught.value)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-worker")
+    actor = ExtractActor(shipped, 1000, 4, Columns())
+    assert actor.extractor.settings.api_key == "sk-worker" and actor.extractor.settings.model == "gpt-4o-mini"
+    # a self-hosted endpoint needs no key at all
+    local = settings_for_workers(resolve_settings(base_url="http://127.0.0.1:9/v1"))
+    monkeypatch.delenv("OPENAI_API_KEY")
+    assert ExtractActor(local, 1000, 4, Columns()).extractor.settings.api_key is None
