@@ -25,6 +25,9 @@ _EXPORTS = {
     "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
+    "iter_many": "newsextract.api",
+    "aiter_many": "newsextract.api",
+    "Completed": "newsextract.stream",
     "Evidence": "newsextract.core.schemas",
     "ExecutiveChange": "newsextract.core.schemas",
     "Extraction": "newsextract.core.schemas",
@@ -43,6 +46,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Completed",
     "ConfigError",
     "Evidence",
     "ExecutiveChange",
@@ -61,12 +65,22 @@ __all__ = [
     "ValidationExhaustedError",
     "aextract",
     "aextract_many",
+    "aiter_many",
     "extract",
     "extract_many",
+    "iter_many",
 ]
 
 if TYPE_CHECKING:
-    from newsextract.api import Extractor, aextract, aextract_many, extract, extract_many
+    from newsextract.api import (
+        Extractor,
+        aextract,
+        aextract_many,
+        aiter_many,
+        extract,
+        extract_many,
+        iter_many,
+    )
     from newsextract.core.schemas import (
         Evidence,
         ExecutiveChange,
@@ -86,6 +100,7 @@ if TYPE_CHECKING:
         TransportError,
         ValidationExhaustedError,
     )
+    from newsextract.stream import Completed
 
 
 def __getattr__(name: str) -> Any:
