@@ -78,7 +78,8 @@ def test_an_extraction_row_has_exact_json_and_typed_columns() -> None:
     assert json.loads(got["events_json"])[0]["price_per_share"]["amount"] == "726.2500000001234"  # exact here
     assert got["stock_moves"][0]["change_pct"] == 4.0
     assert got["executive_changes"][0]["effective_date"] == dt.date(2024, 2, 1)
-    assert got["usage"] == {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+    assert got["usage"] == Usage(prompt_tokens=10, completion_tokens=5, total_tokens=15).model_dump()
+    assert set(got["usage"]) == set(Usage.model_fields)  # the struct follows the model field by field
     assert (got["ok"], got["error_type"], got["cached"], got["attempts"], got["model"]) == (
         True,
         None,
