@@ -201,3 +201,28 @@ def test_arbitrary_bytes_never_raise_and_are_never_an_entry(data: bytes) -> None
 )
 def test_any_json_value_round_trips(value: dict[str, object]) -> None:
     assert decode_entry(KEY, encode_entry(KEY, value)) == value
+
+
+def test_the_tier_comes_back_after_a_fault(tmp_path: Path) -> None:
+    blocker = tmp_path / "mount"
+    blocker.write_text("the share is not mounted yet")
+    store = RemoteStore(str(blocker / "cache"), retry_after_s=0.0)
+    with pytest.warns(CacheWarning, match="shared cache off"):
+        assert not store.set(KEY, {"v": 1})
+    assert store.disabled_reason is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # failing again warns no more
+        assert store.get(KEY) is None
+        blocker.unlink()  # the share appears
+        assert store.set(KEY, {"v": 1}) and store.get(KEY) == {"v": 1}
+    assert store.disabled_reason is None
+
+
+def test_a_fault_keeps_the_tier_off_until_the_retry_time(tmp_path: Path) -> None:
+    blocker = tmp_path / "mount"
+    blocker.write_text("x")
+    store = RemoteStore(str(blocker / "cache"))  # default: try again after 60 s
+    with pytest.warns(CacheWarning):
+        store.set(KEY, {"v": 1})
+    blocker.unlink()
+    assert not store.set(KEY, {"v": 1}) and store.get(KEY) is None  # not retried within the minute

@@ -16,8 +16,9 @@ Promises:
   the caller still validates the value against its schemas. Paths are made only from keys that this
   library computed (64 hex digits), never from anything read.
 - **Never an error.** A missing object is a quiet miss. Any other fault (unreachable endpoint, no
-  credentials, permission denied) turns this tier off for the process with one warning; the local tier
-  and extraction go on.
+  credentials, permission denied) turns this tier off with one warning; the local tier and extraction
+  go on, and the tier is tried again after ``retry_after_s`` (60 s), so a day-long job survives a
+  network blip. Each retry that fails again costs one request and no new warning.
 
 Credentials are never part of the URL: fsspec's backends read them from the usual places
 (``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` / ``AWS_ENDPOINT_URL`` or an instance role for S3,
@@ -33,6 +34,7 @@ import json
 import logging
 import re
 import threading
+import time
 import uuid
 import warnings
 from typing import Any
@@ -90,7 +92,7 @@ class RemoteStore:
     environment rather than here, so they never travel with the settings.
     """
 
-    def __init__(self, url: str, **storage_options: Any) -> None:
+    def __init__(self, url: str, *, retry_after_s: float = 60.0, **storage_options: Any) -> None:
         self.url = url.rstrip("/")
         self.shown = redact_url(self.url) if "://" in self.url else self.url
         self._options = storage_options
@@ -98,6 +100,9 @@ class RemoteStore:
         self._root = ""
         self._local = False
         self._disabled_reason: str | None = None
+        self._retry_after_s = retry_after_s
+        self._retry_at = 0.0
+        self._warned_off = False
         self._warned: set[str] = set()
         self._lock = threading.Lock()
 
@@ -108,7 +113,10 @@ class RemoteStore:
 
     def _open(self) -> Any:
         if self._disabled_reason is not None:
-            return None
+            if time.monotonic() < self._retry_at:
+                return None
+            self._disabled_reason = None  # time to try again
+            self._fs = None
         if self._fs is None:
             with self._lock:
                 if self._fs is None:
@@ -128,8 +136,10 @@ class RemoteStore:
         return self._fs
 
     def _disable(self, reason: str) -> None:
-        if self._disabled_reason is None:
-            self._disabled_reason = reason
+        self._disabled_reason = reason
+        self._retry_at = time.monotonic() + self._retry_after_s
+        if not self._warned_off:
+            self._warned_off = True
             warnings.warn(f"newsextract shared cache off: {reason}", CacheWarning, stacklevel=4)
             log.warning("shared cache off: %s", reason)
 
