@@ -30,7 +30,7 @@ from newsextract.errors import ConfigError
 from newsextract.io.results import load_results, outcome_from_line
 
 ray = pytest.importorskip("ray")
-from newsextract.ray import RESULT_SCHEMA, extract_dataset, extract_files  # noqa: E402
+from newsextract.ray import RESULT_SCHEMA, extract_dataset, extract_files, written_ids  # noqa: E402
 
 pytestmark = [pytest.mark.ray, pytest.mark.timeout(300)]
 REPO = Path(__file__).resolve().parents[1]
@@ -344,15 +344,15 @@ def test_folder_of_mixed_inputs_to_jsonl(cluster: str, tmp_path: Path) -> None:
             str(news), str(output), format="jsonl", base_url=srv.base_url, model="fake-model",
             cache_dir=str(tmp_path / "cache"), transport_attempts=1, concurrency=1,
         )  # fmt: skip
-        again = extract_files(
-            str(news), str(output), format="jsonl", base_url=srv.base_url, model="fake-model", concurrency=1
-        )
-        assert srv.request_count == 5  # the second run skipped every id: no request, no new rows
+        assert srv.request_count == 5  # unreadable files and lines never reach the endpoint
+        with pytest.raises(ConfigError, match="already holds results"):
+            extract_files(str(news), str(output), resume=False, base_url=srv.base_url)
 
     lines = [json.loads(x) for f in sorted(output.glob("*.jsonl")) for x in f.read_text().splitlines()]
     got = {line["id"]: line for line in lines}
     assert len(lines) == len(got) == 8
-    assert summary.written == 8 and summary.failed == 4 and again.written == 0 and again.skipped == 8
+    assert summary.written == 8 and summary.failed == 4 and summary.skipped == 0
+    assert written_ids(str(output)) == set(got)  # what a resumed run would skip
     for rid, n in (("one", 1), ("j2", 2), ("feed:3", 3), ("p4", 4)):
         outcome = outcome_from_line(got[rid])  # the batch result format: Extraction back, validated
         assert [m.company for m in outcome.stock_moves] == [f"Acme{n:04d}"]  # type: ignore[union-attr]
