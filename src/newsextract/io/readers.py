@@ -201,6 +201,26 @@ def read_inputs(
     return out
 
 
+def read_file_bytes(
+    data: bytes, path: str, *, published: str | None = None, max_chars: int = DEFAULT_MAX_CHARS
+) -> ReadResult:
+    """The records in one file's bytes, read as ``read_inputs`` reads ``path`` (``.jsonl``: one record
+    a line, each line bounded; anything else: one article named after the file's stem, refused when
+    larger than ``max_chars`` allows). Never raises for bad content."""
+    out = ReadResult()
+    reader = _Reader(published, max_chars, out)
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    stem = stem if dot else name
+    if f".{suffix}" == ".jsonl":
+        reader.jsonl(iter([data]), path, stem)
+    elif len(data) > article_byte_limit(max_chars):
+        reader.problem(path, _too_long(len(data), max_chars))
+    else:
+        reader.article(data, path, stem)
+    return out
+
+
 def _expand(raw: str, out: ReadResult) -> list[Path]:
     """The files a path names: itself, a folder's articles, or a glob's matches."""
     path = Path(raw).expanduser()
