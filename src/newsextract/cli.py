@@ -254,7 +254,7 @@ def extract(
         if exc.result is not None:
             _print_results(exc.result, fmt)
         raise _fail(
-            f"{exc}; stopped after {exc.result.summary if exc.result is not None else 'an error'}. "
+            f"{exc}; the batch stopped ({exc.result.summary if exc.result is not None else 'no summary'}). "
             f"The complete lines are kept in {out}: once it can be written, re-run with --resume",
             EXIT_OUTPUT,
         ) from None
