@@ -33,6 +33,8 @@ _EXPORTS = {
     "ShareSale": "newsextract.core.schemas",
     "StockMove": "newsextract.core.schemas",
     "Usage": "newsextract.core.schemas",
+    "CacheWarning": "newsextract.cache.store",
+    "BudgetExceededError": "newsextract.errors",
     "ConfigError": "newsextract.errors",
     "ExtractionError": "newsextract.errors",
     "InputError": "newsextract.errors",
@@ -43,6 +45,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "BudgetExceededError",
+    "CacheWarning",
     "ConfigError",
     "Evidence",
     "ExecutiveChange",
@@ -67,6 +71,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from newsextract.api import Extractor, aextract, aextract_many, extract, extract_many
+    from newsextract.cache.store import CacheWarning
     from newsextract.core.schemas import (
         Evidence,
         ExecutiveChange,
@@ -78,6 +83,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from newsextract.errors import (
+        BudgetExceededError,
         ConfigError,
         ExtractionError,
         InputError,

@@ -213,6 +213,11 @@ def _processes(extractor: Extractor, processes: int | None) -> int:
         return 1
     if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
         raise ConfigError(f"processes must be a positive whole number, not {processes!r}")
+    if processes > 1 and extractor.settings.client is not None:
+        raise ConfigError(
+            "processes > 1 cannot share a client= object between processes; pass base_url=, api_key= "
+            "and default_headers= instead (each worker then builds its own client)"
+        )
     if processes > 1 and extractor.settings.backend == "embedded":
         raise ConfigError(
             "processes > 1 needs an endpoint: the embedded model runs one article at a time, and each "

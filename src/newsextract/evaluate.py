@@ -1,6 +1,6 @@
 """Score predicted events against hand-written gold annotations.
 
-Gold format (SCHEMA.md): JSONL, one article a line::
+Gold format (docs/GOLD_FORMAT.md): JSONL, one article a line::
 
     {"id": ..., "published": "YYYY-MM-DD" | null,
      "events": [{"type": ..., <fields>, "quote": ..., "start": ..., "end": ..., "optional": false}]}

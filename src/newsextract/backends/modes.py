@@ -5,7 +5,7 @@
 - Everything else (llama.cpp's server, vLLM, Ollama, LM Studio ...): ``TOOLS``. instructor names the one
   function in ``tool_choice``; llama.cpp's server turns the function's parameters into a grammar and vLLM
   into guided decoding, so output is constrained. We do not send ``response_format=json_schema`` by
-  default: llama.cpp's server rejects it with HTTP 500 (measured, see FINDINGS.md), and its
+  default: llama.cpp's server rejects it with HTTP 500 (measured with llama-cpp-python 0.3.36), and its
   ``json_object`` + ``schema`` extension is not something instructor's JSON mode sends.
 
 ``mode=`` (argument or ``NEWSEXTRACT_MODE``) overrides: ``tools``, ``tools_strict``, ``json_schema``,

@@ -22,6 +22,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from pydantic import BaseModel, ValidationError
 
 from newsextract.backends.base import Messages, ModelReply, usage_from
+from newsextract.backends.clients import async_client, sync_client, unwrap_client
 from newsextract.backends.http_transport import AsyncRetryingTransport, RequestCounter, RetryingTransport
 from newsextract.backends.modes import choose_mode
 from newsextract.config import Settings
@@ -66,25 +67,36 @@ class OpenAICompatBackend:
         self.settings = settings
         self.model = settings.model
         self.base_url = settings.base_url
-        self.mode = choose_mode(settings.base_url, settings.mode)
+        self._given = unwrap_client(settings.client) if settings.client is not None else None
+        given_mode = self._given.mode if self._given is not None else None
+        self.mode: instructor.Mode = (
+            given_mode
+            if given_mode is not None and not settings.mode
+            else choose_mode(settings.base_url, settings.mode)
+        )
         policy = RetryPolicy(
             attempts=settings.transport_attempts, max_total_wait_s=settings.transport_max_wait_s
         )
         timeout = httpx2.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        self._headers = dict(settings.default_headers)
         common: dict[str, Any] = {
             "api_key": settings.api_key or PLACEHOLDER_KEY,
             "base_url": settings.base_url,
             "max_retries": 0,
             "timeout": timeout,
+            "default_headers": self._headers or None,
         }
         self._sync_http = httpx2.Client(transport=RetryingTransport(policy), timeout=timeout)
         self._async_http: httpx2.AsyncClient | None = None
         self._policy = policy
         self._timeout = timeout
         self._common = common
-        self._client = instructor.from_openai(
-            openai.OpenAI(http_client=self._sync_http, **common), mode=self.mode
+        sync: openai.OpenAI = (
+            sync_client(self._given, self._sync_http, self._headers).with_options(timeout=timeout)
+            if self._given is not None
+            else openai.OpenAI(http_client=self._sync_http, **common)
         )
+        self._client = instructor.from_openai(sync, mode=self.mode)
         self._aclient: Any = None
         self._aloop: asyncio.AbstractEventLoop | None = None
 
@@ -146,9 +158,12 @@ class OpenAICompatBackend:
             self._async_http = httpx2.AsyncClient(
                 transport=AsyncRetryingTransport(self._policy), timeout=self._timeout
             )
-            self._aclient = instructor.from_openai(
-                openai.AsyncOpenAI(http_client=self._async_http, **self._common), mode=self.mode
+            aclient: openai.AsyncOpenAI = (
+                async_client(self._given, self._async_http, self._headers).with_options(timeout=self._timeout)
+                if self._given is not None
+                else openai.AsyncOpenAI(http_client=self._async_http, **self._common)
             )
+            self._aclient = instructor.from_openai(aclient, mode=self.mode)
         box, token = RequestCounter.start()
         try:
             parsed, completion = await self._aclient.chat.completions.create_with_completion(

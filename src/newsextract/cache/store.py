@@ -13,11 +13,12 @@ import logging
 import os
 import sqlite3
 import threading
-import warnings
 from pathlib import Path
 from typing import Any
 
 import diskcache
+
+from newsextract.userwarnings import warn_caller
 
 log = logging.getLogger("newsextract.cache")
 
@@ -65,7 +66,7 @@ class JsonStore:
     def _disable(self, reason: str) -> None:
         if self._disabled_reason is None:
             self._disabled_reason = reason
-            warnings.warn(f"newsextract cache off: {reason}", CacheWarning, stacklevel=3)
+            warn_caller(f"newsextract cache off: {reason}", CacheWarning)
             log.warning("cache off: %s", reason)
 
     def get(self, key: str) -> dict[str, Any] | None:

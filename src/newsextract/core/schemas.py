@@ -1,4 +1,4 @@
-"""Public result models: the contract in SCHEMA.md.
+"""Public result models: the contract described in docs/EVENTS.md.
 
 Names here are fixed by the public contract; fields may be added, never renamed or removed.
 Everything dumps to plain JSON with ``model_dump(mode="json")``. No I/O happens here.
