@@ -224,7 +224,7 @@ def test_arun_batch_keeps_order(server: FakeOpenAIServer, tmp_path: Path) -> Non
 # -- concurrency bounds (a stand-in extractor counts calls in flight) -----------------------------------
 class CountingExtractor:
     def __init__(self, backend: str) -> None:
-        self.settings = SimpleNamespace(backend=backend)
+        self.settings = SimpleNamespace(backend=backend, endpoint=backend, client=None)
         self.in_flight = 0
         self.peak = 0
         self._lock = threading.Lock()

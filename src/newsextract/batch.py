@@ -94,7 +94,9 @@ BATCH_OPTIONS = frozenset({"progress", "out", "resume", "token_budget", "refresh
 @dataclass
 class BatchSummary:
     """What a batch did. ``done`` counts every Extraction returned (``cached`` and ``resumed`` among
-    them); ``failed`` every error except budget skips; tokens are those spent by this run."""
+    them); ``failed`` every error except budget skips; ``requests`` (model requests: ``meta.attempts``
+    of fresh results and failures' ``attempts``) and tokens are those spent by this run; ``endpoint``
+    is where the articles went (``"embedded"``: nowhere, the model runs in-process)."""
 
     total: int = 0
     done: int = 0
@@ -106,6 +108,8 @@ class BatchSummary:
     completion_tokens: int = 0
     total_tokens: int = 0
     elapsed_s: float = 0.0
+    requests: int = 0
+    endpoint: str = ""
 
     @property
     def stopped_by_budget(self) -> bool:
@@ -121,7 +125,8 @@ class BatchSummary:
         )
         if self.skipped_budget:
             text += f", {self.skipped_budget} skipped (token budget reached)"
-        return f"{text}; {self.total_tokens:,} tokens; {self.elapsed_s:.1f} s"
+        text += f"; {self.requests:,} model request(s); {self.total_tokens:,} tokens; {self.elapsed_s:.1f} s"
+        return f"{text}; endpoint {self.endpoint}" if self.endpoint else text
 
 
 class BatchResult(list[Outcome]):
@@ -250,7 +255,7 @@ class _Run:
         self.out = out
         self.resume = resume
         self.outcomes: list[Outcome | None] = [None] * len(self.items)
-        self.summary = BatchSummary(total=len(self.items))
+        self.summary = BatchSummary(total=len(self.items), endpoint=extractor.settings.endpoint)
         self._started = time.perf_counter()
         self._spent = 0
         self._aborted = False
@@ -363,6 +368,7 @@ class _Run:
         else:
             s.failed += 1
         spent = Usage() if resumed else _spent(outcome)
+        s.requests += 0 if resumed else _requests(outcome)
         s.prompt_tokens += spent.prompt_tokens
         s.completion_tokens += spent.completion_tokens
         s.total_tokens += spent.total_tokens
@@ -390,6 +396,15 @@ def _spent(outcome: Outcome) -> Usage:
     if isinstance(outcome, ExtractionError):
         return outcome.usage
     return Usage()
+
+
+def _requests(outcome: Outcome) -> int:
+    """Model requests an outcome cost this run (0 for a cached answer)."""
+    if isinstance(outcome, Extraction):
+        return 0 if outcome.meta.cached else outcome.meta.attempts
+    if isinstance(outcome, ExtractionError):
+        return outcome.attempts
+    return 0
 
 
 def _check_unique(ids: list[str]) -> None:

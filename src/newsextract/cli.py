@@ -10,14 +10,17 @@ per article to a file as results arrive; ``--resume`` re-runs only what that fil
 
 Endpoint configuration comes from options and the environment (``OPENAI_BASE_URL``,
 ``OPENAI_API_KEY``, ``NEWSEXTRACT_MODEL``, ``NEWSEXTRACT_CACHE_DIR``); with none, the embedded local
-model runs. The API key is only ever read from the environment and is never printed.
+model runs (``OPENAI_API_KEY`` alone selects no endpoint). The API key is only ever read from the
+environment and is never printed; the summary line names the endpoint. Configuration is checked before
+any input is read: a problem exits 2 at once.
 
 Exit codes (``extract`` and ``eval``):
 
     0  every input was processed
     1  some inputs failed (unreadable file, extraction error, token budget reached); the rest are output
-    2  usage or configuration error (bad option, unknown model file, repeated ids with --out)
-    3  nothing could be processed (no input found, or every input failed)
+    2  usage or configuration error (bad option, unknown model file, no key, repeated ids with --out)
+    3  nothing could be processed (no input found, every input failed, or for ``eval``: no prediction
+       belongs to a gold article)
   130  interrupted (Ctrl-C); the lines already in --out are kept for --resume
 """
 
@@ -66,6 +69,31 @@ app.add_typer(cache_app, name="cache")
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from newsextract import __version__
+
+        sys.stdout.write(f"newsextract {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_show_version, is_eager=True, metavar=""
+        ),
+    ] = False,
+) -> None:
+    """Turn financial news articles into typed events (share sales, executive changes, stock moves)."""
+
+
+def _flag(decls: str, help: str) -> Any:
+    """A boolean option shown as its pair of flags (``--resume/--no-resume``), without a ``<bool>``."""
+    return typer.Option(decls, help=help, metavar="")
+
+
 class OutputFormat(enum.StrEnum):
     table = "table"
     json = "json"
@@ -106,7 +134,9 @@ BaseUrlOpt = Annotated[
 ConcurrencyOpt = Annotated[
     int, typer.Option("--concurrency", min=1, help="Articles in flight at once (the embedded model: 1).")
 ]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
+CacheOpt = Annotated[
+    bool, _flag("--cache/--no-cache", "Read and write the response cache (--no-cache: neither).")
+]
 CacheDirOpt = Annotated[
     Path | None,
     typer.Option("--cache-dir", help="Cache directory (else NEWSEXTRACT_CACHE_DIR or the user cache)."),
@@ -119,7 +149,9 @@ GroundingOpt = Annotated[
 ProgressOpt = Annotated[
     bool | None,
     typer.Option(
-        "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."
+        "--progress/--no-progress",
+        help="Progress bar on stderr (default: when stderr is a terminal).",
+        metavar="",
     ),
 ]
 
@@ -133,7 +165,7 @@ def _extractor(
     *,
     model: str | None,
     base_url: str | None,
-    no_cache: bool,
+    cache: bool,
     cache_dir: Path | None,
     strategy: StrategyChoice,
     grounding: GroundingChoice,
@@ -141,16 +173,22 @@ def _extractor(
     from newsextract.api import Extractor
 
     try:
-        return Extractor(
+        extractor = Extractor(
             model=model,
             base_url=base_url,
-            cache=not no_cache,
+            cache=cache,
             cache_dir=str(cache_dir) if cache_dir is not None else None,
             strategy=strategy.value,  # type: ignore[arg-type]
             grounding=grounding.value,  # type: ignore[arg-type]
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    try:
+        extractor.check()  # before any input is read: a configuration problem exits 2 at once
+    except ConfigError as exc:
+        extractor.close()
+        raise _fail(str(exc)) from None
+    return extractor
 
 
 def _exit_code(read_problems: int, result: BatchResult) -> int:
@@ -195,11 +233,11 @@ def extract(
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="What stdout shows.")] = OutputFormat.table,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Keep the articles already done in --out; extract only the rest.")
+        bool, _flag("--resume/--no-resume", "Keep the articles already done in --out; extract only the rest.")
     ] = False,
-    no_cache: NoCacheOpt = False,
+    cache: CacheOpt = True,
     refresh: Annotated[
-        bool, typer.Option("--refresh", help="Ask the model again; overwrite cached answers.")
+        bool, _flag("--refresh/--no-refresh", "Ask the model again; overwrite cached answers.")
     ] = False,
     cache_dir: CacheDirOpt = None,
     strategy: StrategyOpt = StrategyChoice.auto,
@@ -222,7 +260,7 @@ def extract(
     extractor = _extractor(
         model=model,
         base_url=base_url,
-        no_cache=no_cache,
+        cache=cache,
         cache_dir=cache_dir,
         strategy=strategy,
         grounding=grounding,
@@ -283,7 +321,7 @@ def _print_tables(result: BatchResult) -> None:
             console.print()
             continue
         events = outcome.events
-        note = " (cached)" if outcome.meta.cached else ""
+        note = " (cached)" if outcome.meta.cached else f", {outcome.meta.attempts} model request(s)"
         if not events:
             console.print(f"[bold]{_esc(rid)}[/]: no events{note}")
             console.print()
@@ -307,7 +345,12 @@ def _esc(text: str) -> str:
 # -- eval --------------------------------------------------------------------------------------------
 @app.command("eval", epilog=_EXIT_HELP)
 def eval_(
-    gold: Annotated[Path, typer.Argument(help="Gold annotations (JSONL, SCHEMA.md).", show_default=False)],
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold annotations (JSONL; the format is in docs/GOLD_FORMAT.md).", show_default=False
+        ),
+    ],
     predictions: Annotated[
         Path | None,
         typer.Argument(help="Predictions: an extract --out file. Omitted: extract the gold articles now."),
@@ -319,12 +362,12 @@ def eval_(
         NamesChoice, typer.Option("--names", help="How names are compared.")
     ] = NamesChoice.relaxed,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the report as JSON instead of a table.")
+        bool, _flag("--json/--table", "Print the report as JSON (--table: as a table).")
     ] = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     concurrency: ConcurrencyOpt = 16,
-    no_cache: NoCacheOpt = False,
+    cache: CacheOpt = True,
     cache_dir: CacheDirOpt = None,
     strategy: StrategyOpt = StrategyChoice.auto,
     grounding: GroundingOpt = GroundingChoice.strict,
@@ -344,7 +387,7 @@ def eval_(
         extractor = _extractor(
             model=model,
             base_url=base_url,
-            no_cache=no_cache,
+            cache=cache,
             cache_dir=cache_dir,
             strategy=strategy,
             grounding=grounding,
@@ -371,7 +414,14 @@ def eval_(
             _err.print(f"newsextract: {result.summary}", markup=False)
     report = score(gold_articles, preds, names=names.value)  # type: ignore[arg-type]
     sys.stdout.write((json.dumps(report.to_dict(), indent=2) if as_json else report.table()) + "\n")
-    if gold_articles and not preds:
+    gold_ids = {a.id for a in gold_articles}
+    if gold_articles and not gold_ids & set(preds):
+        what = f"none of the {len(preds)} prediction(s)" if preds else "no prediction"
+        _err.print(
+            f"newsextract: {what} belongs to an article of {gold} (ids differ, or the wrong file): "
+            "nothing was scored",
+            markup=False,
+        )
         raise typer.Exit(EXIT_NOTHING)
     raise typer.Exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
@@ -424,9 +474,21 @@ def cache_stats(cache_dir: CacheDirOpt = None) -> None:
 
 
 @cache_app.command("clear")
-def cache_clear(cache_dir: CacheDirOpt = None) -> None:
-    """Remove every cached answer."""
+def cache_clear(
+    cache_dir: CacheDirOpt = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.", metavar="")
+    ] = False,
+) -> None:
+    """Remove every cached answer (asks first, unless --yes)."""
     store = _store(cache_dir)
+    if not yes:
+        entries = store.stats()["entries"]
+        question = f"Remove all {entries} cached answer(s) from {store.directory}?"
+        if not sys.stdin.isatty():
+            raise _fail(f"{question} Not without confirmation: stdin is not a terminal; pass --yes")
+        if not typer.confirm(question, default=False, err=True):
+            raise _fail("cache clear: nothing removed", EXIT_OK)
     removed = store.clear()
     sys.stdout.write(f"removed {removed} entries from {store.directory}\n")
 

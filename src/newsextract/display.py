@@ -124,12 +124,14 @@ def shorten(text: str, width: int = 80) -> str:
 
 
 def format_value(value: Any) -> str:
-    """A field value as a short human string (Money: "about USD 871,000,000")."""
+    """A field value as a short human string: Money "about USD 871,000,000", counts "10,000,000"."""
     if isinstance(value, Money):
         amount = value.amount
         shown = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,}"
         text = f"{value.currency} {shown}"
         return f"{value.qualifier} {text}" if value.qualifier else text
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # counts grouped like money: shares=10,000,000 next to value=USD 871,000,000
     if isinstance(value, Decimal | float):
         return f"{value:g}"
     return str(value)
