@@ -47,6 +47,7 @@ import contextlib
 import dataclasses
 import multiprocessing
 import multiprocessing.connection
+import os
 import pickle
 import signal
 import sys
@@ -168,6 +169,14 @@ class BatchResult(list[Outcome]):
         from newsextract.display import batch_html
 
         return batch_html(self, self.ids, str(self.summary))
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the batch overview and, per article, its highlighted text as one standalone page."""
+        from newsextract.display import batch_html, extraction_html, save_html
+
+        parts = [batch_html(self, self.ids, str(self.summary))]
+        parts += [f"<hr>{extraction_html(o)}" for o in self if isinstance(o, Extraction)]
+        return save_html("".join(parts), path, title="newsextract batch")
 
 
 def records(results: Iterable[Outcome], *, include_errors: bool = False) -> list[dict[str, Any]]:
