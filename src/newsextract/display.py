@@ -318,7 +318,9 @@ def extraction_html(ex: Extraction, text: str | None = None) -> str:
         f'<div style="margin-bottom:4px">{title}{_e(_meta_line(ex))}</div>',
     ]
     for warning in ex.meta.warnings:
-        parts.append(f'<div style="color:#c77400">⚠ {_e(warning)}</div>')
+        parts.append(
+            f'<div style="background:#fff3cd;color:{INK};padding:1px 4px;margin:2px 0">⚠ {_e(warning)}</div>'
+        )
     if text is not None:
         parts.append(legend_html())
         parts.append(
