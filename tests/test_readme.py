@@ -37,7 +37,8 @@ def blocks(lang: str) -> list[str]:
 
 
 def commands() -> list[str]:
-    lines = [line.strip() for block in blocks("bash") for line in block.splitlines()]
+    # each line of the README's bash blocks, without its trailing comment (which bash would ignore)
+    lines = [re.sub(r"\s+#.*$", "", line).strip() for block in blocks("bash") for line in block.splitlines()]
     return [line for line in lines if line and not line.startswith("#") and not line.startswith(NOT_RUN)]
 
 
