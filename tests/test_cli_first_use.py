@@ -46,6 +46,8 @@ def test_configuration_error_exits_2_before_reading_input(monkeypatch: pytest.Mo
     res = CliRunner().invoke(app, ["extract", "/nowhere/articles/", "--model", "gpt-4o-mini"], input="x")
     assert res.exit_code == 2
     assert "needs a key" in res.stderr and "/nowhere" not in res.stderr and res.stdout == ""
+    res = CliRunner().invoke(app, ["eval", "/nowhere/gold.jsonl", "--model", "gpt-4o-mini"])
+    assert res.exit_code == 2 and "needs a key" in res.stderr and "cannot read gold" not in res.stderr
     # a real process reading stdin: the configuration is refused before stdin is touched
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
     proc = subprocess.run(

@@ -376,15 +376,9 @@ def eval_(
     """Score predictions against gold annotations and print precision, recall, F1 and field accuracy."""
     from newsextract.evaluate import load_gold, score
 
-    try:
-        gold_articles = load_gold(gold)
-    except (OSError, ValueError) as exc:
-        raise _fail(f"cannot read gold file {gold}: {exc}") from None
-    failures = 0
-    if predictions is not None:
-        preds, failures = _load_predictions(predictions)
-    else:
-        extractor = _extractor(
+    # with no predictions the gold's articles are extracted: check that configuration before any reading
+    extractor = (
+        _extractor(
             model=model,
             base_url=base_url,
             cache=cache,
@@ -392,6 +386,20 @@ def eval_(
             strategy=strategy,
             grounding=grounding,
         )
+        if predictions is None
+        else None
+    )
+    try:
+        gold_articles = load_gold(gold)
+    except (OSError, ValueError) as exc:
+        if extractor is not None:
+            extractor.close()
+        raise _fail(f"cannot read gold file {gold}: {exc}") from None
+    failures = 0
+    preds: dict[str, Extraction] = {}
+    if predictions is not None:
+        preds, failures = _load_predictions(predictions)
+    elif extractor is not None:
         inputs: list[dict[str, Any]] = []
         for art in gold_articles:
             read = read_inputs([str(texts / f"{art.id}.txt")])
@@ -405,7 +413,6 @@ def eval_(
             )
         finally:
             extractor.close()
-        preds = {}
         if result is not None:
             preds = {e.id: e for e in result.extractions if e.id is not None}
             for rid, error in result.errors:

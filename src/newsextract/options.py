@@ -11,6 +11,7 @@ a setting or a value of the wrong type with a ``TypeError``. A test keeps ``Extr
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import types
@@ -52,6 +53,7 @@ class ExtractorOptions(TypedDict, total=False):
 OPTION_NAMES: frozenset[str] = frozenset(ExtractorOptions.__annotations__)
 
 
+@functools.cache
 def _hints() -> dict[str, Any]:
     return typing.get_type_hints(ExtractorOptions, globalns={**globals(), "GroundingMode": GroundingMode})
 
