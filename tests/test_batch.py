@@ -65,7 +65,7 @@ def test_order_kept_and_bad_inputs_do_not_sink_the_batch(server: FakeOpenAIServe
         "Extraction",
         "InputError",
         "Extraction",
-        "InputError",
+        "InputTypeError",  # an InputError and a TypeError
         "InputError",
         "Extraction",
     ]

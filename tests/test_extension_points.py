@@ -102,11 +102,14 @@ def test_wrong_argument_types_are_type_errors_but_stay_per_input_in_a_batch(
         ex.extract(42)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="published must be"):
         ex.extract(ARTICLE, published=3.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="id must be"):
+        ex.extract(ARTICLE, id=7)  # type: ignore[arg-type]
     assert server.request_count == 0
     server.enqueue(ToolCall(json.dumps(reply())))
-    results = ex.extract_many([{"id": "bad", "text": 42}, {"id": "ok", "text": ARTICLE}], progress=False)
-    bad, ok = results
+    results = ex.extract_many([{"id": "bad", "text": 42}, {"id": "ok", "text": ARTICLE}, 3.5], progress=False)
+    bad, ok, odd = results
     assert isinstance(bad, TypeError) and isinstance(bad, InputError)
+    assert isinstance(odd, TypeError) and isinstance(odd, InputError)
     assert not isinstance(ok, Exception) and ok.stock_moves[0].change_pct == 5.0
 
 

@@ -31,7 +31,7 @@ from newsextract.core.schemas import (
     Meta,
     Usage,
 )
-from newsextract.errors import ConfigError
+from newsextract.errors import ConfigError, InputTypeError
 from newsextract.options import ExtractorOptions, check_options, with_extractor_options
 from newsextract.pipeline.postprocess import AnyEvent, postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
@@ -214,6 +214,8 @@ class Extractor:
         """Shared opening of ``extract``/``aextract``: start the clock, check the input, derive the cache
         key, and look it up unless ``refresh``. Returns (started, text, published, key, cached result)."""
         started = time.perf_counter()
+        if id is not None and not isinstance(id, str):
+            raise InputTypeError(f"id must be a str or None, not {type(id).__name__}")
         clean, pub = check_text(text, max_chars=self.max_chars), parse_published(published)
         key = self.cache_key(clean, pub) if self.store is not None else None
         hit = None if refresh else self._from_cache(key, clean, pub, started, id)

@@ -68,6 +68,7 @@ from newsextract.errors import (
     ConfigError,
     ExtractionError,
     InputError,
+    InputTypeError,
     NewsextractError,
 )
 from newsextract.io.results import ResultWriter, load_results
@@ -213,7 +214,9 @@ def _item(raw: InputItem, index: int) -> _Item:
         if "text" not in raw:
             return _Item(index, rid, None, None, InputError(f"record {rid!r} has no 'text'"))
         return _Item(index, rid, raw["text"], raw.get("published"))
-    problem = InputError(f"input {index} must be a string or a record with 'text', not {type(raw).__name__}")
+    problem = InputTypeError(
+        f"input {index} must be a string or a record with 'text', not {type(raw).__name__}"
+    )
     return _Item(index, str(index), None, None, problem)
 
 
