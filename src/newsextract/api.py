@@ -100,7 +100,7 @@ class Extractor:
         max_chars: int = DEFAULT_MAX_CHARS,
     ) -> None:
         given = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
-        check_options(given, "Extractor")
+        check_options(given, "Extractor", Extractor.__init__)
         client_base_url = None
         if client is not None:
             from newsextract.backends.clients import unwrap_client
@@ -498,7 +498,7 @@ def extract(
     ``TypeError`` for an unknown setting or a value of the wrong type, ``InputError`` for text that
     cannot be extracted, ``ExtractionError`` when the model cannot be asked or never answers validly.
     """
-    check_options(options, "extract")
+    check_options(options, "extract", Extractor.__init__)
     return _default_extractor(options).extract(text, published, id=id, refresh=refresh)
 
 
@@ -512,7 +512,7 @@ async def aextract(
     **options: Unpack[ExtractorOptions],
 ) -> Extraction:
     """The awaitable twin of ``extract``."""
-    check_options(options, "aextract")
+    check_options(options, "aextract", Extractor.__init__)
     return await _default_extractor(options).aextract(text, published, id=id, refresh=refresh)
 
 
@@ -532,7 +532,7 @@ def extract_many(
     """One result or one error per input (strings or ``{"id", "text", "published"}`` records), same
     order. The batch options are those of ``Extractor.extract_many``; the other keyword arguments are
     ``Extractor``'s settings."""
-    check_options(options, "extract_many")
+    check_options(options, "extract_many", Extractor.__init__)
     return _default_extractor(options).extract_many(
         inputs,
         concurrency=concurrency,
@@ -559,7 +559,7 @@ async def aextract_many(
     **options: Unpack[ExtractorOptions],
 ) -> BatchResult:
     """The awaitable twin of ``extract_many``: one result or one error per input, same order."""
-    check_options(options, "aextract_many")
+    check_options(options, "aextract_many", Extractor.__init__)
     return await _default_extractor(options).aextract_many(
         inputs,
         concurrency=concurrency,

@@ -1,12 +1,13 @@
 """The keyword arguments every entry point takes, declared once.
 
-``Extractor.__init__`` declares each setting with its default and its documentation. The module-level
-``extract``, ``aextract``, ``extract_many`` and ``aextract_many`` take the same settings as keyword
-arguments: ``ExtractorOptions`` gives their names and types to type checkers and IDEs (PEP 692
-``**options: Unpack[ExtractorOptions]``), ``with_extractor_options`` gives them, with their defaults,
-to ``help()`` and ``inspect.signature``, and ``check_options`` refuses at run time a name that is not
-a setting or a value of the wrong type with a ``TypeError``. A test keeps ``ExtractorOptions`` and
-``Extractor.__init__`` identical.
+``Extractor.__init__`` declares each setting with its type, its default and its documentation. The
+module-level ``extract``, ``aextract``, ``extract_many`` and ``aextract_many`` take the same settings as
+keyword arguments: ``with_extractor_options`` gives them, with their defaults, to ``help()`` and
+``inspect.signature``; ``check_options`` refuses at run time a name that ``Extractor.__init__`` does not
+declare, or a value that does not have the declared type, with a ``TypeError`` (both read the
+declaration itself, so they cannot drift from it). ``ExtractorOptions`` repeats names and types for
+type checkers and IDEs only (PEP 692 ``**options: Unpack[ExtractorOptions]``); a test keeps it equal to
+the declaration.
 """
 
 from __future__ import annotations
@@ -54,8 +55,10 @@ OPTION_NAMES: frozenset[str] = frozenset(ExtractorOptions.__annotations__)
 
 
 @functools.cache
-def _hints() -> dict[str, Any]:
-    return typing.get_type_hints(ExtractorOptions, globalns={**globals(), "GroundingMode": GroundingMode})
+def declared_settings(init: Callable[..., Any]) -> dict[str, Any]:
+    """The settings ``init`` (``Extractor.__init__``) declares: name -> type hint, in order."""
+    hints = typing.get_type_hints(init)
+    return {name: hints[name] for name in inspect.signature(init).parameters if name != "self"}
 
 
 def _accepts(hint: Any, value: Any) -> bool:
@@ -90,15 +93,15 @@ def _describe(hint: Any) -> str:
     return text.replace("NoneType", "None").replace("<class '", "").replace("'>", "")
 
 
-def check_options(options: Mapping[str, Any], where: str) -> None:
-    """``TypeError`` for a name that is not a setting, or a value of the wrong type."""
-    unknown = sorted(set(options) - OPTION_NAMES)
+def check_options(options: Mapping[str, Any], where: str, init: Callable[..., Any]) -> None:
+    """``TypeError`` for a name that ``init`` does not declare, or a value of the wrong type."""
+    hints = declared_settings(init)
+    unknown = sorted(set(options) - set(hints))
     if unknown:
         raise TypeError(
             f"{where}() got an unexpected keyword argument {unknown[0]!r}; "
-            f"the settings are: {', '.join(sorted(OPTION_NAMES))}"
+            f"the settings are: {', '.join(sorted(hints))}"
         )
-    hints = _hints()
     for name, value in options.items():
         if not _accepts(hints[name], value):
             raise OptionTypeError(
