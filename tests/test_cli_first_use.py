@@ -104,3 +104,30 @@ def test_eval_exits_3_when_no_prediction_belongs_to_the_gold(tmp_path: Path) -> 
     # the table still prints, with precision n/a (nothing predicted), not 1.0
     overall = next(line for line in res.stdout.splitlines() if line.startswith("overall"))
     assert overall.split()[4] == "n/a"
+
+
+@pytest.mark.parametrize(("answer", "left"), [("n", 1), ("y", 0)])
+def test_cache_clear_asks_on_a_terminal(tmp_path: Path, answer: str, left: int) -> None:
+    import pty
+
+    from newsextract.cache.store import JsonStore
+
+    store = JsonStore(tmp_path / "cache")
+    store.set("k", {"draft": {}})
+    store.close()
+    leader, follower = pty.openpty()  # stdin is a terminal, with the answer already typed
+    try:
+        os.write(leader, f"{answer}\n".encode())
+        proc = subprocess.run(
+            [str(NEWSEXTRACT), "cache", "clear", "--cache-dir", str(tmp_path / "cache")],
+            stdin=follower,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert "Remove all 1 cached answer(s)" in proc.stderr, proc.stderr
+    assert proc.returncode == 0
+    assert JsonStore(tmp_path / "cache").stats()["entries"] == left
