@@ -41,11 +41,16 @@ def test_boolean_options_read_as_flag_pairs() -> None:
     assert "docs/GOLD_FORMAT.md" in eval_help and "SCHEMA" not in eval_help
 
 
-def test_configuration_error_exits_2_before_reading_input(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configuration_error_exits_2_before_reading_input(tmp_path: Path) -> None:
     """No key for a hosted model: exit 2 at once. Reading input first would report the missing file."""
     res = CliRunner().invoke(app, ["extract", "/nowhere/articles/", "--model", "gpt-4o-mini"], input="x")
     assert res.exit_code == 2
     assert "needs a key" in res.stderr and "/nowhere" not in res.stderr and res.stdout == ""
+    # a model file that does not load is found out before the inputs are read, too
+    bad = tmp_path / "bad.gguf"
+    bad.write_text("not a model", encoding="utf-8")
+    res = CliRunner().invoke(app, ["extract", "/nowhere/articles/", "--model", str(bad)])
+    assert res.exit_code == 2 and "could not load" in res.stderr and "/nowhere" not in res.stderr
     res = CliRunner().invoke(app, ["eval", "/nowhere/gold.jsonl", "--model", "gpt-4o-mini"])
     assert res.exit_code == 2 and "needs a key" in res.stderr and "cannot read gold" not in res.stderr
     # a real process reading stdin: the configuration is refused before stdin is touched
