@@ -2,7 +2,7 @@
 
 Accepted: ``openai.OpenAI``, ``openai.AsyncOpenAI`` (``AzureOpenAI`` and ``AsyncAzureOpenAI`` are
 subclasses), or an instructor client (``instructor.from_openai(...)``) wrapping one of them, whose mode
-is then used unless ``mode=`` says otherwise.
+(when it is one of ``backends.modes``) is then used unless ``mode=`` says otherwise.
 
 The client's endpoint, key, organisation, project, custom headers and query parameters (Azure's
 ``api-version``) are kept: requests go through ``client.with_options(http_client=..., max_retries=0)``,
@@ -28,6 +28,15 @@ import openai
 _CLIENT_HEADERS = frozenset({"accept", "content-type", "user-agent", "authorization"})
 
 
+_MODE_NAMES = {
+    instructor.Mode.JSON_SCHEMA: "json_schema",
+    instructor.Mode.TOOLS_STRICT: "tools_strict",
+    instructor.Mode.TOOLS: "tools",
+    instructor.Mode.JSON: "json",
+    instructor.Mode.MD_JSON: "md_json",
+}
+
+
 @dataclass(frozen=True)
 class GivenClient:
     """A caller's client, unwrapped: the openai client, the instructor mode it came with (if any)."""
@@ -38,6 +47,11 @@ class GivenClient:
     @property
     def base_url(self) -> str:
         return str(self.client.base_url)
+
+    @property
+    def mode_name(self) -> str | None:
+        """The name (``backends.modes``) of the instructor client's mode, if it is one newsextract sends."""
+        return _MODE_NAMES.get(self.mode) if self.mode is not None else None
 
     @property
     def is_async(self) -> bool:

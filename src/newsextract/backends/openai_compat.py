@@ -25,6 +25,7 @@ from newsextract.backends.base import Messages, ModelReply, usage_from
 from newsextract.backends.clients import async_client, sync_client, unwrap_client
 from newsextract.backends.http_transport import AsyncRetryingTransport, RequestCounter, RetryingTransport
 from newsextract.backends.modes import choose_mode
+from newsextract.backends.structured_request import structured_fields
 from newsextract.config import Settings
 from newsextract.core.schemas import Usage
 from newsextract.errors import (
@@ -58,6 +59,15 @@ def raw_output(completion: Any) -> str | None:
     return str(content) if content is not None else None
 
 
+def refusal_of(completion: Any) -> str | None:
+    """The model's refusal (``message.refusal``, sent instead of content under strict structured outputs)."""
+    try:
+        refusal = completion.choices[0].message.refusal
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return str(refusal) if refusal else None
+
+
 class OpenAICompatBackend:
     """One configured endpoint. Thread-safe; holds one sync and one async connection pool."""
 
@@ -68,12 +78,10 @@ class OpenAICompatBackend:
         self.model = settings.model
         self.base_url = settings.base_url
         self._given = unwrap_client(settings.client) if settings.client is not None else None
-        given_mode = self._given.mode if self._given is not None else None
-        self.mode: instructor.Mode = (
-            given_mode
-            if given_mode is not None and not settings.mode
-            else choose_mode(settings.base_url, settings.mode)
-        )
+        # mode= (or NEWSEXTRACT_MODE) first, then an instructor client's own mode, then the endpoint table
+        given_mode = self._given.mode_name if self._given is not None else None
+        self.request_mode = choose_mode(settings.base_url, settings.mode or given_mode)
+        self.mode = self.request_mode.instructor_mode()
         policy = RetryPolicy(
             attempts=settings.transport_attempts, max_total_wait_s=settings.transport_max_wait_s
         )
@@ -102,7 +110,7 @@ class OpenAICompatBackend:
 
     @property
     def identity(self) -> str:
-        return f"openai:{self.settings.endpoint}:{self.mode.value}"
+        return f"openai:{self.settings.endpoint}:{self.request_mode.name}"
 
     def _kwargs(
         self,
@@ -120,6 +128,9 @@ class OpenAICompatBackend:
             "context": context,
             "temperature": self.settings.temperature,
             "max_tokens": max_tokens or self.settings.max_tokens,
+            # instructor writes its own tools/response_format (Pydantic's schema, no strict flag); the
+            # openai client merges extra_body into the JSON body last, so the strict schema is what is sent
+            "extra_body": structured_fields(response_model, self.request_mode) or None,
         }
 
     def structured(
@@ -223,6 +234,12 @@ class OpenAICompatBackend:
                 f"the model stopped at its token limit (finish_reason=length) after {requests} request(s); "
                 "raise max_tokens or shorten the input",
                 **common,
+            )
+        refusal = refusal_of(exc.last_completion) if isinstance(exc, InstructorRetryException) else None
+        if refusal is not None:
+            common["last_output"] = last or refusal
+            return ValidationExhaustedError(
+                f"the model refused to answer ({requests} request(s)): {_short(refusal)}", **common
             )
         if isinstance(exc, InstructorRetryException) and _no_choices(exc.last_completion):
             return ValidationExhaustedError(
