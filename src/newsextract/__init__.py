@@ -25,6 +25,9 @@ _EXPORTS = {
     "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
+    "iter_many": "newsextract.api",
+    "aiter_many": "newsextract.api",
+    "Completed": "newsextract.stream",
     "Evidence": "newsextract.core.schemas",
     "ExecutiveChange": "newsextract.core.schemas",
     "Extraction": "newsextract.core.schemas",
@@ -47,6 +50,7 @@ _EXPORTS = {
 __all__ = [
     "BudgetExceededError",
     "CacheWarning",
+    "Completed",
     "ConfigError",
     "Evidence",
     "ExecutiveChange",
@@ -65,12 +69,22 @@ __all__ = [
     "ValidationExhaustedError",
     "aextract",
     "aextract_many",
+    "aiter_many",
     "extract",
     "extract_many",
+    "iter_many",
 ]
 
 if TYPE_CHECKING:
-    from newsextract.api import Extractor, aextract, aextract_many, extract, extract_many
+    from newsextract.api import (
+        Extractor,
+        aextract,
+        aextract_many,
+        aiter_many,
+        extract,
+        extract_many,
+        iter_many,
+    )
     from newsextract.cache.store import CacheWarning
     from newsextract.core.schemas import (
         Evidence,
@@ -92,6 +106,7 @@ if TYPE_CHECKING:
         TransportError,
         ValidationExhaustedError,
     )
+    from newsextract.stream import Completed
 
 
 def __getattr__(name: str) -> Any:
