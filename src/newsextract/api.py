@@ -11,7 +11,8 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from newsextract.backends.base import Backend
 from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
@@ -35,6 +36,7 @@ from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_publish
 
 if TYPE_CHECKING:
     from newsextract.batch import BatchResult
+    from newsextract.batch_api.job import BatchJob
 
 Published = dt.date | str | None
 
@@ -316,6 +318,41 @@ class Extractor:
         from newsextract.batch import arun_batch
 
         return await arun_batch(self, inputs, concurrency=concurrency, **options)
+
+    def submit_batch(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]],
+        *,
+        out: str | Path,
+        dry_run: bool = False,
+        reask: Literal["online", "batch"] = "online",
+        completion_window: str = "24h",
+        refresh: bool = False,
+        **options: Any,
+    ) -> BatchJob:
+        """Send the articles through the OpenAI Batch API (half the price, answers within
+        ``completion_window``); see ``newsextract.batch_api.job`` for every promise.
+
+        One request line per article (per chunk of a long one); identical articles are sent once and
+        articles already in the cache are not sent. Results later go to ``out`` (JSONL, as
+        ``extract_many``); the job's state file and folder sit next to it, so ``BatchJob.load(out)``
+        picks the job up in another process. ``dry_run=True`` only writes the request files (for
+        ``vllm run-batch``; collect with ``job.results(from_file=...)``). Lines whose answer fails or
+        does not validate are re-asked online (``reask="online"``, costs online prices) or in a
+        follow-up batch (``reask="batch"``, adds up to a completion window per round).
+        """
+        from newsextract.batch_api.job import BatchJob
+
+        return BatchJob.submit(
+            self,
+            inputs,
+            out=out,
+            dry_run=dry_run,
+            reask=reask,
+            completion_window=completion_window,
+            refresh=refresh,
+            **options,
+        )
 
     def close(self) -> None:
         if self._backend is not None:

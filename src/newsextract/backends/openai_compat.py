@@ -19,6 +19,9 @@ import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.processing.response import handle_reask_kwargs, handle_response_model, process_response
+from instructor.v2.core.templating import handle_templating  # type: ignore[attr-defined]
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from newsextract.backends.base import Messages, ModelReply, usage_from
@@ -109,6 +112,59 @@ class OpenAICompatBackend:
             "temperature": self.settings.temperature,
             "max_tokens": max_tokens or self.settings.max_tokens,
         }
+
+    # -- one request as data (the Batch API sends the same body offline, then parses the answer here) --
+    def request_body(
+        self,
+        messages: Messages,
+        response_model: type[T],
+        *,
+        context: dict[str, Any] | None = None,
+        max_tokens: int | None = None,
+    ) -> dict[str, Any]:
+        """The JSON body of the first request ``structured`` sends for these arguments, prepared by
+        instructor exactly as online (tools or response_format for this mode, templating), as plain JSON."""
+        kwargs = self._kwargs(messages, response_model, context, 0, max_tokens)
+        for name in ("response_model", "max_retries", "context"):
+            kwargs.pop(name)
+        _, body = handle_response_model(response_model, mode=self.mode, **kwargs)
+        body = handle_templating(body, self.mode, context=context)
+        return dict(json.loads(json.dumps(body, default=str)))
+
+    def parse_answer(
+        self, completion: dict[str, Any], response_model: type[T], *, context: dict[str, Any] | None = None
+    ) -> ModelReply[T]:
+        """Validate one chat-completion body as ``structured`` validates a reply (same instructor parser,
+        same validation context, so grounding runs too). Raises ``pydantic.ValidationError`` or
+        ``json.JSONDecodeError`` for output worth a re-ask, an ``ExtractionError`` for anything else."""
+        try:
+            response = ChatCompletion.model_validate(completion)
+        except ValidationError as exc:
+            raise ExtractionError(f"not a chat completion: {_short(str(exc))}", attempts=1) from None
+        prepared, _ = handle_response_model(response_model, mode=self.mode)
+        try:
+            parsed = process_response(
+                response,
+                response_model=prepared,
+                stream=False,
+                validation_context=context,
+                strict=True,
+                mode=self.mode,
+            )
+        except (ValidationError, json.JSONDecodeError):
+            raise
+        except Exception as exc:
+            raise self._map_error(exc, 1) from exc
+        usage = usage_from(completion.get("usage"))
+        return ModelReply(parsed=parsed, usage=usage, requests=1, reasks=0, raw=raw_output(response))
+
+    def reask_messages(self, body: dict[str, Any], completion: dict[str, Any], error: Exception) -> Messages:
+        """The conversation of the re-ask instructor would send after ``completion`` failed with
+        ``error``: the request's messages, the model's answer, and the validation errors."""
+        response = ChatCompletion.model_validate(completion)
+        kwargs = {**body, "messages": list(body["messages"])}
+        new = handle_reask_kwargs(kwargs, self.mode, response, error)
+        return list(json.loads(json.dumps(new["messages"], default=str)))
 
     def structured(
         self,
