@@ -167,6 +167,7 @@ class BatchJob:
         self._download_wait_s = download_wait_s
         self._client: BatchClient | None = None
         self._cancelled_lines: set[str] = set()
+        self._followup_bodies: dict[str, dict[str, Any]] = {}
 
     # -- files ---------------------------------------------------------------------------------------
     @property
@@ -487,6 +488,7 @@ class BatchJob:
         again: dict[str, bytes] = {}
         bodies = self._bodies(set(b.lines))
         texts = self._texts() if self.state.reask == "batch" else {}
+        by_slot = {slot: rec for rec in self.state.articles for slot in rec.slots}
         for cid in b.lines:
             answer = answers.answers.get(cid)
             if answer is None:
@@ -499,7 +501,7 @@ class BatchJob:
                 again[cid] = encode_line(request_line(cid, bodies[cid]))
                 continue
             parsed = parse_attempt(cid)
-            article = self._article_of(parsed[0] if parsed else "")
+            article = by_slot.get(parsed[0]) if parsed else None
             if parsed is None or article is None or article.key not in texts:
                 continue
             slot, rnd = parsed
@@ -585,12 +587,6 @@ class BatchJob:
             if c not in answers.answers
         }
 
-    def _article_of(self, slot: str) -> ArticleRecord | None:
-        for rec in self.state.articles:
-            if slot in rec.slots:
-                return rec
-        return None
-
     # -- results -------------------------------------------------------------------------------------
     def results(
         self,
@@ -617,6 +613,9 @@ class BatchJob:
         started = time.perf_counter()
         answers = self._answers(extra)
         self._cancelled_lines = self._cancelled(answers)
+        self._followup_bodies = self._bodies(
+            {c for c in answers.answers if (parse_attempt(c) or ("", 0))[1] > 0}
+        )
         texts = self._texts()
         done_lines = _written(self.out)
         articles = self.state.articles
@@ -705,9 +704,8 @@ class BatchJob:
         requests = strategy.requests(ex._input(text, pub))
         if [(s.start, s.end) for s, _, _ in requests] != [tuple(s) for s in rec.spans]:
             return ex.extract(text, pub, id=rec.id, refresh=True)  # chunking changed since submission
-        bodies = self._bodies({c for c in answers.answers if (parse_attempt(c) or ("",))[0] in rec.slots})
         outcomes = [
-            self._chunk(slot, messages, opts, answers, bodies)
+            self._chunk(slot, messages, opts, answers)
             for slot, (_, messages, opts) in zip(rec.slots, requests, strict=True)
         ]
         result: StrategyResult = strategy.combine([s for s, _, _ in requests], outcomes)
@@ -719,7 +717,6 @@ class BatchJob:
         messages: list[dict[str, Any]],
         opts: dict[str, Any],
         answers: ParsedOutput,
-        bodies: dict[str, dict[str, Any]],
     ) -> ChunkOutcome:
         """One chunk's reply: its latest batch answer validated as online, else asked online."""
         backend: OpenAICompatBackend = self.extractor.backend  # type: ignore[assignment]
@@ -755,10 +752,12 @@ class BatchJob:
                     usage=spent,
                     endpoint=self.extractor.settings.endpoint,
                 )
-            request = bodies.get(cid) or {"messages": messages}
-            reask = backend.reask_messages(
-                {**request, "messages": request.get("messages", messages)}, body, exc
-            )
+            request = self._followup_bodies.get(cid) if rnd else None
+            if request is None:  # the first request: the same body as submitted, made again
+                request = backend.request_body(
+                    messages, GroundedArticleDraft, context=opts["context"], max_tokens=opts["max_tokens"]
+                )
+            reask = backend.reask_messages(request, body, exc)
             return _online(
                 lambda: backend.structured(reask, GroundedArticleDraft, **{**opts, "max_retries": left - 1}),
                 spent,
