@@ -24,7 +24,7 @@ from newsextract import Extractor
 from newsextract.batch_api import BatchJob
 from newsextract.batch_api.state import state_path
 from newsextract.core.schemas import Extraction
-from newsextract.errors import ConfigError, ExtractionError, InputError
+from newsextract.errors import ConfigError, ExtractionError, InputError, TransportError
 
 REPO = Path(__file__).resolve().parents[1]
 EMPTY = json.dumps({"share_sales": [], "executive_changes": [], "stock_moves": []})
@@ -235,6 +235,19 @@ def test_cached_and_identical_articles_are_not_sent_and_collecting_twice_writes_
             server.counts.lines_run == 2 and len(server.chat_requests) == 1 and server.counts.downloads == 1
         )
     assert sorted(out_ids(tmp_path / "r.jsonl")) == sorted(["bad", "copy", *[a.id for a in arts]])
+
+
+def test_a_refused_batch_creation_is_submitted_by_the_next_wait(tmp_path: Path) -> None:
+    arts = seeds()
+    with FakeBatchAPI(answer=answer_by_text(arts)) as server:
+        server.refuse_creates = 1
+        with pytest.raises(TransportError, match="HTTP 400"):
+            make(server, tmp_path).submit_batch([a.record() for a in arts], out=tmp_path / "r.jsonl", **FAST)
+        job = BatchJob.load(tmp_path / "r.jsonl", make(server, tmp_path), **FAST)
+        assert job.state.batches == [] and job.state.pending == [(1, 0)]
+        batch = job.results()
+        assert server.counts.uploads == 2 and server.counts.creates == 1 and server.counts.lines_run == 3
+    assert all(isinstance(o, Extraction) for o in batch)
 
 
 def test_split_over_the_request_limit(tmp_path: Path) -> None:

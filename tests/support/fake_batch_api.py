@@ -13,7 +13,8 @@ step becomes a 200 line in the output file (the same completion body the chat en
 ``HTTPError`` step a line in the error file. Faults come from a ``BatchScript`` per created batch
 (FIFO; ``default_script`` afterwards): shuffled output order, only the first ``finish`` lines answered
 (an expired or cancelled batch), an output file id that appears ``late_polls`` polls after completion,
-and ``forbidden``/``missing`` downloads answered 403/404 before the content.
+and ``forbidden``/``missing`` downloads answered 403/404 before the content. ``refuse_creates``
+answers that many batch creations with HTTP 400.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class FakeBatchAPI(FakeOpenAIServer):
         self._batch_lock = threading.RLock()
         self._file_ids = itertools.count(1)
         self._batch_ids = itertools.count(1)
+        self.refuse_creates = 0  # answer this many POST /v1/batches with HTTP 400 first
 
     def add_scripts(self, *scripts: BatchScript) -> None:
         with self._batch_lock:
@@ -162,6 +164,9 @@ class FakeBatchAPI(FakeOpenAIServer):
     def _create(self, body: Mapping[str, Any]) -> tuple[int, dict[str, Any]]:
         with self._batch_lock:
             fid = str(body.get("input_file_id"))
+            if self.refuse_creates > 0:
+                self.refuse_creates -= 1
+                return 400, _err("scripted refusal: enqueued token limit reached")
             if fid not in self.files:
                 return 404, _err(f"No such File object: {fid}")
             if body.get("endpoint") != "/v1/chat/completions" or body.get("completion_window") != "24h":

@@ -46,6 +46,7 @@ from newsextract.batch_api.lines import attempt_id, encode_line, parse_attempt, 
 from newsextract.batch_api.output import LineAnswer, ParsedOutput, parse_output
 from newsextract.batch_api.split import MAX_BYTES, MAX_REQUESTS, split_lines
 from newsextract.batch_api.state import (
+    OPEN_STATUSES,
     ArticleRecord,
     BatchRecord,
     JobState,
@@ -99,7 +100,7 @@ class JobStatus:
     @property
     def done(self) -> bool:
         """True when every batch has ended and its output was downloaded (results can be collected)."""
-        return self.status not in ("validating", "in_progress", "finalizing", "cancelling", "downloading")
+        return self.status not in (*OPEN_STATUSES, "downloading", "submitting")
 
     def __str__(self) -> str:
         return (
@@ -270,9 +271,10 @@ class BatchJob:
         job = cls(extractor, state, out, **options)
         lines = job._plan(inputs)
         job._write_articles_and_requests(lines, max_requests=max_requests, max_bytes=max_bytes)
-        job.save()
         if not dry_run:
-            job._submit_files(list(range(1, state.request_files + 1)), round=0)
+            state.pending = [(n, 0) for n in range(1, state.request_files + 1)]
+        job.save()
+        job._submit_pending()
         return job
 
     def _plan(self, inputs: Iterable[str | bytes | Mapping[str, Any]]) -> dict[str, bytes]:
@@ -354,9 +356,11 @@ class BatchJob:
             numbers.append(n)
         return numbers
 
-    def _submit_files(self, numbers: list[int], *, round: int) -> None:
-        """Upload and create one batch per request file, saving the state after each."""
-        for n in numbers:
+    def _submit_pending(self) -> None:
+        """Upload and create one batch per request file not yet submitted, saving the state after each
+        (a crash between creating a batch and saving it is the one moment a batch can be sent twice)."""
+        while self.state.pending:
+            n, round = self.state.pending[0]
             path = self.folder / f"requests-{n:03d}.jsonl"
             data = path.read_bytes()
             ids = [json.loads(line)["custom_id"] for line in data.splitlines() if line.strip()]
@@ -374,6 +378,7 @@ class BatchJob:
                     total=len(ids),
                 )
             )
+            self.state.pending.pop(0)
             self.save()
 
     # -- polling -------------------------------------------------------------------------------------
@@ -405,6 +410,8 @@ class BatchJob:
             word = "downloading"
         if self.state.dry_run and not batches:
             word = "dry_run"
+        elif self.state.pending:
+            word = "submitting"  # request files written but not yet sent (the next wait sends them)
         return JobStatus(
             status=word,
             batches=[(b.id, b.status) for b in batches],
@@ -434,6 +441,7 @@ class BatchJob:
         started = time.monotonic()
         last = ""
         while True:
+            self._submit_pending()
             st = self.status()
             for b in list(self.state.batches):
                 if b.terminal and not b.harvested:
@@ -444,7 +452,9 @@ class BatchJob:
             elif show and str(st) != last:
                 print(f"newsextract batch: {st}", file=sys.stderr, flush=True)
                 last = str(st)
-            if st.done or (timeout_s is not None and time.monotonic() - started >= timeout_s):
+            if (st.done and not self.state.pending) or (
+                timeout_s is not None and time.monotonic() - started >= timeout_s
+            ):
                 return st
             self._sleep(interval)
 
@@ -475,15 +485,17 @@ class BatchJob:
                     return  # try again at the next poll
                 continue  # never came: its lines go online when results are collected
             _atomic_write(target, data)
-        b.harvested = True
+        numbers = self._follow_up(b)
+        b.harvested = True  # saved together with the follow-up files, so they are made exactly once
+        self.state.pending += [(n, b.round + 1) for n in numbers]
         self.save()
-        self._follow_up(b)
 
-    def _follow_up(self, b: BatchRecord) -> None:
-        """Lines of ``b`` that go to another batch: unanswered lines of an expired batch; with
-        ``reask="batch"`` also failed lines and answers that did not validate (as re-asks)."""
+    def _follow_up(self, b: BatchRecord) -> list[int]:
+        """Write the lines of ``b`` that go to another batch (the new request files' numbers):
+        unanswered lines of an expired batch; with ``reask="batch"`` also failed lines and answers that
+        did not validate (as re-asks carrying the errors)."""
         if b.round + 1 >= MAX_ROUNDS or b.status not in ("expired", "completed", "failed"):
-            return
+            return []
         answers = self._answers()
         again: dict[str, bytes] = {}
         bodies = self._bodies(set(b.lines))
@@ -512,10 +524,8 @@ class BatchJob:
                 nid = attempt_id(slot, rnd + 1)
                 again[nid] = encode_line(request_line(nid, {**bodies[cid], "messages": reask}))
         if not again:
-            return
-        numbers = self._write_request_files(again, max_requests=MAX_REQUESTS, max_bytes=MAX_BYTES)
-        self.save()
-        self._submit_files(numbers, round=b.round + 1)
+            return []
+        return self._write_request_files(again, max_requests=MAX_REQUESTS, max_bytes=MAX_BYTES)
 
     def _validate(
         self,
@@ -565,16 +575,25 @@ class BatchJob:
         return found
 
     def _texts(self) -> dict[str, tuple[str, dt.date | None]]:
+        """The articles' texts and dates by cache key (a line that does not read is skipped: its
+        article then fails with a clear error instead of the whole job)."""
         out: dict[str, tuple[str, dt.date | None]] = {}
-        with open(self.folder / "articles.jsonl", encoding="utf-8") as fh:
+        path = self.folder / "articles.jsonl"
+        if not path.exists():
+            raise ConfigError(f"the batch job's articles file {path} is missing")
+        with open(path, encoding="utf-8") as fh:
             for raw in fh:
-                row = json.loads(raw)
+                try:
+                    row = json.loads(raw)
+                    pub = parse_published(row.get("published")) if isinstance(row, dict) else None
+                except (ValueError, InputError):
+                    continue
                 if (
                     isinstance(row, dict)
                     and isinstance(row.get("key"), str)
                     and isinstance(row.get("text"), str)
                 ):
-                    out[row["key"]] = (row["text"], parse_published(row.get("published")))
+                    out[row["key"]] = (row["text"], pub)
         return out
 
     def _cancelled(self, answers: ParsedOutput) -> set[str]:

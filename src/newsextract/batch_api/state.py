@@ -77,6 +77,7 @@ class JobState(_Model):
     dry_run: bool = False
     refresh: bool = False
     request_files: int = 0
+    pending: list[tuple[int, int]] = Field(default_factory=list)  # (request file, round) not yet sent
     articles: list[ArticleRecord] = Field(default_factory=list)
     batches: list[BatchRecord] = Field(default_factory=list)
 
