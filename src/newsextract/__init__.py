@@ -25,6 +25,7 @@ _EXPORTS = {
     "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
+    "BatchJob": "newsextract.batch_api.job",
     "Evidence": "newsextract.core.schemas",
     "ExecutiveChange": "newsextract.core.schemas",
     "Extraction": "newsextract.core.schemas",
@@ -43,6 +44,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "BatchJob",
     "ConfigError",
     "Evidence",
     "ExecutiveChange",
@@ -67,6 +69,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from newsextract.api import Extractor, aextract, aextract_many, extract, extract_many
+    from newsextract.batch_api.job import BatchJob
     from newsextract.core.schemas import (
         Evidence,
         ExecutiveChange,
