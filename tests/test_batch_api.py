@@ -203,9 +203,16 @@ def test_failed_batch_goes_online_and_cancelled_batch_reports_the_rest(tmp_path:
         job.cancel()
         batch = job.results()
         assert [s for _, s in job._status().batches] == ["cancelled"] and len(server.chat_requests) == 0
+        again = job.results()  # errors are kept too: nothing is written twice, nothing is sent
+        assert len(out_ids(tmp_path / "c.jsonl")) == 3 and len(server.chat_requests) == 0
+        server.enqueue(*[ToolCall(a.answer) for a in arts[1:]])
+        retried = job.results(retry_failed=True, concurrency=1)  # the errors are tried again, online
+        assert len(server.chat_requests) == 2 and len(out_ids(tmp_path / "c.jsonl")) == 5
     kinds = [type(o).__name__ for o in batch]
     assert kinds.count("Extraction") == 1 and kinds.count("ExtractionError") == 2
     assert "cancelled" in str(next(o for o in batch if isinstance(o, ExtractionError)))
+    assert [comparable(o) for o in again] == [comparable(o) for o in batch]
+    assert all(isinstance(o, Extraction) for o in retried)
 
 
 def test_cached_and_identical_articles_are_not_sent_and_collecting_twice_writes_nothing_twice(

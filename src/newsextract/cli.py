@@ -540,6 +540,9 @@ def batch_collect(
         float, typer.Option("--poll-interval", help="Seconds between status polls.")
     ] = 30.0,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="What stdout shows.")] = OutputFormat.table,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Try the articles whose line in OUT is an error again.")
+    ] = False,
 ) -> None:
     """Wait for the batches, turn their answers into results (re-asking what failed) and write them to OUT."""
     from newsextract.batch_api import BatchJob
@@ -547,7 +550,11 @@ def batch_collect(
     extractor = _batch_extractor(model, base_url, mode, cache_dir, grounding)
     try:
         job = BatchJob.load(out, extractor, poll_interval_s=poll_interval)
-        result = job.results(from_file=list(from_file) if from_file else None, concurrency=concurrency)
+        result = job.results(
+            from_file=list(from_file) if from_file else None,
+            concurrency=concurrency,
+            retry_failed=retry_failed,
+        )
     except NewsextractError as exc:
         raise _fail(str(exc)) from None
     except KeyboardInterrupt:

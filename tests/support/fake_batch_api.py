@@ -14,7 +14,8 @@ step becomes a 200 line in the output file (the same completion body the chat en
 (FIFO; ``default_script`` afterwards): shuffled output order, only the first ``finish`` lines answered
 (an expired or cancelled batch), an output file id that appears ``late_polls`` polls after completion,
 and ``forbidden``/``missing`` downloads answered 403/404 before the content. ``refuse_creates``
-answers that many batch creations with HTTP 400.
+answers that many batch creations with HTTP 400. With ``answer_online=True`` online chat requests are
+answered by ``answer`` too once the step queue is empty.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import email.parser
 import email.policy
+import io
 import itertools
 import json
 import random
@@ -111,12 +113,15 @@ class FakeBatchAPI(FakeOpenAIServer):
         steps: Iterable[Step | Mapping[str, Any]] = (),
         *,
         answer: Answer | None = None,
+        answer_online: bool = False,
         scripts: Iterable[BatchScript] = (),
         default_script: BatchScript | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(steps, **kwargs)
         self.answer = answer
+        self.answer_online = answer_online
+        self._chat_body = threading.local()
         self._scripts: deque[BatchScript] = deque(scripts)
         self.default_script = default_script or BatchScript()
         self.files: dict[str, _File] = {}
@@ -126,6 +131,16 @@ class FakeBatchAPI(FakeOpenAIServer):
         self._file_ids = itertools.count(1)
         self._batch_ids = itertools.count(1)
         self.refuse_creates = 0  # answer this many POST /v1/batches with HTTP 400 first
+
+    def _next_step(self) -> Step:
+        """Online chat requests: the scripted queue first; with ``answer_online`` and an empty queue,
+        ``answer(None, body)`` (so online re-asks get the same answers as batch lines)."""
+        body = getattr(self._chat_body, "body", None)
+        with self._lock:
+            if self._queue or not (self.answer_online and self.answer is not None and body is not None):
+                return self._queue.popleft() if self._queue else self._default
+        assert self.answer is not None
+        return self.answer("", body)
 
     def add_scripts(self, *scripts: BatchScript) -> None:
         with self._batch_lock:
@@ -338,6 +353,23 @@ class _BatchHandler(_Handler):
             super().do_GET()
 
     def do_POST(self) -> None:
+        if urlsplit(self.path).path.rstrip("/") == "/v1/chat/completions":
+            raw = self._read_body()
+            fake: FakeBatchAPI = self.server.fake  # type: ignore[assignment]
+            try:
+                fake._chat_body.body = json.loads(raw)
+            except ValueError:
+                fake._chat_body.body = None
+            del self.headers["Transfer-Encoding"]
+            del self.headers["Content-Length"]
+            self.headers["Content-Length"] = str(len(raw))
+            connection, self.rfile = self.rfile, io.BytesIO(raw)  # the chat handler reads the body again
+            try:
+                super().do_POST()
+            finally:
+                self.rfile = connection
+                fake._chat_body.body = None
+            return
         if not self._batch_route():
             super().do_POST()
 

@@ -32,7 +32,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -613,6 +613,7 @@ class BatchJob:
         from_file: str | Path | Sequence[str | Path] | None = None,
         concurrency: int = 16,
         progress: Callable[[int, Outcome], None] | None = None,
+        retry_failed: bool = False,
     ) -> BatchResult:
         """One result or one error per input, in input order (a ``BatchResult``, as ``extract_many``).
 
@@ -631,12 +632,12 @@ class BatchJob:
             self.wait()
         started = time.perf_counter()
         answers = self._answers(extra)
-        self._cancelled_lines = self._cancelled(answers)
+        self._cancelled_lines = set() if retry_failed else self._cancelled(answers)
         self._followup_bodies = self._bodies(
             {c for c in answers.answers if (parse_attempt(c) or ("", 0))[1] > 0}
         )
         texts = self._texts()
-        done_lines = _written(self.out)
+        done_lines = _written(self.out, keep_errors=not retry_failed)
         articles = self.state.articles
         outcomes: list[Outcome | None] = [None] * len(articles)
         summary = BatchSummary(total=len(articles))
@@ -829,16 +830,16 @@ def _short(message: str, limit: int = 300) -> str:
     return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
-def _written(out: Path) -> dict[str, dict[str, Any]]:
-    """Lines already in the results file that a later collect keeps: the last ``ok`` line per id, and
-    input errors (they cannot change). Other errors are retried."""
+def _written(out: Path, *, keep_errors: bool) -> dict[str, dict[str, Any]]:
+    """Lines already in the results file that a later collect keeps: the last ``ok`` line per id, else
+    its last error line (with ``keep_errors=False`` only input errors, which cannot change)."""
     found: dict[str, dict[str, Any]] = {}
     try:
         fh = open(out, encoding="utf-8")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         return found
     with fh:
-        for raw in _lines(fh):
+        for raw in fh:
             try:
                 line = json.loads(raw)
             except json.JSONDecodeError:
@@ -846,15 +847,14 @@ def _written(out: Path) -> dict[str, dict[str, Any]]:
             if not isinstance(line, dict) or "id" not in line:
                 continue
             rid = str(line["id"])
-            if (line.get("ok") and isinstance(line.get("result"), dict)) or (
-                (line.get("error") or {}).get("error") == "InputError" and rid not in found
-            ):
+            if line.get("ok") and isinstance(line.get("result"), dict):
                 found[rid] = line
+            elif not (found.get(rid) or {}).get("ok"):
+                error = line.get("error")
+                kind = error.get("error") if isinstance(error, dict) else None
+                if keep_errors or kind == "InputError":
+                    found[rid] = line
     return found
-
-
-def _lines(fh: Iterable[str]) -> Iterator[str]:
-    yield from fh
 
 
 def _reload(line: dict[str, Any]) -> Outcome:
