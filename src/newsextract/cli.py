@@ -514,7 +514,7 @@ def batch_status(
     extractor = _batch_extractor(model, base_url, mode, cache_dir, grounding)
     try:
         job = BatchJob.load(out, extractor)
-        status = job.status() if not job.state.dry_run else job._status()
+        status = job.status()
     except NewsextractError as exc:
         raise _fail(str(exc)) from None
     for bid, st in status.batches:

@@ -28,6 +28,7 @@ import itertools
 import json
 import random
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,10 +40,12 @@ from tests.support.fake_openai import (
     EmptyChoices,
     FakeOpenAIServer,
     HTTPError,
+    RecordedRequest,
     Step,
     ToolCall,
     _Handler,
     _HTTPServer,
+    _redact,
 )
 
 Answer = Callable[[str, Mapping[str, Any]], Step]
@@ -381,6 +384,23 @@ class _BatchHandler(_Handler):
         self._request_no = next(fake._counter)
         raw = self._read_body()
         parts = path.split("/")[2:]  # ["files", id, "content"] / ["batches", id, "cancel"]
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None  # a multipart upload
+        fake._record(
+            RecordedRequest(
+                method=self.command,
+                path=path,
+                query=urlsplit(self.path).query,
+                headers={k.lower(): _redact(k, v) for k, v in self.headers.items()},
+                body=body,
+                body_text=None,
+                had_auth=bool(self.headers.get("Authorization", "").strip()),
+                step=None,
+                received_at=time.time(),
+            )
+        )
         status: int
         payload: Any
         if self.command == "POST" and parts == ["files"]:

@@ -269,16 +269,20 @@ class BatchJob:
             refresh=refresh,
         )
         job = cls(extractor, state, out, **options)
-        lines = job._plan(inputs)
-        job._write_articles_and_requests(lines, max_requests=max_requests, max_bytes=max_bytes)
+        lines, texts = job._plan(inputs)
+        job._write_articles(texts)
+        job._write_request_files(lines, max_requests=max_requests, max_bytes=max_bytes)
         if not dry_run:
             state.pending = [(n, 0) for n in range(1, state.request_files + 1)]
         job.save()
         job._submit_pending()
         return job
 
-    def _plan(self, inputs: Iterable[str | bytes | Mapping[str, Any]]) -> dict[str, bytes]:
-        """Article records and the request lines (by custom_id, first occurrence order)."""
+    def _plan(
+        self, inputs: Iterable[str | bytes | Mapping[str, Any]]
+    ) -> tuple[dict[str, bytes], list[tuple[str, str, str | None]]]:
+        """Record every input in the state; the request lines (by custom_id, in first-occurrence order)
+        and the distinct articles (cache key, text, published) to keep beside the state."""
         ex = self.extractor
         strategy = ex.strategy
         assert isinstance(strategy, WholeArticle)
@@ -286,7 +290,7 @@ class BatchJob:
         lines: dict[str, bytes] = {}
         seen: dict[str, ArticleRecord] = {}
         ids: set[str] = set()
-        self._texts_out: list[tuple[str, str, str | None]] = []
+        texts: list[tuple[str, str, str | None]] = []
         for index, raw in enumerate(inputs):
             item = input_record(raw, index)
             if item.id in ids:
@@ -309,7 +313,7 @@ class BatchJob:
                 rec.slots, rec.spans = list(first.slots), list(first.spans)
                 continue
             seen[rec.key] = rec
-            self._texts_out.append((rec.key, text, pub.isoformat() if pub else None))
+            texts.append((rec.key, text, pub.isoformat() if pub else None))
             if (
                 not self.state.refresh
                 and ex._from_cache(rec.key, text, pub, time.perf_counter(), None) is not None
@@ -324,16 +328,15 @@ class BatchJob:
                 lines[cid] = encode_line(request_line(cid, body))
                 rec.slots.append(cid)
                 rec.spans.append((span.start, span.end))
-        return lines
+        return lines, texts
 
-    def _write_articles_and_requests(
-        self, lines: dict[str, bytes], *, max_requests: int, max_bytes: int
-    ) -> None:
+    def _write_articles(self, texts: list[tuple[str, str, str | None]]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / "articles.jsonl", "w", encoding="utf-8") as fh:
-            for key, text, pub in self._texts_out:
-                fh.write(json.dumps({"key": key, "text": text, "published": pub}, ensure_ascii=False) + "\n")
-        self._write_request_files(lines, max_requests=max_requests, max_bytes=max_bytes)
+        data = "".join(
+            json.dumps({"key": key, "text": text, "published": pub}, ensure_ascii=False) + "\n"
+            for key, text, pub in texts
+        )
+        _atomic_write(self.folder / "articles.jsonl", data.encode("utf-8"))
 
     def _write_request_files(
         self, lines: dict[str, bytes], *, max_requests: int, max_bytes: int
@@ -626,7 +629,7 @@ class BatchJob:
         extra: list[str | Path] = []
         if from_file is not None:
             extra = [from_file] if isinstance(from_file, str | Path) else list(from_file)
-        elif self.state.dry_run:
+        elif self.state.dry_run and self.state.request_files:
             raise ConfigError("a dry-run job has no batches: collect it with from_file= (the run's output)")
         elif not self._status().done:
             self.wait()
