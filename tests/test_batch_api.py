@@ -91,6 +91,10 @@ def test_seeds_and_heldout_sets_equal_the_online_path(tmp_path: Path) -> None:
         batch = job.results()
         assert server.counts.uploads == 1 and server.counts.creates == 1
         assert server.counts.lines_run == len(articles) and len(server.chat_requests) == 0
+        # every answer went into the cache: the online path now answers from it, without a request
+        hit = ex.extract(articles[4].text, articles[4].published, id=articles[4].id)
+        assert hit.meta.cached and len(server.chat_requests) == 0
+        assert hit.events == batch[4].events  # type: ignore[union-attr]
         lines = server.input_lines(job.state.batches[0].id)
         on = online(server, tmp_path, articles, [ToolCall(a.answer) for a in articles], max_retries=0)
         assert len(server.chat_requests) == len(articles)

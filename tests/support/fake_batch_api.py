@@ -236,10 +236,20 @@ class FakeBatchAPI(FakeOpenAIServer):
         if batch.status == "failed":
             return
         lines = self.input_lines(batch.id)
-        if batch.script.finish is not None:
-            lines = lines[: batch.script.finish]
         out: list[bytes] = []
         errors: list[bytes] = []
+        if batch.script.finish is not None:
+            if batch.status == "expired":  # what the API does: the lines not run go to the error file
+                for line in lines[batch.script.finish :]:
+                    error = {
+                        "code": "batch_expired",
+                        "message": "This request could not be executed before the completion window expired.",
+                    }
+                    errors.append(
+                        _jsonl({"id": "x", "custom_id": line["custom_id"], "response": None, "error": error})
+                    )
+                    batch.failed += 1
+            lines = lines[: batch.script.finish]
         for n, line in enumerate(lines, start=1):
             cid = str(line["custom_id"])
             body = line["body"]

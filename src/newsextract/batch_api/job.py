@@ -506,8 +506,12 @@ class BatchJob:
         by_slot = {slot: rec for rec in self.state.articles for slot in rec.slots}
         for cid in b.lines:
             answer = answers.answers.get(cid)
+            if b.status == "expired" and (answer is None or not answer.ok):
+                # not run in time (absent, or in the error file as batch_expired): the next batch runs it
+                again[cid] = encode_line(request_line(cid, bodies[cid]))
+                continue
             if answer is None:
-                if b.status == "expired" or (self.state.reask == "batch" and b.status == "completed"):
+                if self.state.reask == "batch" and b.status == "completed":
                     again[cid] = encode_line(request_line(cid, bodies[cid]))
                 continue
             if self.state.reask != "batch":
