@@ -261,6 +261,24 @@ def test_a_refused_batch_creation_is_submitted_by_the_next_wait(tmp_path: Path) 
     assert all(isinstance(o, Extraction) for o in batch)
 
 
+def test_a_chunk_two_articles_share_is_sent_once(tmp_path: Path) -> None:
+    arts = seeds()
+    long_a = "\n\n".join(a.text for a in arts)  # two chunks of at most 6,000 characters
+    long_b = long_a + "\n\nA closing note that makes the last chunk differ."
+    with FakeBatchAPI(answer=answer_by_text(arts)) as server:
+        ex = make(server, tmp_path)
+        ex.strategy.max_chunk_chars = 6_000  # type: ignore[attr-defined]
+        job = ex.submit_batch(
+            [{"id": "a", "text": long_a}, {"id": "b", "text": long_b}], out=tmp_path / "r.jsonl", **FAST
+        )
+        a, b = job.state.articles
+        assert len(a.slots) == len(b.slots) >= 2 and a.slots[0] == b.slots[0] and a.slots[-1] != b.slots[-1]
+        sent = [x["custom_id"] for x in server.input_lines(job.state.batches[0].id)]
+        assert len(sent) == len(set(a.slots) | set(b.slots)) < len(a.slots) + len(b.slots)
+        results = job.results()
+    assert all(isinstance(o, Extraction) for o in results)
+
+
 def test_split_over_the_request_limit(tmp_path: Path) -> None:
     arts = seeds()
     with FakeBatchAPI(answer=answer_by_text(arts)) as server:

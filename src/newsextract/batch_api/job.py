@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -291,6 +292,7 @@ class BatchJob:
         seen: dict[str, ArticleRecord] = {}
         ids: set[str] = set()
         texts: list[tuple[str, str, str | None]] = []
+        same_body: dict[str, str] = {}
         for index, raw in enumerate(inputs):
             item = input_record(raw, index)
             if item.id in ids:
@@ -324,8 +326,10 @@ class BatchJob:
                 body = backend.request_body(
                     messages, GroundedArticleDraft, context=opts["context"], max_tokens=opts["max_tokens"]
                 )
-                cid = slot_id(rec.key, n)
-                lines[cid] = encode_line(request_line(cid, body))
+                digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+                cid = same_body.setdefault(digest, slot_id(rec.key, n))  # a chunk two articles share: once
+                if cid not in lines:
+                    lines[cid] = encode_line(request_line(cid, body))
                 rec.slots.append(cid)
                 rec.spans.append((span.start, span.end))
         return lines, texts
