@@ -451,4 +451,11 @@ def test_cli_submit_status_collect(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert res.exit_code == 0 and res.stdout.strip().endswith("requests-001.jsonl")
         res = runner.invoke(app, ["batch", "collect", dry + "2", *fresh])
         assert res.exit_code == 2 and "from_file" in res.stderr
-        assert server.counts.creates == 1
+        res = runner.invoke(
+            app, ["batch", "collect", dry + "2", *fresh, "--from-file", str(tmp_path / "nope")]
+        )
+        assert res.exit_code == 2 and "cannot read the batch output file" in res.stderr
+        res = runner.invoke(app, ["batch", "submit", str(REPO / "seeds"), "--out", dry + "3", *fresh])
+        res = runner.invoke(app, ["batch", "cancel", dry + "3", *fresh])
+        assert res.exit_code == 0 and res.stdout.startswith("cancelling")
+        assert server.counts.creates == 2 and server.counts.cancels == 1

@@ -3,7 +3,7 @@
     newsextract extract PATHS... | -     events from .txt files, .jsonl records, folders, globs or stdin
     newsextract eval GOLD.jsonl [PRED.jsonl]   score predictions (or a fresh extraction) against gold
     newsextract cache stats | clear      look at or empty the response cache
-    newsextract batch submit|status|collect   the OpenAI Batch API (and vllm run-batch files)
+    newsextract batch submit|status|collect|cancel   the OpenAI Batch API (and vllm run-batch files)
 
 Results go to stdout (``--format table|json|jsonl|csv``); progress, skipped files, failures and the
 summary go to stderr, so stdout stays machine-readable. ``--out results.jsonl`` also streams one line
@@ -64,7 +64,7 @@ app = typer.Typer(
 cache_app = typer.Typer(help="The response cache: stats or clear.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 batch_app = typer.Typer(
-    help="The OpenAI Batch API (half the price, answers within 24 h): submit, status, collect.",
+    help="The OpenAI Batch API (half the price, answers within 24 h): submit, status, collect, cancel.",
     no_args_is_help=True,
 )
 app.add_typer(batch_app, name="batch")
@@ -519,6 +519,28 @@ def batch_status(
         raise _fail(str(exc)) from None
     for bid, st in status.batches:
         sys.stdout.write(f"{bid}\t{st}\n")
+    sys.stdout.write(f"{status}\n")
+    job.close()
+
+
+@batch_app.command("cancel")
+def batch_cancel(
+    out: OutArg,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    cache_dir: CacheDirOpt = None,
+    grounding: GroundingOpt = GroundingChoice.strict,
+) -> None:
+    """Cancel the job's open batches; a later collect keeps what finished and reports the rest."""
+    from newsextract.batch_api import BatchJob
+
+    extractor = _batch_extractor(model, base_url, mode, cache_dir, grounding)
+    try:
+        job = BatchJob.load(out, extractor)
+        status = job.cancel()
+    except NewsextractError as exc:
+        raise _fail(str(exc)) from None
     sys.stdout.write(f"{status}\n")
     job.close()
 

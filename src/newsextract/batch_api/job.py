@@ -569,8 +569,11 @@ class BatchJob:
         parsed = ParsedOutput()
         files = sorted(self.folder.glob("output-*.jsonl")) + sorted(self.folder.glob("errors-*.jsonl"))
         for path in [Path(p) for p in extra] + files:
-            with open(path, "rb") as fh:
-                parsed.merge(parse_output(fh))
+            try:
+                with open(path, "rb") as fh:
+                    parsed.merge(parse_output(fh))
+            except OSError as exc:
+                raise ConfigError(f"cannot read the batch output file {path}: {exc.strerror}") from None
         return parsed
 
     def _bodies(self, wanted: set[str]) -> dict[str, dict[str, Any]]:
