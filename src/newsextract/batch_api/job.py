@@ -170,6 +170,7 @@ class BatchJob:
         self._client: BatchClient | None = None
         self._cancelled_lines: set[str] = set()
         self._followup_bodies: dict[str, dict[str, Any]] = {}
+        self._answered: dict[str, list[tuple[int, str]]] = {}
 
     # -- files ---------------------------------------------------------------------------------------
     @property
@@ -647,6 +648,7 @@ class BatchJob:
         started = time.perf_counter()
         answers = self._answers(extra)
         self._cancelled_lines = set() if retry_failed else self._cancelled(answers)
+        self._answered = _answered_by_slot(answers)
         self._followup_bodies = self._bodies(
             {c for c in answers.answers if (parse_attempt(c) or ("", 0))[1] > 0}
         )
@@ -755,11 +757,7 @@ class BatchJob:
         """One chunk's reply: its latest batch answer validated as online, else asked online."""
         backend: OpenAICompatBackend = self.extractor.backend  # type: ignore[assignment]
         max_retries = int(opts["max_retries"])
-        answered = sorted(
-            (attempt[1], cid)
-            for cid, answer in answers.answers.items()
-            if answer.ok and (attempt := parse_attempt(cid)) is not None and attempt[0] == slot
-        )
+        answered = self._answered.get(slot, [])
         spent = Usage()
         if not answered and slot in self._cancelled_lines:
             return ExtractionError(
@@ -805,6 +803,18 @@ class BatchJob:
         reply.requests = len(answered)
         reply.reasks = len(answered) - 1
         return reply
+
+
+def _answered_by_slot(answers: ParsedOutput) -> dict[str, list[tuple[int, str]]]:
+    """The successful answers of each request slot as (round, custom_id), oldest round first."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for cid, answer in answers.answers.items():
+        attempt = parse_attempt(cid)
+        if answer.ok and attempt is not None:
+            out.setdefault(attempt[0], []).append((attempt[1], cid))
+    for rounds in out.values():
+        rounds.sort()
+    return out
 
 
 def _online(call: Callable[[], Any], spent: Usage, requests: int) -> ChunkOutcome:
