@@ -205,11 +205,36 @@ def main() -> None:
     print(f"{'case':56} " + " ".join(f"{c:>9}" for c in cols) + "  equal to online")
     for name, counts, eq in rows:
         print(f"{name:56} " + " ".join(f"{counts[c]!s:>9}" for c in cols) + f"  {eq}")
+    measure_growth()
     print(
         "columns: uploads = input files uploaded; lines = lines per batch created; run = lines the API "
         "answered; online = chat requests sent online; written = lines in the results file after "
         "collecting twice; dup = ids written twice; same2 = the second collect returned the same results"
     )
+
+
+def measure_growth(small: int = 500, factor: int = 10) -> None:
+    """Submit + collect time for ``small`` and ``factor`` x ``small`` distinct short articles (empty
+    answers), side by side: the ratio should stay near ``factor`` (linear in the number of lines)."""
+    base = "Shares of Example Corp rose 3% on Tuesday. Ref {n}."
+    times = []
+    for n in (small, small * factor):
+        with tempfile.TemporaryDirectory() as d, FakeBatchAPI(answer=lambda c, b: ToolCall(EMPTY)) as server:
+            ex = extractor(server, Path(d) / "cache")
+            records = [{"id": str(i), "text": base.format(n=i)} for i in range(n)]
+            started = time.perf_counter()
+            job = ex.submit_batch(records, out=Path(d) / "r.jsonl", **FAST)
+            result = job.results(concurrency=1)
+            times.append(time.perf_counter() - started)
+            assert len(result.extractions) == n
+    print(
+        f"growth: {small} articles {times[0]:.2f} s ({times[0] / small * 1000:.2f} ms each), "
+        f"{small * factor} articles {times[1]:.2f} s ({times[1] / small / factor * 1000:.2f} ms each); "
+        f"ratio {times[1] / times[0]:.1f} for {factor}x the articles"
+    )
+
+
+EMPTY = json.dumps({"share_sales": [], "executive_changes": [], "stock_moves": []})
 
 
 if __name__ == "__main__":

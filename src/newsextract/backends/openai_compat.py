@@ -90,6 +90,7 @@ class OpenAICompatBackend:
         )
         self._aclient: Any = None
         self._aloop: asyncio.AbstractEventLoop | None = None
+        self._prepared_models: dict[type[BaseModel], tuple[Any, dict[str, Any] | None]] = {}
 
     @property
     def identity(self) -> str:
@@ -127,9 +128,25 @@ class OpenAICompatBackend:
         kwargs = self._kwargs(messages, response_model, context, 0, max_tokens)
         for name in ("response_model", "max_retries", "context"):
             kwargs.pop(name)
-        _, body = handle_response_model(response_model, mode=self.mode, **kwargs)
+        _, fields = self._prepared(response_model)
+        if fields is not None:  # the mode's fields do not depend on the messages: made once
+            body = {**kwargs, "messages": list(messages), **fields}
+        else:
+            _, body = handle_response_model(response_model, mode=self.mode, **kwargs)
         body = handle_templating(body, self.mode, context=context)
         return dict(json.loads(json.dumps(body, default=str)))
+
+    def _prepared(self, response_model: type[T]) -> tuple[Any, dict[str, Any] | None]:
+        """instructor's prepared response model for this mode and the request fields it adds (None when
+        they depend on the messages), made once per model class: preparing costs ~10 ms."""
+        hit = self._prepared_models.get(response_model)
+        if hit is None:
+            probe: list[dict[str, Any]] = []
+            prepared, kwargs = handle_response_model(response_model, mode=self.mode, messages=probe)
+            same = kwargs.get("messages") == [] and not probe
+            fields = {k: v for k, v in kwargs.items() if k != "messages"} if same else None
+            hit = self._prepared_models[response_model] = (prepared, fields)
+        return hit
 
     def parse_answer(
         self, completion: dict[str, Any], response_model: type[T], *, context: dict[str, Any] | None = None
@@ -141,7 +158,7 @@ class OpenAICompatBackend:
             response = ChatCompletion.model_validate(completion)
         except ValidationError as exc:
             raise ExtractionError(f"not a chat completion: {_short(str(exc))}", attempts=1) from None
-        prepared, _ = handle_response_model(response_model, mode=self.mode)
+        prepared, _ = self._prepared(response_model)
         try:
             parsed = process_response(
                 response,
