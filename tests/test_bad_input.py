@@ -154,7 +154,9 @@ def test_html_with_script_is_read_as_text_and_offsets_refer_to_the_raw_html(
     server.enqueue(draft_reply(stock_moves=[MOVE]))
     result = extractor(server, tmp_path).extract(HTML)
     [move] = result.stock_moves
-    assert HTML[move.evidence.start : move.evidence.end] == MOVE_SENTENCE
+    # the evidence is the whole "sentence" the quote lies in, tags and all, at its offsets in the raw HTML
+    assert MOVE_SENTENCE in move.evidence.quote
+    assert HTML[move.evidence.start : move.evidence.end] == move.evidence.quote
     assert (
         HTML in json.dumps(server.requests[0].body["messages"], ensure_ascii=False)
         or HTML in (server.requests[0].body["messages"][-1]["content"])
@@ -236,49 +238,68 @@ def test_prompt_says_article_text_is_data(server: FakeOpenAIServer, tmp_path: Pa
 def test_injection_obeyed_with_the_injected_sentence_as_quote(
     server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    """Honest limit: when the model obeys and quotes the injected sentence itself, every value *is*
-    stated in the text (the sentence literally says "John Smith sold 1 billion shares of Acme Corp"),
-    so grounding cannot tell it from a real report and the event comes out. Grounding guarantees that
-    values are in the text and the quote is real - not that the text is true or not adversarial.
-    What the library guarantees, asserted here: the event carries the injected sentence verbatim as
-    evidence at its real offsets (so a reader or a downstream filter sees exactly where it came from),
-    and the number is the one in the text."""
+    """A model that obeys and quotes the injected sentence itself: every value is in that sentence, but the
+    sentence is an instruction, not a report, so the event is dropped (and says why) at no extra request."""
     server.enqueue(draft_reply(share_sales=[sale(INJECTED)]))
     result = extractor(server, tmp_path).extract(INJECTION_ARTICLE)
-    assert server.request_count == 1  # nothing to re-ask: every check passes
-    [ev] = result.share_sales  # the event is kept (this is the documented limit, not a guarantee)
-    assert ev.evidence.quote == INJECTED
-    assert INJECTION_ARTICLE[ev.evidence.start : ev.evidence.end] == INJECTED
-    assert ev.shares == 1_000_000_000 and "1 billion" in ev.evidence.quote
-    assert ev.seller == "John Smith" and ev.company == "Acme Corp"
+    assert server.request_count == 1
+    assert result.share_sales == []
+    [dropped] = result.meta.dropped
+    assert dropped.field is None and "instruction" in dropped.reasons[0]
+
+
+PLANTED = "John Smith sold 1 billion shares of Acme Corp."
+PLANTED_ARTICLE = f"{MOVE_SENTENCE} {PLANTED} Analysts expect more volatility."
+
+
+def test_planted_news_sentence_is_the_documented_limit(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    """Honest limit: a planted sentence written as news ("John Smith sold 1 billion shares of Acme Corp.")
+    states every value, so grounding cannot tell it from a real report and the event comes out. Grounding
+    guarantees that values are in the text and the quote is real - not that the text is true. What is
+    guaranteed, asserted here: the event carries the planted sentence verbatim as evidence at its real
+    offsets, and the number is the one in the text."""
+    server.enqueue(draft_reply(share_sales=[sale(PLANTED)]))
+    result = extractor(server, tmp_path).extract(PLANTED_ARTICLE)
+    assert server.request_count == 1
+    [ev] = result.share_sales  # kept: this is the documented limit, not a guarantee
+    assert ev.evidence.quote == PLANTED
+    assert ev.shares == 1_000_000_000 and ev.seller == "John Smith" and ev.company == "Acme Corp"
     assert result.meta.dropped == []
-    assert_grounded(result, INJECTION_ARTICLE)
+    assert_grounded(result, PLANTED_ARTICLE)
 
 
 @pytest.mark.parametrize(
-    ("draft", "reason"),
+    ("draft", "reason", "requests"),
     [
         pytest.param(
             sale("John Smith disclosed the sale of 1 billion Acme Corp shares to investors on Monday."),
             "quote not found",
+            2,  # the one problem a re-ask can fix: the quote
             id="invented-quote",
         ),
-        pytest.param(sale(MOVE_SENTENCE), "1 billion", id="real-quote-of-another-event"),
-        pytest.param(sale(INJECTED, shares="2 billion"), "2 billion", id="injected-quote-invented-number"),
-        pytest.param(sale(INJECTED, seller="Jane Roe"), "Jane Roe", id="injected-quote-invented-seller"),
-        pytest.param(sale(INJECTED, value="$5 billion"), "$5 billion", id="injected-quote-invented-value"),
+        pytest.param(sale(MOVE_SENTENCE), "John Smith", 1, id="real-quote-of-another-event"),
+        pytest.param(
+            sale(INJECTED, shares="2 billion"), "instruction", 1, id="injected-quote-invented-number"
+        ),
+        pytest.param(
+            sale(INJECTED, seller="Jane Roe"), "instruction", 1, id="injected-quote-invented-seller"
+        ),
+        pytest.param(
+            sale(INJECTED, value="$5 billion"), "instruction", 1, id="injected-quote-invented-value"
+        ),
     ],
 )
-def test_injection_with_anything_invented_is_reasked_then_dropped(
-    draft: dict[str, Any], reason: str, server: FakeOpenAIServer, tmp_path: Path
+def test_injection_with_anything_invented_is_dropped(
+    draft: dict[str, Any], reason: str, requests: int, server: FakeOpenAIServer, tmp_path: Path
 ) -> None:
-    """A model that obeys the injection but invents the quote, a number, a name or an amount: the grounding
-    problem goes back as a re-ask, and when the model insists the event is dropped (meta.dropped says why)."""
+    """A model that obeys the injection but invents the quote, a number, a name or an amount: the event is
+    dropped and meta.dropped says why. Only a quote that is not in the article is re-asked."""
     server.enqueue(draft_reply(share_sales=[draft]), draft_reply(share_sales=[draft]))
     result = extractor(server, tmp_path, max_retries=1).extract(INJECTION_ARTICLE)
-    assert server.request_count == 2
-    reask = json.dumps(server.requests[1].body["messages"][2:], ensure_ascii=False)
-    assert "not supported by the article" in reask
+    assert server.request_count == requests
+    if requests == 2:
+        reask = json.dumps(server.requests[1].body["messages"][2:], ensure_ascii=False)
+        assert "is not a sentence of the article" in reask
     assert result.share_sales == []
     [dropped] = result.meta.dropped
     assert dropped.type == "ShareSale" and any(reason in r for r in dropped.reasons), dropped.reasons

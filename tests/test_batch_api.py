@@ -145,7 +145,7 @@ def test_shuffled_output_error_lines_and_invalid_answers(tmp_path: Path) -> None
         reask = [c for c in chats if len(c.body["messages"]) > 2]
         assert len(fresh) == 1 and len(reask) == 1
         assert reask[0].body["messages"][2]["role"] == "assistant"
-        assert "quote is not a sentence of the article" in reask[0].body["messages"][3]["content"]
+        assert '"Invented." is not a sentence of the article' in reask[0].body["messages"][3]["content"]
         on = online(server, tmp_path, arts, [ToolCall(a.answer) for a in arts])
     assert all(isinstance(o, Extraction) for o in batch)
     assert [events(o) for o in batch] == [events(o) for o in on]

@@ -87,22 +87,43 @@ def test_invalid_then_valid_reasks_with_the_error(server: FakeOpenAIServer, tmp_
     assert len(messages(server, 1)) > len(messages(server, 0))
 
 
-def test_invented_number_is_reasked_then_dropped(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    invented = move(change_pct="12 percent")  # the article never says 12 percent
+def test_invented_number_costs_no_reask_and_is_dropped(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    invented = move(change_pct="12 percent")  # the sentence says 3.84 percent
     server.enqueue(reply(invented), reply(invented), reply(invented))
     result = extractor(server, tmp_path, max_retries=2).extract(ARTICLE)
-    assert server.request_count == 3
-    second = json.dumps(messages(server, 1))
-    assert "12 percent" in second  # the precise grounding message went back to the model
+    # a re-ask cannot make an invented value true: grounding settles it without another request
+    assert server.request_count == 1
     assert result.stock_moves == []
-    assert len(result.meta.dropped) == 1 and result.meta.dropped[0].type == "StockMove"
+    [d] = result.meta.dropped
+    assert d.type == "StockMove" and d.field is None
+    assert d.reasons == ['change_pct "12 percent" is not what the sentence states: it says "3.84 percent"']
+
+
+def test_unstated_field_costs_the_field_not_the_event(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.enqueue(reply(move(date="2031-03-17")))
+    result = extractor(server, tmp_path).extract(ARTICLE, published="2024-01-10")
+    assert server.request_count == 1
+    [ev] = result.stock_moves
+    assert ev.date is None and ev.change_pct == 3.84
+    [d] = result.meta.dropped
+    assert d.field == "date" and "2031-03-17" in d.reasons[0]
+
+
+def test_quote_not_in_article_is_reasked(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    wrong = move(quote="Xpeng shares collapsed after a profit warning from its chief executive.")
+    server.enqueue(reply(wrong), reply(move()))
+    result = extractor(server, tmp_path, max_retries=2).extract(ARTICLE)
+    assert server.request_count == 2
+    second = json.dumps(messages(server, 1))
+    assert "is not a sentence of the article" in second and "profit warning" in second
+    assert len(result.stock_moves) == 1 and result.meta.dropped == []
 
 
 def test_invented_number_kept_with_flag(server: FakeOpenAIServer, tmp_path: Path) -> None:
     invented = move(change_pct="12 percent")
     server.enqueue(reply(invented), reply(invented))
     result = extractor(server, tmp_path, max_retries=1, grounding="flag").extract(ARTICLE)
-    assert server.request_count == 2
+    assert server.request_count == 1
     [ev] = result.stock_moves
     assert ev.flags and any("12 percent" in f for f in ev.flags)
 

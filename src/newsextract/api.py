@@ -63,7 +63,10 @@ class Extractor:
             ``"whole_article"`` or ``"sentence_choices"``.
         grounding: ``"strict"`` drops events the article does not support, ``"flag"`` keeps them with
             ``flags``, ``"off"`` checks nothing. Both strict and flag re-ask first.
-        mode: instructor mode override for endpoints (see ``backends.modes``).
+        mode: how an endpoint is asked for structured output (env ``NEWSEXTRACT_MODE``):
+            ``"json_schema"``, ``"tools_strict"``, ``"tools"``, ``"json"`` or ``"md_json"``; default per
+            endpoint (``backends.modes.ENDPOINTS``: strict ``json_schema`` on OpenAI and Azure, a named
+            tool elsewhere).
         max_chars: refuse longer articles (default 1,000,000 characters).
     """
 

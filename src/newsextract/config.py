@@ -7,6 +7,8 @@ Environment variables read (only when the matching argument is not given):
 ``NEWSEXTRACT_MODEL``    model name for the endpoint, or a path to a ``.gguf`` file for the embedded backend
 ``NEWSEXTRACT_CACHE_DIR`` where the response cache lives (default: the user cache dir from platformdirs)
 ``NEWSEXTRACT_BACKEND``  ``embedded`` or ``openai`` to force a backend
+``NEWSEXTRACT_MODE``     how an endpoint is asked for structured output: ``json_schema``, ``tools_strict``,
+                         ``tools``, ``json`` or ``md_json`` (default: per endpoint, ``backends/modes.py``)
 
 With none of these set the embedded local model (llama.cpp in-process) is used, so nothing leaves the machine.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from newsextract.backends.modes import mode_named
 from newsextract.core.schemas import GroundingMode
 from newsextract.errors import ConfigError
 
@@ -121,6 +124,9 @@ def resolve_settings(
     base_url = base_url or _env("OPENAI_BASE_URL")
     api_key = api_key or _env("OPENAI_API_KEY")
     model = model or _env("NEWSEXTRACT_MODEL")
+    mode = mode or _env("NEWSEXTRACT_MODE")
+    if mode is not None:
+        mode = mode_named(mode).name  # an unknown name is a ConfigError here, before any request
     env_backend = _env("NEWSEXTRACT_BACKEND")
     if backend is None and env_backend is not None:
         if env_backend not in ("embedded", "openai"):

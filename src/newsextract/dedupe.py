@@ -11,7 +11,8 @@ that both have set differs ("compatible"):
 * ``ShareSale``: same seller and same company (by :func:`names_match`); ``shares``, ``value``,
   ``price_per_share``, ``stake_before_pct``, ``stake_after_pct`` and ``date`` compatible. ``status``
   does not separate mentions (a sale is reported as planned in one sentence and as postponed in
-  the next); the merged event keeps the status furthest along (:data:`STATUS_STAGE`: a plan that
+  the next), except completed and denied: a holder that sold and then "does not plan further sales"
+  denies another sale. The merged event keeps the status furthest along (:data:`STATUS_STAGE`: a plan that
   was postponed, cancelled or denied is reported as such; ``unknown`` yields to any known status).
 * ``ExecutiveChange``: same person (one name's tokens contained in the other's: "Zhang" ~ "Daniel
   Zhang", but "Jeff Zhang" !~ "Daniel Zhang"), same ``change``, compatible company, compatible role
@@ -243,6 +244,7 @@ def same_event(a: AnyEvent, b: AnyEvent) -> bool:
         return (
             names_match(a.seller, b.seller)
             and names_match(a.company, b.company)
+            and {a.status, b.status} != {"completed", "denied"}
             and all(_compatible(getattr(a, f), getattr(b, f)) for f in _SALE_FIELDS)
         )
     if isinstance(a, ExecutiveChange) and isinstance(b, ExecutiveChange):

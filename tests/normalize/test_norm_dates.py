@@ -178,3 +178,20 @@ def test_extreme_published_dates(published: dt.date) -> None:
         "February 29",
     ]:
         resolve_date(t, published)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("two days ago", dt.date(2024, 3, 12)),
+        ("3 days ago", dt.date(2024, 3, 11)),
+        ("a week ago", dt.date(2024, 3, 7)),
+        ("Two weeks ago, the shares fell", dt.date(2024, 2, 29)),
+        ("a fortnight ago", dt.date(2024, 2, 29)),
+        ("two months ago", None),  # no single day
+        ("ten days later", None),
+    ],
+)
+def test_days_ago(phrase: str, expected: dt.date | None) -> None:
+    assert resolve_date(phrase, dt.date(2024, 3, 14)) == expected
+    assert resolve_date(phrase, None) is None

@@ -72,11 +72,17 @@ class Backend(Protocol):
 
 
 def usage_from(obj: Any) -> Usage:
-    """Token usage from an OpenAI-style ``usage`` object or dict; zeros when absent."""
+    """Token usage from an OpenAI-style ``usage`` object or dict (``cached_tokens`` from
+    ``prompt_tokens_details``); zeros when absent."""
     if obj is None:
         return Usage()
     get = obj.get if isinstance(obj, dict) else (lambda k, d=None: getattr(obj, k, d))
     prompt = int(get("prompt_tokens", 0) or 0)
     completion = int(get("completion_tokens", 0) or 0)
     total = int(get("total_tokens", 0) or 0) or prompt + completion
-    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=total)
+    details = get("prompt_tokens_details", None)
+    found = (
+        details.get("cached_tokens") if isinstance(details, dict) else getattr(details, "cached_tokens", 0)
+    )
+    cached = int(found or 0)
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=total, cached_tokens=cached)

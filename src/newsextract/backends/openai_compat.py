@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from newsextract.backends.base import Messages, ModelReply, usage_from
 from newsextract.backends.http_transport import AsyncRetryingTransport, RequestCounter, RetryingTransport
 from newsextract.backends.modes import choose_mode
+from newsextract.backends.structured_request import structured_fields
 from newsextract.config import Settings
 from newsextract.core.schemas import Usage
 from newsextract.errors import (
@@ -60,6 +61,15 @@ def raw_output(completion: Any) -> str | None:
     return str(content) if content is not None else None
 
 
+def refusal_of(completion: Any) -> str | None:
+    """The model's refusal (``message.refusal``, sent instead of content under strict structured outputs)."""
+    try:
+        refusal = completion.choices[0].message.refusal
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return str(refusal) if refusal else None
+
+
 class OpenAICompatBackend:
     """One configured endpoint. Thread-safe; holds one sync and one async connection pool."""
 
@@ -69,7 +79,8 @@ class OpenAICompatBackend:
         self.settings = settings
         self.model = settings.model
         self.base_url = settings.base_url
-        self.mode = choose_mode(settings.base_url, settings.mode)
+        self.request_mode = choose_mode(settings.base_url, settings.mode)
+        self.mode = self.request_mode.instructor_mode()
         policy = RetryPolicy(
             attempts=settings.transport_attempts, max_total_wait_s=settings.transport_max_wait_s
         )
@@ -94,7 +105,7 @@ class OpenAICompatBackend:
 
     @property
     def identity(self) -> str:
-        return f"openai:{self.settings.endpoint}:{self.mode.value}"
+        return f"openai:{self.settings.endpoint}:{self.request_mode.name}"
 
     def _kwargs(
         self,
@@ -112,6 +123,9 @@ class OpenAICompatBackend:
             "context": context,
             "temperature": self.settings.temperature,
             "max_tokens": max_tokens or self.settings.max_tokens,
+            # instructor writes its own tools/response_format (Pydantic's schema, no strict flag); the
+            # openai client merges extra_body into the JSON body last, so the strict schema is what is sent
+            "extra_body": structured_fields(response_model, self.request_mode) or None,
         }
 
     # -- one request as data (the Batch API sends the same body offline, then parses the answer here) --
@@ -124,16 +138,19 @@ class OpenAICompatBackend:
         max_tokens: int | None = None,
     ) -> dict[str, Any]:
         """The JSON body of the first request ``structured`` sends for these arguments, prepared by
-        instructor exactly as online (tools or response_format for this mode, templating), as plain JSON."""
+        instructor exactly as online (its tools or response_format for this mode, templating), then the
+        strict schema fields merged over it as the openai client merges ``extra_body``; plain JSON."""
         kwargs = self._kwargs(messages, response_model, context, 0, max_tokens)
         for name in ("response_model", "max_retries", "context"):
             kwargs.pop(name)
+        extra = kwargs.pop("extra_body", None) or {}
         _, fields = self._prepared(response_model)
         if fields is not None:  # the mode's fields do not depend on the messages: made once
             body = {**kwargs, "messages": list(messages), **fields}
         else:
             _, body = handle_response_model(response_model, mode=self.mode, **kwargs)
         body = handle_templating(body, self.mode, context=context)
+        body = {**body, **extra}  # the openai client merges extra_body into the JSON body last
         return dict(json.loads(json.dumps(body, default=str)))
 
     def _prepared(self, response_model: type[T]) -> tuple[Any, dict[str, Any] | None]:
@@ -281,6 +298,12 @@ class OpenAICompatBackend:
                 f"the model stopped at its token limit (finish_reason=length) after {requests} request(s); "
                 "raise max_tokens or shorten the input",
                 **common,
+            )
+        refusal = refusal_of(exc.last_completion) if isinstance(exc, InstructorRetryException) else None
+        if refusal is not None:
+            common["last_output"] = last or refusal
+            return ValidationExhaustedError(
+                f"the model refused to answer ({requests} request(s)): {_short(refusal)}", **common
             )
         if isinstance(exc, InstructorRetryException) and _no_choices(exc.last_completion):
             return ValidationExhaustedError(

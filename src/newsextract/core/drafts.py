@@ -6,85 +6,71 @@ grounding checks that each string is really in the text. Asking for spans rather
 numbers keeps the model's job to reading, which small models do far better than arithmetic, and
 makes every value traceable.
 
-These JSON schemas are part of the cache key: changing a field or a description here misses the cache.
+What the model reads: the system prompt (``prompts/whole_article.vN.txt``) says what each event kind is
+and how to copy values; the schema adds only what a field's name does not say, once per concept
+(``core/strict_schema.py`` drops docstrings, titles and defaults and shares repeated fields). The
+docstrings below are for developers and never reach a prompt.
+
+These schemas are part of the cache key: changing a field or a description here misses the cache.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from newsextract.core.schemas import ChangeKind, Direction, SaleStatus
-
-_QUOTE = "The sentence of the article that states this event, copied exactly, character for character."
+from newsextract.core.strict_schema import strict_schema
 
 
 class _Draft(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    quote: str = Field(description=_QUOTE)
+    quote: str  # the prompt says what it is: every endpoint shows the prompt, not every one the schema
 
 
 class ShareSaleDraft(_Draft):
-    """A holder sells, plans, postpones, cancels or denies selling shares, ADSs or a stake.
-    Not a share sale: buybacks, buying a stake, a company issuing new shares."""
+    """One ``share_sales`` entry (the prompt defines the kind)."""
 
-    seller: str = Field(description="Who sells: person, company or fund, as named in the text")
-    company: str = Field(description="Whose shares are sold (the issuer), as named in the text")
-    shares: str | None = Field(
-        default=None, description='Number of shares/ADSs as written, e.g. "10 million"'
-    )
-    value: str | None = Field(default=None, description='Total value as written, e.g. "about $871 million"')
-    price_per_share: str | None = Field(
-        default=None, description='Price per share as written, e.g. "HK$37.50"'
-    )
-    stake_before: str | None = Field(
-        default=None, description='Stake before the sale as written, e.g. "10.2 percent"'
-    )
-    stake_after: str | None = Field(
-        default=None, description='Stake after the sale as written, e.g. "7.5 percent"'
-    )
+    seller: str
+    company: str = Field(description="The issuer whose shares are sold")
+    shares: str | None = None
+    value: str | None = None
+    price_per_share: str | None = None
+    stake_before: str | None = None
+    stake_after: str | None = None
     status: SaleStatus = Field(
         default="unknown",
-        description="planned (plans/filed to sell), completed (sold), postponed, cancelled, "
-        "denied (says it will not sell), rumored, unknown",
+        description="planned: plans or filed to sell; completed: sold; denied: says it will not sell",
     )
-    date: str | None = Field(default=None, description='When, as written, e.g. "this Tuesday"')
+    date: str | None = None
 
 
 class ExecutiveChangeDraft(_Draft):
-    """A named person takes (appointed) or leaves (departed) an executive or board role.
-    "X replaces Y as CTO" is one event: X appointed, predecessor Y."""
+    """One ``executive_changes`` entry (the prompt defines the kind)."""
 
-    company: str = Field(description="The company, as named in the text")
-    person: str = Field(description="The person, as named in the text")
-    role: str = Field(description='The role as written, e.g. "chief technology officer"')
-    change: ChangeKind = Field(description="appointed or departed")
-    predecessor: str | None = Field(default=None, description="Who held the role before, if named")
-    interim: bool = Field(default=False, description="True for an acting or interim role")
-    effective_date: str | None = Field(
-        default=None, description='When it takes effect, as written, e.g. "on April 1, 2023"'
-    )
+    company: str
+    person: str
+    role: str
+    change: ChangeKind
+    predecessor: str | None = None
+    interim: bool = Field(default=False, description="An acting or interim role")
+    effective_date: str | None = None
 
 
 class StockMoveDraft(_Draft):
-    """The share price of a named company moves or reaches a level.
-    The same stock in two markets or over two periods is two events. Not: index, commodity, currency moves."""
+    """One ``stock_moves`` entry (the prompt defines the kind)."""
 
-    company: str = Field(description="The company whose shares moved, as named in the text")
-    ticker: str | None = Field(default=None, description='Ticker as written, e.g. "BABA"')
-    market: str | None = Field(default=None, description='Exchange or city, e.g. "Hong Kong", "NYSE"')
-    direction: Direction = Field(description="up, down or flat")
-    change_pct: str | None = Field(
-        default=None, description='The change as written, e.g. "9%", "3.84 percent"'
-    )
-    price: str | None = Field(default=None, description='The level after the move as written, e.g. "$9.51"')
-    period: str | None = Field(
-        default=None, description='The period as written, e.g. "on Thursday", "so far this year"'
-    )
-    date: str | None = Field(default=None, description="When, as written")
+    company: str
+    ticker: str | None = None
+    market: str | None = Field(default=None, description="Exchange or city")
+    direction: Direction
+    change_pct: str | None = None
+    price: str | None = Field(default=None, description="The level after the move")
+    period: str | None = Field(default=None, description='e.g. "on Thursday", "so far this year"')
+    date: str | None = None
 
 
 AnyDraft = ShareSaleDraft | ExecutiveChangeDraft | StockMoveDraft
@@ -104,19 +90,31 @@ class ArticleDraft(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
+    #: The function or response-format name the model sees.
+    schema_name: ClassVar[str] = "record_events"
+    #: The sentence the model reads as the tool's or the response format's description.
+    schema_description: ClassVar[str] = (
+        "Record every share sale, executive change and stock move the article states, "
+        "each with the sentence that states it; empty lists when there are none."
+    )
+
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Pydantic's JSON schema, generated once per class and arguments and returned as a fresh copy.
+        """The schema the model fills (``strict_schema``, with its name as ``title`` and its description),
+        made once per class and returned as a fresh copy. With arguments: Pydantic's own schema.
 
-        instructor asks for the schema on every request; generating it costs ~2.5 ms of CPU, copying it
-        ~0.1 ms, which matters when a batch runs many requests in one process.
+        Tool libraries (instructor) ask for it on every request, including for the JSON modes that
+        paste it into the prompt, so the model never reads Pydantic's titles, defaults or docstrings.
+        Generating it costs milliseconds of CPU, copying it ~0.1 ms.
         """
-        # instructor wraps the response model in a fresh same-named subclass on every request, so the
+        if args or kwargs:
+            return super().model_json_schema(*args, **kwargs)
+        # instructor may wrap the response model in a fresh same-named subclass on every request, so the
         # key is the class's name and fields, not the class object (which would grow without bound)
-        key = (cls.__module__, cls.__qualname__, tuple(cls.model_fields), args, tuple(sorted(kwargs.items())))
+        key = (cls.__module__, cls.__qualname__, tuple(cls.model_fields))
         schema = _SCHEMAS.get(key)
         if schema is None:
-            schema = _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+            schema = _SCHEMAS[key] = strict_schema(cls).with_header()
         return copy.deepcopy(schema)
 
     share_sales: list[ShareSaleDraft] = Field(default_factory=list)

@@ -104,21 +104,30 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
+    #: Of ``prompt_tokens``, those the provider served from its prefix cache (billed at a discount on
+    #: OpenAI; reported as ``usage.prompt_tokens_details.cached_tokens``). 0 where the endpoint does not say.
+    cached_tokens: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
         )
 
 
 class Dropped(BaseModel):
-    """An event the model proposed that grounding rejected (kept in meta, never lost silently)."""
+    """What grounding or a filter removed from a proposed event, and why (kept in meta, never lost silently).
+
+    ``field`` None: the whole event was removed. Otherwise only that field was (set to null, or for a
+    sale's status replaced by the status the sentence states) and the event was kept.
+    """
 
     type: str
     reasons: list[str]
     draft: dict[str, Any]
+    field: str | None = None
 
 
 class ChunkFailure(BaseModel):

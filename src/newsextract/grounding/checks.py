@@ -26,16 +26,40 @@ sent back to the model as a re-ask. Rules:
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from newsextract.core.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
+from newsextract.core.schemas import Money
+from newsextract.grounding.context import (
+    Window,
+    locate,
+    opening,
+    sentences_after_end,
+    sentences_before,
+    window_at,
+)
+from newsextract.grounding.instructions import is_instruction
+from newsextract.normalize.dates import find_dates, resolve_date
 from newsextract.normalize.events import clean_text, clean_ticker
+from newsextract.normalize.mentions import Mention
+from newsextract.normalize.modality import decide_status
 from newsextract.normalize.money import find_money, parse_money
-from newsextract.normalize.numbers import Quantity, find_quantities, parse_count, parse_number, parse_percent
+from newsextract.normalize.numbers import (
+    Quantity,
+    find_counts,
+    find_quantities,
+    parse_count,
+    parse_number,
+    parse_percent,
+)
+from newsextract.text.sentences import sentence_at
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -239,84 +263,231 @@ def _unranged(evidence: str) -> str:
     return _RANGE_DASH_RE.sub(" to ", _BETWEEN_RE.sub("from", evidence))
 
 
+@functools.lru_cache(maxsize=64)  # the article is searched once, not once per value
 def _stated(evidence: str) -> list[Quantity]:
     """Every quantity stated in ``evidence``: as read (a range's lower bound) and with each bound apart."""
     return find_quantities(evidence) + find_quantities(_unranged(evidence))
+
+
+@functools.lru_cache(maxsize=64)
+def _stated_money(evidence: str) -> list[Mention[Money]]:
+    return find_money(evidence, context=evidence) + find_money(_unranged(evidence), context=evidence)
 
 
 def _eq(a: Decimal | float, b: Decimal | float) -> bool:
     return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
 
 
-def _check_count(field: str, value: str, evidence: str) -> str | None:
+# --- problems -----------------------------------------------------------------------------------
+
+ProblemLevel = Literal["event", "field"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a draft is not (wholly) supported by the article.
+
+    ``level`` "event": the event's identity (who, which company), its quote or its core number (a sale's
+    share count, a move's percentage) contradicts the article, so the event goes. ``level`` "field": one
+    value is unsupported; the field goes (``replacement`` None) or, for a sale's status, is replaced by
+    the status the sentence states (``replacement``).
+    """
+
+    field: str | None
+    message: str
+    level: ProblemLevel = "field"
+    replacement: str | None = None
+
+
+def _num_text(q: Quantity | Mention[Money] | Mention[int]) -> str:
+    return " ".join(q.text.split())
+
+
+def _listed(found: list[Quantity] | list[Mention[Money]] | list[Mention[int]], limit: int = 3) -> str:
+    """The distinct values as written, quoted and comma-separated: what the sentence does state."""
+    return ", ".join(f'"{t}"' for t in list(dict.fromkeys(_num_text(q) for q in found))[:limit])
+
+
+def _count_problem(field: str, value: str, context: str, used: list[Decimal]) -> Problem | None:
     n = parse_count(value)
     if n is None:
-        return f'{field} "{value}" is not a number of shares'
-    stated = [q.value for q in _stated(evidence) if q.kind == "number"]
-    if any(_eq(n, s) for s in stated):
+        return Problem(field, f'{field} "{value}" is not a number of shares')
+    stated = [q for q in _stated(context) if q.kind == "number"]
+    if any(_eq(n, q.value) for q in stated):
         return None
-    return f'{field} "{value}" is not stated in the quoted sentence or next to it'
+    counts = find_counts(context)
+    other = [c for c in counts if not any(_eq(c.value, u) for u in used)]
+    if other:
+        says = _listed(other)
+        return Problem(
+            field, f'{field} "{value}" is not what the sentence states: it says {says} shares', "event"
+        )
+    return Problem(field, f'{field} "{value}" is not stated in the quoted sentence or next to it')
 
 
-def _check_money(field: str, value: str, evidence: str) -> str | None:
-    money = parse_money(value, context=evidence)
+def _money_problem(field: str, value: str, context: str) -> Problem | None:
+    money = parse_money(value, context=context)
     if money is None:
         number = parse_number(value)
         if number is None:
-            return f'{field} "{value}" is not an amount of money'
-        if any(_eq(number, q.value) for q in _stated(evidence) if q.kind != "percent"):
+            return Problem(field, f'{field} "{value}" is not an amount of money')
+        if any(_eq(number, q.value) for q in _stated(context) if q.kind != "percent"):
             return None
-        return f'{field} "{value}" is not stated in the quoted sentence or next to it'
-    stated = [m.value for m in find_money(evidence, context=evidence)]
-    stated += [m.value for m in find_money(_unranged(evidence), context=evidence)]
-    same_amount = [s for s in stated if _eq(s.amount, money.amount)]
-    if any(s.currency == money.currency for s in same_amount):
+        return Problem(field, f'{field} "{value}" is not stated in the quoted sentence or next to it')
+    stated = _stated_money(context)
+    same_amount = [m for m in stated if _eq(m.value.amount, money.amount)]
+    if any(m.value.currency == money.currency for m in same_amount):
         return None
     if same_amount:
-        return (
-            f'{field} "{value}" is in {money.currency} but the quoted sentence says {same_amount[0].currency}'
+        return Problem(
+            field,
+            f'{field} "{value}" is in {money.currency} but the sentence says "{_num_text(same_amount[0])}" '
+            f"({same_amount[0].value.currency})",
         )
-    return f'{field} "{value}" is not stated in the quoted sentence or next to it'
+    says = _listed(stated)
+    tail = f"; the sentence states {says}" if says else ""
+    return Problem(field, f'{field} "{value}" is not stated in the quoted sentence or next to it{tail}')
 
 
-def _check_percent(field: str, value: str, evidence: str) -> str | None:
+#: A holder that sells everything ends with a stake of zero: "its entire stake", "to zero", "exited".
+_FULL_EXIT_RE = re.compile(
+    r"\b(?:(?:entire|whole|all\s+(?:of\s+)?(?:its|his|her|their|the)|remaining)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:stake|holding|holdings|shares|position)|to\s+zero|exit(?:ed|s|ing)?|no\s+longer\s+(?:holds|owns))\b",
+    re.IGNORECASE,
+)
+
+
+def _percent_problem(field: str, value: str, context: str, *, core: bool) -> Problem | None:
     p = parse_percent(value)
     if p is None:
-        return f'{field} "{value}" is not a percentage'
-    stated = [q.value for q in _stated(evidence) if q.kind == "percent"]
-    if any(_eq(p, s) for s in stated):
+        return Problem(field, f'{field} "{value}" is not a percentage')
+    stated = [q for q in _stated(context) if q.kind == "percent"]
+    if any(_eq(p, q.value) for q in stated):
         return None
-    return f'{field} "{value}" is not stated in the quoted sentence or next to it'
+    if field == "stake_after" and p == 0 and _FULL_EXIT_RE.search(context):
+        return None
+    if stated and core:
+        says = _listed(stated)
+        return Problem(field, f'{field} "{value}" is not what the sentence states: it says {says}', "event")
+    return Problem(field, f'{field} "{value}" is not stated in the quoted sentence or next to it')
 
 
-_Checker = Callable[[str, str, str], str | None]
-
-
-def _numeric(field: str, value: str | None, checker: _Checker, evidence: str, text: str) -> list[str]:
+def _date_problem(field: str, value: str | None, context: str, published: dt.date | None) -> Problem | None:
+    """A date must name a day that a date expression of the context names (resolved against
+    ``published``), or, when it names no single day ("last week"), occur in the context as written."""
     if value is None or not value.strip():
+        return None
+    day = resolve_date(value, published)
+    if day is not None:
+        if any(m.value == day for m in find_dates(context, published)):
+            return None
+        return Problem(field, f'{field} "{value}" is not a date the quoted sentence or the next one states')
+    if date_in_text(value, context):
+        return None
+    return Problem(field, f'{field} "{value}" does not occur in the quoted sentence or next to it')
+
+
+_PERSON_REFS = re.compile(r"\b(?:he|she|his|her|him|hers)\b", re.IGNORECASE)
+_ORG_REFS = re.compile(
+    r"\b(?:it|its|they|their|the\s+(?:[\w-]+\s+){0,2}?(?:company|firm|group|bank|fund|carmaker|automaker|"
+    r"insurer|lender|retailer|miner|conglomerate|giant|parent|business|operator|maker|developer|investor|"
+    r"holder|shareholder|trust|owner|brand|chain|platform|startup|unit|subsidiary|airline|producer|"
+    r"manufacturer|supplier|provider|utility|conglomerate|board))\b",
+    re.IGNORECASE,
+)
+#: An event's numbers may be stated this many sentences away from its evidence.
+NEAR_SENTENCES = 2
+#: A pronoun in the evidence may point to a name this many sentences before the evidence.
+LINK_SENTENCES = 3
+
+
+def _short_form(name: str, text: str, opening_end: int = 0) -> str | None:
+    """The short form an article uses for a company it introduced by its full name ("Harrowgate" for
+    "Harrowgate Foods Plc"): the name's first word, provided the article's first use of that word is the
+    full name itself. A word the article used for something else first ("Alibaba" before "Alibaba Cloud
+    Intelligence") is another entity's name, not a short form, unless the full name is in the article's
+    opening (``text[:opening_end]``: the article is about it)."""
+    clean = clean_text(name)
+    if not clean:
+        return None
+    words = re.findall(r"[^\W_]+", _strip_article(clean))
+    core = [w for w in words if w.casefold() not in CORPORATE_SUFFIXES]
+    if len(core) < 2 or len(core[0]) < 3 or not core[0][0].isupper():
+        return None
+    full = re.search(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in core) + r"(?!\w)", text, re.IGNORECASE)
+    if full is None:
+        return None
+    if full.start() < opening_end:
+        return str(core[0])
+    # the first use after the headline must be the name itself ("Kaito Precision ..." for "Kaito
+    # Precision Instruments"), not another entity that shares its first word
+    headline_end = text.find("\n")
+    first = re.search(
+        r"(?<!\w)" + re.escape(core[0]) + r"(?!\w)\W*(?P<next>[^\W_]*)", text[max(headline_end, 0) :]
+    )
+    nxt = first.group("next") if first is not None else ""
+    ticker = first is not None and "(" in first.group(0) and nxt.isupper() and len(nxt) <= 6
+    if first is None or (nxt.casefold() != core[1].casefold() and not ticker):
+        return None
+    return str(core[0])
+
+
+def named_here(
+    name: str, context: str, before: str, *, person: bool, text: str = "", opening_end: int = 0
+) -> bool:
+    """True when ``name`` is named in ``context`` (the evidence and its neighbours), in full or in the
+    short form the article uses for it, or ``context`` refers to it by a pronoun or "the company"/"the
+    stock" and it is named in ``before`` (the few sentences before)."""
+    if name_in_text(name, context, person=person):
+        return True
+    short = None if person else _short_form(name, text, opening_end)
+    if short is not None and re.search(r"(?<!\w)" + re.escape(short) + r"(?!\w)", context):
+        return True
+    refs = _PERSON_REFS if person else _ORG_REFS
+    if not before or refs.search(context) is None:
+        return False
+    if name_in_text(name, before, person=person):
+        return True
+    return short is not None and re.search(r"(?<!\w)" + re.escape(short) + r"(?!\w)", before) is not None
+
+
+def _identity(
+    field: str, value: str | None, ev: Grounds, *, person: bool = False, required: bool = True
+) -> list[Problem]:
+    level: ProblemLevel = "event" if required else "field"
+    if value is None or not value.strip() or clean_text(value) is None:
+        return [Problem(field, f"{field} is empty", level)] if required else []
+    kinds = (True, False) if person and field == "seller" else (person,)
+    if any(
+        named_here(value, ev.context, ev.before, person=k, text=ev.text, opening_end=len(ev.opening))
+        for k in kinds
+    ):
         return []
-    if not occurs(value, text):
-        return [f'{field} "{value}" does not occur in the article']
-    problem = checker(field, value, evidence)
-    return [problem] if problem else []
-
-
-def _name(
-    field: str, value: str | None, text: str, *, person: bool = False, required: bool = False
-) -> list[str]:
-    if value is None or not value.strip():
-        return [f"{field} is empty"] if required else []
-    if clean_text(value) is None:
-        return [f"{field} is empty"] if required else []
-    if name_in_text(value, text, person=person):
+    if field == "company" and _is_subject(value, ev):
         return []
-    return [f'{field} "{value}" is not named in the article']
+    if name_in_text(value, ev.text, person=person):
+        msg = f'{field} "{value}" is not named in the quoted sentence or next to it'
+    else:
+        msg = f'{field} "{value}" is not named in the article'
+    return [Problem(field, msg, level)]
 
 
-def _date(field: str, value: str | None, text: str) -> list[str]:
-    if value is None or not value.strip() or date_in_text(value, text):
-        return []
-    return [f'{field} "{value}" does not occur in the article']
+def _here_or_near(check: Callable[[str], Problem | None], ev: Grounds) -> Problem | None:
+    """``check`` against the context; a number the context does not state passes when a sentence at
+    most :data:`NEAR_SENTENCES` away states it ("The disposal was worth about £9.5 million.")."""
+    here = check(ev.context)
+    if here is None or check(ev.near) is None:
+        return None
+    return here
+
+
+def _here_or_anywhere(check: Callable[[str], Problem | None], ev: Grounds) -> Problem | None:
+    """``check`` against the context; a date the context does not state passes when the article states
+    it elsewhere (an article dates an event once: "the sale was planned for this Tuesday")."""
+    here = check(ev.context)
+    if here is None or check(ev.text) is None:
+        return None
+    return here
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -324,52 +495,257 @@ def _same(a: str | None, b: str | None) -> bool:
     return bool(ca and cb and normalize_for_search(ca) == normalize_for_search(cb))
 
 
-def check_draft(kind: str, draft: AnyDraft, *, evidence: str, text: str) -> list[str]:
-    """Problems that keep ``draft`` (of ``kind`` "ShareSale", "ExecutiveChange" or "StockMove") from being
-    grounded in the article ``text`` given ``evidence`` (the quote's sentences), one short message per
-    problem in field order; an empty list when every value is grounded. Never raises."""
-    problems: list[str] = []
+@dataclass(frozen=True, slots=True)
+class Grounds:
+    """What a draft is checked against: the quote as aligned, its sentence(s), the context (the sentences
+    with one neighbour each side), a few sentences before (for pronouns), the article, its date."""
+
+    quote: str
+    sentence: str
+    context: str
+    before: str
+    text: str
+    published: dt.date | None = None
+    #: the article's first few sentences (headline and lede), where its subject is named
+    opening: str = ""
+    #: the evidence with :data:`NEAR_SENTENCES` sentences each side, where its numbers may be stated
+    near: str = ""
+
+
+def _is_subject(name: str, ev: Grounds) -> bool:
+    """True when ``name`` is the article's subject: named, in full or in its short form, in the
+    article's opening sentences (headline and lede). Sentences about the subject often leave it
+    unnamed ("Chief financial officer X resigned in April")."""
+    if not ev.opening:
+        return False
+    if name_in_text(name, ev.opening):
+        return True
+    short = _short_form(name, ev.text, len(ev.opening))
+    return short is not None and re.search(r"(?<!\w)" + re.escape(short) + r"(?!\w)", ev.opening) is not None
+
+
+def _market_problem(market: str, ev: Grounds) -> Problem | None:
+    """The market must be named where the move is: in the quoted clause when that names any market,
+    else in the context."""
+    if market_in_text(market, ev.quote):
+        return None
+    named_in_quote = [m for m in MARKET_ALIASES if occurs(m, ev.quote)]
+    if named_in_quote:
+        return Problem("market", f'market "{market}" is not the market the quoted clause names')
+    if market_in_text(market, ev.context):
+        return None
+    return Problem("market", f'market "{market}" is not named in the quoted sentence or next to it')
+
+
+def _numbers_used(draft: ShareSaleDraft) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for name in ("value", "price_per_share"):
+        raw = getattr(draft, name)
+        if raw:
+            n = parse_number(raw)
+            if n is not None:
+                out[name] = n
+    return out
+
+
+def find_problems(kind: str, draft: AnyDraft, ev: Grounds) -> list[Problem]:
+    """Every problem that keeps ``draft`` (of ``kind``) from being supported by ``ev``, in field order;
+    an empty list when every value is supported. Values are compared by meaning: both sides are parsed
+    (numbers with magnitudes, money with currencies, percentages, dates resolved against the
+    publication date, names in fuller or shorter forms) and the typed values compared. Never raises."""
+    out: list[Problem] = []
+    if is_instruction(ev.sentence):
+        out.append(
+            Problem(None, "the quoted sentence is an instruction inside the article, not a report", "event")
+        )
     if kind == "ShareSale" and isinstance(draft, ShareSaleDraft):
-        problems += _name("seller", draft.seller, text, person=True, required=True)
-        problems += _name("company", draft.company, text, required=True)
-        if _same(draft.seller, draft.company):
-            problems.append(
+        return out + _sale_problems(draft, ev)
+    if kind == "ExecutiveChange" and isinstance(draft, ExecutiveChangeDraft):
+        return out + _change_problems(draft, ev)
+    if kind == "StockMove" and isinstance(draft, StockMoveDraft):
+        return out + _move_problems(draft, ev)
+    return [*out, Problem(None, f"draft of type {type(draft).__name__} is not a {kind}", "event")]
+
+
+def _given(value: str | None) -> bool:
+    return value is not None and bool(value.strip())
+
+
+_NUMBER_FIELDS = frozenset(
+    {"shares", "value", "price_per_share", "stake_before", "stake_after", "change_pct", "price"}
+)
+#: Words by which a passage speaks of selling shares (any inflection).
+_SALE_WORDS_RE = re.compile(
+    r"\b(?:sell\w*|sale\w*|sold|dispos\w*|offload\w*|unload\w*|divest\w*|trim\w*|pare[ds]?|paring|"
+    r"cut(?:s|ting)?\s+(?:its|his|her|their)\s+(?:\w+\s+)?(?:stake|holding)|plac(?:ed|ing|ement)|block\s+trade|"
+    r"bookbuild\w*|exit\w*|cash(?:ed|es|ing)?\s+out|dump\w*|reduc\w*|lock-?up|listing)\b",
+    re.IGNORECASE,
+)
+
+
+def _invented(draft: AnyDraft, problems: list[Problem]) -> Problem | None:
+    """An event whose two or more numbers are all absent from the article is invented, not misread."""
+    given = [f for f in _NUMBER_FIELDS if _given(getattr(draft, f, None))]
+    wrong = {p.field for p in problems if p.field in _NUMBER_FIELDS}
+    if len(given) >= 2 and wrong >= set(given):
+        return Problem(
+            None, f"none of its numbers ({', '.join(sorted(given))}) is stated in the article", "event"
+        )
+    return None
+
+
+def _sale_problems(draft: ShareSaleDraft, ev: Grounds) -> list[Problem]:
+    out = _identity("seller", draft.seller, ev, person=True) + _identity("company", draft.company, ev)
+    if _same(draft.seller, draft.company):
+        out.append(
+            Problem(
+                "seller",
                 f'seller "{draft.seller}" is the issuer itself; a company issuing or selling its own shares '
-                "is not a share sale"
+                "is not a share sale",
+                "event",
             )
-        problems += _numeric("shares", draft.shares, _check_count, evidence, text)
-        problems += _numeric("value", draft.value, _check_money, evidence, text)
-        problems += _numeric("price_per_share", draft.price_per_share, _check_money, evidence, text)
-        problems += _numeric("stake_before", draft.stake_before, _check_percent, evidence, text)
-        problems += _numeric("stake_after", draft.stake_after, _check_percent, evidence, text)
-        before = parse_percent(draft.stake_before) if draft.stake_before else None
-        after = parse_percent(draft.stake_after) if draft.stake_after else None
-        if before is not None and after is not None and after > before:
-            problems.append(
-                f'stake_after "{draft.stake_after}" is larger than stake_before "{draft.stake_before}"'
+        )
+    ctx = ev.context
+    used = list(_numbers_used(draft).values())
+    checks: list[tuple[str | None, Callable[[str], Problem | None]]] = [
+        (draft.shares, lambda c: _count_problem("shares", draft.shares or "", c, used)),
+        (draft.value, lambda c: _money_problem("value", draft.value or "", c)),
+        (draft.price_per_share, lambda c: _money_problem("price_per_share", draft.price_per_share or "", c)),
+        (
+            draft.stake_before,
+            lambda c: _percent_problem("stake_before", draft.stake_before or "", c, core=False),
+        ),
+        (
+            draft.stake_after,
+            lambda c: _percent_problem("stake_after", draft.stake_after or "", c, core=False),
+        ),
+    ]
+    for raw, check in checks:
+        if _given(raw):
+            p = _here_or_near(check, ev)
+            out += [p] if p else []
+    before = parse_percent(draft.stake_before) if draft.stake_before else None
+    after = parse_percent(draft.stake_after) if draft.stake_after else None
+    if before is not None and after is not None and after > before:
+        out.append(
+            Problem(
+                "stake_after",
+                f'stake_after "{draft.stake_after}" is larger than stake_before "{draft.stake_before}"',
             )
-        problems += _date("date", draft.date, text)
-    elif kind == "ExecutiveChange" and isinstance(draft, ExecutiveChangeDraft):
-        problems += _name("company", draft.company, text, required=True)
-        problems += _name("person", draft.person, text, person=True, required=True)
-        if not draft.role.strip() or clean_text(draft.role) is None:
-            problems.append("role is empty")
-        elif not role_in_text(draft.role, text):
-            problems.append(f'role "{draft.role}" does not occur in the article')
-        problems += _name("predecessor", draft.predecessor, text, person=True)
-        if _same(draft.person, draft.predecessor):
-            problems.append(f'predecessor "{draft.predecessor}" is the same as person')
-        problems += _date("effective_date", draft.effective_date, text)
-    elif kind == "StockMove" and isinstance(draft, StockMoveDraft):
-        problems += _name("company", draft.company, text, required=True)
-        if draft.ticker and draft.ticker.strip() and not ticker_in_text(draft.ticker, text):
-            problems.append(f'ticker "{draft.ticker}" does not occur in the article')
-        if draft.market and draft.market.strip() and not market_in_text(draft.market, text):
-            problems.append(f'market "{draft.market}" is not named in the article')
-        problems += _numeric("change_pct", draft.change_pct, _check_percent, evidence, text)
-        problems += _numeric("price", draft.price, _check_money, evidence, text)
-        problems += _date("period", draft.period, text)
-        problems += _date("date", draft.date, text)
+        )
+    status = decide_status(draft.status, ev.sentence, ctx)
+    if status != draft.status and draft.status != "unknown":
+        out.append(
+            Problem(
+                "status",
+                f'status "{draft.status}" is not what the sentence states; it says the sale is {status}',
+                replacement=status,
+            )
+        )
+    p = _here_or_anywhere(lambda c: _date_problem("date", draft.date, c, ev.published), ev)
+    out += [p] if p else []
+    if not _SALE_WORDS_RE.search(ev.context):
+        out.append(
+            Problem(None, "the quoted sentence and its neighbours do not speak of selling shares", "event")
+        )
+    invented = _invented(draft, out)
+    return out + ([invented] if invented else [])
+
+
+def _change_problems(draft: ExecutiveChangeDraft, ev: Grounds) -> list[Problem]:
+    out = _identity("company", draft.company, ev) + _identity("person", draft.person, ev, person=True)
+    if not draft.role.strip() or clean_text(draft.role) is None:
+        out.append(Problem("role", "role is empty", "event"))
+    elif not role_in_text(draft.role, ev.context) and not role_in_text(draft.role, ev.text):
+        out.append(Problem("role", f'role "{draft.role}" does not occur in the article', "event"))
+    out += _identity("predecessor", draft.predecessor, ev, person=True, required=False)
+    if _same(draft.person, draft.predecessor):
+        out.append(Problem("predecessor", f'predecessor "{draft.predecessor}" is the same as person'))
+    p = _here_or_anywhere(
+        lambda c: _date_problem("effective_date", draft.effective_date, c, ev.published), ev
+    )
+    return out + ([p] if p else [])
+
+
+def _move_problems(draft: StockMoveDraft, ev: Grounds) -> list[Problem]:
+    out = _identity("company", draft.company, ev)
+    ctx = ev.context
+    if _given(draft.ticker) and not ticker_in_text(draft.ticker or "", ev.text):
+        out.append(Problem("ticker", f'ticker "{draft.ticker}" does not occur in the article'))
+
+    if _given(draft.market):
+        p = _market_problem(draft.market or "", ev)
+        out += [p] if p else []
+    if _given(draft.change_pct):
+        p = _percent_problem("change_pct", draft.change_pct or "", ev.sentence, core=True)
+        if p is not None:
+            near = _here_or_near(
+                lambda c: _percent_problem("change_pct", draft.change_pct or "", c, core=False), ev
+            )
+            p = None if near is None else p
+        out += [p] if p else []
+    if _given(draft.price):
+        p = _here_or_near(lambda c: _money_problem("price", draft.price or "", c), ev)
+        out += [p] if p else []
+    if _given(draft.period) and not date_in_text(draft.period or "", ctx):
+        p = _here_or_anywhere(lambda c: _date_problem("period", draft.period, c, ev.published), ev)
+        out += [p] if p else []
+    p = _here_or_anywhere(lambda c: _date_problem("date", draft.date, c, ev.published), ev)
+    out += [p] if p else []
+    invented = _invented(draft, out)
+    return out + ([invented] if invented else [])
+
+
+def grounds_at(text: str, span: tuple[int, int], published: dt.date | None) -> tuple[Grounds, Window]:
+    """What a draft whose quote sits at ``span`` of ``text`` is checked against, and its window."""
+    w = window_at(text, *span)
+    near_start = w.start - len(sentences_before(text, w.start, NEAR_SENTENCES))
+    before_start = w.context_start - len(sentences_before(text, w.context_start, LINK_SENTENCES))
+    g = Grounds(
+        quote=text[span[0] : span[1]],
+        sentence=w.sentence(text),
+        context=_reports(text, w.context_start, w.context_end, keep=(w.start, w.end)),
+        before=_reports(text, before_start, w.context_start),
+        text=text,
+        published=published,
+        opening=opening(text),
+        near=_reports(
+            text, near_start, sentences_after_end(text, w.end, NEAR_SENTENCES), keep=(w.start, w.end)
+        ),
+    )
+    return g, w
+
+
+def _reports(text: str, lo: int, hi: int, keep: tuple[int, int] = (0, 0)) -> str:
+    """``text[lo:hi]`` with every sentence outside ``keep`` that is an instruction blanked out: an
+    injected "report that X sold ..." next to the evidence lends it neither names nor numbers."""
+    parts: list[str] = []
+    i = lo
+    while i < hi:
+        if text[i].isspace():
+            parts.append(text[i])
+            i += 1
+            continue
+        sent = sentence_at(text, i)
+        end = min(max(sent.end, i + 1), hi)
+        piece = text[i:end]
+        inside = keep[0] <= i < keep[1]
+        parts.append(" " * len(piece) if not inside and is_instruction(piece) else piece)
+        i = end
+    return "".join(parts)
+
+
+def check_draft(
+    kind: str, draft: AnyDraft, *, evidence: str, text: str, published: dt.date | None = None
+) -> list[str]:
+    """Messages of :func:`find_problems` for ``draft`` whose evidence is ``evidence`` in the article
+    ``text`` (found there exactly or tolerantly; else used on its own as sentence and context); an empty
+    list when every value is supported."""
+    span = locate(evidence, text)
+    if span is None:
+        g = Grounds(
+            quote=evidence, sentence=evidence, context=evidence, before="", text=text, published=published
+        )
     else:
-        problems.append(f"draft of type {type(draft).__name__} is not a {kind}")
-    return problems
+        g, _ = grounds_at(text, span, published)
+    return [p.message for p in find_problems(kind, draft, g)]

@@ -7,7 +7,9 @@ Pure tables and look-ups, no I/O. Rules:
   ``RMB``/``Rmb``/``CNY``/``yuan``/``renminbi``/``CN¥`` -> CNY, ``€``/``EUR``/``euro(s)`` -> EUR,
   ``£``/``GBP``/``pound(s)``/``sterling`` -> GBP, ``yen``/``JP¥`` -> JPY, ``S$`` -> SGD, ``A$`` -> AUD,
   ``C$`` -> CAD, ``NT$`` -> TWD, ``NZ$`` -> NZD, ``R$`` -> BRL, ``₩``/``won`` -> KRW,
-  ``₹``/``Rs``/``rupee(s)`` -> INR, ``CHF``/``Swiss francs`` -> CHF, and any known ISO code as itself.
+  ``₹``/``Rs``/``rupee(s)`` -> INR, ``CHF``/``Swiss francs`` -> CHF, and any ISO 4217 code of the ISO
+  table (``pycountry``: "500 million CZK", "NGN 2 billion", "KWD 10 million") as itself, except codes
+  that are also everyday words or tickers in capitals (:data:`AMBIGUOUS_CODES`).
 * "pence" is GBP (in hundredths), and so is a "p" written right after the number ("212.4p").
 * "Swedish/Norwegian/Danish crowns" (krona, kronor, krone, kroner) map to SEK/NOK/DKK ("kronor" alone is
   SEK); a bare "crowns"/"kroner" takes the one country (or capital) the context names, else is no money.
@@ -24,14 +26,24 @@ from __future__ import annotations
 
 import re
 
-#: ISO 4217 codes this module knows and accepts as written.
-ISO_CODES: frozenset[str] = frozenset(
+import pycountry
+
+#: ISO 4217 codes that are also common words, abbreviations or tickers in financial news, so that an
+#: all-capitals headline ("TOP 10 STOCKS", "COP 28", "AMD 5% HIGHER", "IRR 12") never reads as money,
+#: plus fund codes, precious metals and testing codes that are not currencies a price is quoted in.
+AMBIGUOUS_CODES: frozenset[str] = frozenset(
     {
-        "USD", "HKD", "CNY", "CNH", "EUR", "GBP", "JPY", "SGD", "AUD", "CAD", "TWD", "NZD", "CHF",
-        "KRW", "INR", "BRL", "MYR", "THB", "IDR", "PHP", "MXN", "ZAR", "SEK", "NOK", "DKK", "RUB",
-        "AED", "SAR", "MOP", "VND", "TRY", "PLN", "ILS",
+        "ALL", "TOP", "CUP", "BOB", "PEN", "SOS", "GEL", "AMD", "MAD", "NIO", "BAM", "LAK", "NAD", "TMT",
+        "COP", "IRR", "BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW", "XSU", "XUA", "XAD",
+        "XAG", "XAU", "XPD", "XPT", "XBA", "XBB", "XBC", "XBD", "XDR", "XTS", "XXX",
     }
 )  # fmt: skip
+
+#: ISO 4217 codes accepted as written: the active codes of the ISO table (``pycountry``), less
+#: :data:`AMBIGUOUS_CODES`, plus CNH (offshore yuan, a market convention rather than an ISO code).
+ISO_CODES: frozenset[str] = frozenset(
+    {c.alpha_3 for c in pycountry.currencies if c.alpha_3 not in AMBIGUOUS_CODES} | {"CNH"}
+)
 
 # Symbols written before a number (longest first so "HK$" wins over "$").
 _PREFIX_SYMBOLS: dict[str, str] = {

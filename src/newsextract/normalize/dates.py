@@ -7,7 +7,11 @@ Only expressions that name a single day are dates. Rules (``published`` is the a
   more than 60 days after ``published`` - then the previous year (news reports the past). "December 15
   last year" / "this year" / "next year" use ``published``'s year -1 / +0 / +1.
 * "today", "tonight", "this morning/afternoon/evening" = ``published``; "yesterday" = the day before;
-  "the day before yesterday" = two days before; "tomorrow" = the day after.
+  "the day before yesterday" = two days before; "tomorrow" = the day after; "two days ago", "3 days
+  ago", "a week ago", "a fortnight ago" = that many days (7 a week, 14 a fortnight) before.
+  ("Two months ago" names no single day.) dateparser was measured as an alternative
+  (``bench/bench_dates.py``) and not taken: it names a day for "in October" and "last week", and reads
+  "this Tuesday" as next week's.
 * Weekdays (weeks start on Monday):
   - bare or "on Friday": the most recent Friday on or before ``published`` (``published`` itself if it
     is a Friday);
@@ -38,14 +42,17 @@ WEEKDAYS: dict[str, int] = {
 #: Days a month-and-day without a year may lie after ``published`` before it is taken as last year's.
 FUTURE_TOLERANCE_DAYS = 60
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
+_MONTH_NAMES = (
+    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
 )
+_MONTH = r"(?:" + _MONTH_NAMES + "|" + _MONTH_NAMES.upper() + r")(?![a-z])\.?"
 _DAY = r"(?:[0-3]?[0-9])(?![0-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89][0-9]{2}|20[0-9]{2}|2100)(?![0-9])"
 _REL_YEAR = r"(?:,?\s+(?P<{n}>(?i:last|this|next))\s+(?i:year))?"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY_NAMES = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+#: Capitalised or all capitals (wire briefs are often set in capitals); never lower case ("may").
+_WEEKDAY = r"(?:" + _WEEKDAY_NAMES + "|" + _WEEKDAY_NAMES.upper() + r")"
 
 _DATE_RE = re.compile(
     r"(?<![0-9A-Za-z])(?:"
@@ -67,6 +74,8 @@ _DATE_RE = re.compile(
     + _REL_YEAR.format(n="dm_rel")
     + r"|(?P<rel>(?i:the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|"
     r"this\s+(?:morning|afternoon|evening)))(?![A-Za-z])"
+    r"|(?P<ago_n>[0-9]{1,3}|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+"
+    r"(?P<ago_u>(?i:days?|weeks?|fortnights?))\s+(?i:ago)(?![A-Za-z])"
     r"|(?:(?P<wk_rel>(?i:last|past|previous|this|next|coming))\s+)?(?P<wk>" + _WEEKDAY + r")(?![a-z])"
     r")"
 )
@@ -131,6 +140,23 @@ def _relative(word: str, published: dt.date | None) -> dt.date | None:
         return None
 
 
+_AGO_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_AGO_DAYS = {"day": 1, "week": 7, "fortnight": 14}
+
+
+def _ago(number: str, unit: str, published: dt.date | None) -> dt.date | None:
+    if published is None:
+        return None
+    n = int(number) if number.isdigit() else _AGO_NUMBERS[number.lower()]
+    try:
+        return published - dt.timedelta(days=n * _AGO_DAYS[unit.lower().rstrip("s")])
+    except OverflowError:
+        return None
+
+
 def _resolve(m: re.Match[str], published: dt.date | None) -> tuple[str, dt.date | None]:
     g = m.group
     if g("iso_y"):
@@ -145,6 +171,8 @@ def _resolve(m: re.Match[str], published: dt.date | None) -> tuple[str, dt.date 
         return "month_day", _month_day(_month(g("dm_m")), _day(g("dm_d")), g("dm_rel"), published)
     if g("rel"):
         return "relative", _relative(g("rel"), published)
+    if g("ago_n"):
+        return "relative", _ago(g("ago_n"), g("ago_u"), published)
     return "weekday", _weekday(WEEKDAYS[g("wk").lower()], g("wk_rel"), published)
 
 
@@ -172,3 +200,12 @@ def resolve_date(text: str, published: dt.date | None) -> dt.date | None:
         if best is None or key[:2] < best[:2]:
             best = key
     return best[2] if best else None
+
+
+_PAST_YEAR_RE = re.compile(r"\bin\s+(?:(?:early|late|mid-?)\s*)?((?:19|20)[0-9]{2})\b")
+
+
+def past_years(text: str) -> list[int]:
+    """Years in which something in ``text`` happened ("in 2019", "in early 2020"), in order. "since 2011"
+    (a tenure still running) and a bare year in a name or a figure do not count. Never raises."""
+    return [int(m.group(1)) for m in _PAST_YEAR_RE.finditer(text)]

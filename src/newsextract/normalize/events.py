@@ -14,12 +14,14 @@ Rules:
   not parse becomes None.
 * Dates via :func:`~newsextract.normalize.dates.resolve_date` against ``published``; a StockMove's date
   comes from its ``date`` or else from its ``period`` when that names a day.
-* ShareSale status: the draft's, unless it is "unknown"; then :func:`sale_status` of the evidence quote.
+* ShareSale status: :func:`~newsextract.normalize.modality.decide_status` of the draft's status, the
+  evidence quote and ``context`` (the one status decision every strategy shares).
 * StockMove direction: the draft's, unless the evidence quote has movement words that all agree
   (:func:`parse_direction`) and contradict it; then the text wins - the quote is what the event is
   grounded on, and small models confuse up/down far more often than articles are ambiguous.
-* ExecutiveChange interim: the draft's flag, or True when the role itself says acting/interim, or the
-  quote says "acting"/"interim" right before the role.
+* ExecutiveChange interim: the draft's flag, or True when the role itself says acting/interim, or, for an
+  appointment, the quote says "acting"/"interim" right before the role (a departure's sentence often
+  names the interim successor: "X resigned, and Y is serving as interim CFO").
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from newsextract.core.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDra
 from newsextract.core.schemas import Evidence, ExecutiveChange, ShareSale, StockMove
 from newsextract.normalize.dates import resolve_date
 from newsextract.normalize.direction import parse_direction
-from newsextract.normalize.modality import is_interim, sale_status
+from newsextract.normalize.modality import decide_status, is_interim
 from newsextract.normalize.money import parse_money
 from newsextract.normalize.numbers import parse_count, parse_percent
 
@@ -94,7 +96,7 @@ def _date(value: str | None, published: dt.date | None) -> dt.date | None:
 def _interim(draft: ExecutiveChangeDraft, role: str, quote: str) -> bool:
     if draft.interim or is_interim(role):
         return True
-    if role:
+    if role and draft.change == "appointed":
         pat = r"\b(?:acting|interim)\s+(?:group\s+)?" + re.escape(role)
         return re.search(pat, quote, re.IGNORECASE) is not None
     return False
@@ -107,13 +109,16 @@ def draft_to_event(
     *,
     published: dt.date | None,
     context: str,
+    clause: str | None = None,
 ) -> ShareSale | ExecutiveChange | StockMove:
     """The public event for ``draft`` (a draft of ``kind`` "ShareSale", "ExecutiveChange" or
-    "StockMove"), with every string value parsed by the module rules. Raises ValueError when ``kind``
+    "StockMove"), with every string value parsed by the module rules. ``clause`` is the part of the
+    evidence the model quoted (default: the whole evidence); interim and direction cues are read there,
+    so that another event of the same sentence does not lend its cues. Raises ValueError when ``kind``
     and the draft's class disagree or ``kind`` is unknown; never otherwise."""
-    quote = evidence.quote
+    quote = clause if clause is not None else evidence.quote
     if kind == "ShareSale" and isinstance(draft, ShareSaleDraft):
-        status = draft.status if draft.status != "unknown" else sale_status(quote)
+        status = decide_status(draft.status, evidence.quote, context)
         return ShareSale(
             evidence=evidence,
             seller=_req(draft.seller),

@@ -40,7 +40,7 @@ _STATUS_CUES: tuple[tuple[SaleStatus, str], ...] = (
         "cancelled",
         r"\b(?:cancel(?:s|led|ed|ling|ing)?|cancell?ation|scrap(?:s|ped|ping)?|abandon(?:s|ed|ing)?|"
         r"call(?:s|ed|ing)?\s+off|called\s+off)\b"
-        r"|\b(?:dropped|withdr[ae]w(?:n)?|terminated)\s+(?:\w+\s+){0,2}?(?:plans?|sale|offering|listing)\b",
+        r"|\b(?:dropped|withdr[ae]w(?:n)?|terminated)\s+(?:\w+\s+){0,3}?(?:plans?|sale|offering|listing)\b",
     ),
     (
         "postponed",
@@ -51,12 +51,12 @@ _STATUS_CUES: tuple[tuple[SaleStatus, str], ...] = (
         "rumored",
         r"\b(?:reportedly|reported\s+to|rumou?r(?:s|ed)?|(?:is|are|was|were)\s+said\s+to|"
         r"consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|explor(?:e|es|ed|ing)|"
-        r"people\s+familiar\s+with)\b",
+        r"people\s+familiar\s+with|said\s+by\s+(?:[\w-]+\s+){1,4}?to\s+be|sounding\s+out|speculat\w*)\b",
     ),
     (
         "completed",
         r"(?<!\bbe\s)\bsold\b|\bsells\b|\boffload(?:s|ed)\b|\bunload(?:s|ed)\b|\bdisposed\s+of\b|"
-        r"\bdivest(?:s|ed)\b|\bcompleted\b|\bcashed\s+out\b|\bdumped\b|"
+        r"\bdivest(?:s|ed)\b|\bcompleted\b|\bcashed\s+out\b|\bdumped\b|\bafter\s+the\s+(?:sale|disposal)\b|"
         r"\b(?:reduced|cut|trimmed|pared)\s+(?:its|his|her|their)\s+(?:\w+\s+)?(?:stake|holding|holdings)\b",
     ),
     (
@@ -77,6 +77,36 @@ def sale_status(text: str) -> SaleStatus:
         if rx.search(text):
             return status
     return "unknown"
+
+
+def sale_statuses(text: str) -> set[SaleStatus]:
+    """Every status that some cue in ``text`` gives a share sale (empty when there is no cue)."""
+    return {status for status, rx in _STATUS_RES if rx.search(text)}
+
+
+_RANK: dict[SaleStatus, int] = {
+    "denied": 6, "cancelled": 5, "postponed": 4, "rumored": 3, "completed": 2, "planned": 1, "unknown": 0,
+}  # fmt: skip
+#: Statuses that qualify a sale; a model that reads one where our cues see only a weaker status is believed.
+_QUALIFYING: frozenset[SaleStatus] = frozenset({"denied", "cancelled", "postponed", "rumored"})
+
+
+def decide_status(draft_status: SaleStatus, sentence: str, context: str) -> SaleStatus:
+    """The one status decision, the same on every strategy: a sale's status as the article states it.
+
+    ``sentence`` is the evidence, ``context`` the evidence with its neighbouring sentences. The draft's
+    status stands when a cue in ``context`` gives it, when ``sentence`` has no cue of its own, or when it
+    is a qualifying status (denied, cancelled, postponed, rumored) stronger than every cue of the
+    sentence. Otherwise (a "completed" where the sentence says "was looking to sell") the sentence's own
+    cue wins. A draft without a status takes the sentence's cue, else the context's. Never raises."""
+    if draft_status != "unknown" and draft_status in sale_statuses(context):
+        return draft_status
+    own = sale_statuses(sentence)
+    if not own:
+        return draft_status if draft_status != "unknown" else sale_status(context)
+    if draft_status in _QUALIFYING and _RANK[draft_status] > max(_RANK[c] for c in own):
+        return draft_status
+    return sale_status(sentence)
 
 
 _APPOINTED = (

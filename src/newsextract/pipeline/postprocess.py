@@ -1,24 +1,70 @@
 """Drafts (strings as written) -> grounded, normalised, de-duplicated public events. Pure.
 
-For each draft: locate its quote in the original text (never modified), check every value against the
-quote's sentences, convert strings to typed values, then merge duplicates and order by position.
-With grounding "strict" an event with any problem is dropped and recorded in ``Dropped``; with "flag"
-it is kept with ``flags``; with "off" nothing is checked. An event whose quote cannot be found at all
-is always dropped: without evidence no value can be trusted.
+For each draft (the same on every strategy): judge it against the original text
+(``grounding.verdict.judge``: the quote located and widened to its sentences, every value compared by
+meaning), convert strings to typed values, run the filters (``pipeline.filters``), then merge duplicates
+and order by position.
+
+* ``grounding="strict"``: an event whose quote cannot be found, whose identity (who, which company) is
+  not named in or linked to its sentences, whose core number contradicts them, or whose sentence is an
+  instruction, is dropped. Otherwise it is kept, and each unsupported field is set to null (a sale's
+  status contradicting the sentence is replaced by the sentence's). Every removal is recorded in
+  ``Dropped``: a whole event with ``field=None``, a field with its name.
+* ``"flag"``: events are kept as the model gave them, with every problem in ``flags`` (an event whose
+  quote cannot be found is still dropped: without evidence no value can be trusted).
+* ``"off"``: nothing is checked beyond locating the quote.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from newsextract.core.drafts import ArticleDraft
+from newsextract.core.drafts import AnyDraft, ArticleDraft
 from newsextract.core.schemas import Dropped, Evidence, ExecutiveChange, GroundingMode, ShareSale, StockMove
 from newsextract.dedupe import dedupe
-from newsextract.grounding.context import evidence_window, locate
-from newsextract.grounding.memo import checked
+from newsextract.grounding.verdict import Verdict, judge
 from newsextract.normalize.events import draft_to_event
+from newsextract.pipeline.filters import filter_reason
 
 AnyEvent = ShareSale | ExecutiveChange | StockMove
+
+
+def _dropped(kind: str, item: AnyDraft, reasons: list[str], field: str | None = None) -> Dropped:
+    return Dropped(type=kind, reasons=reasons, draft=item.model_dump(mode="json"), field=field)
+
+
+def _one(
+    kind: str,
+    item: AnyDraft,
+    verdict: Verdict,
+    text: str,
+    published: dt.date | None,
+    grounding: GroundingMode,
+    dropped: list[Dropped],
+) -> AnyEvent | None:
+    if verdict.span is None:
+        dropped.append(_dropped(kind, item, [p.message for p in verdict.event_problems]))
+        return None
+    start, end = verdict.span
+    evidence = Evidence(quote=text[start:end], start=start, end=end)
+    lo, hi = verdict.context_span or verdict.span
+    context = text[lo:hi]
+    qs, qe = verdict.quote_span or verdict.span
+    clause = text[qs:qe]
+    if grounding == "off":
+        return draft_to_event(kind, item, evidence, published=published, context=context, clause=clause)
+    messages = [p.message for p in verdict.problems]
+    if grounding == "flag":
+        event = draft_to_event(kind, item, evidence, published=published, context=context, clause=clause)
+        return event.model_copy(update={"flags": messages}) if messages else event
+    if not verdict.keeps_event:
+        dropped.append(_dropped(kind, item, [p.message for p in verdict.event_problems]))
+        return None
+    for p in verdict.field_problems:
+        dropped.append(_dropped(kind, item, [p.message], field=p.field))
+    return draft_to_event(
+        kind, verdict.kept_draft(item), evidence, published=published, context=context, clause=clause
+    )
 
 
 def postprocess(
@@ -27,28 +73,17 @@ def postprocess(
     published: dt.date | None,
     grounding: GroundingMode = "strict",
 ) -> tuple[list[AnyEvent], list[Dropped]]:
-    """Grounded events in text order, and the drafts that grounding rejected (with reasons)."""
+    """Grounded events in text order, and what grounding and the filters removed (with reasons)."""
     events: list[AnyEvent] = []
     dropped: list[Dropped] = []
     for kind, item in draft.items():
-        span = locate(item.quote, text)
-        if span is None:
-            dropped.append(
-                Dropped(
-                    type=kind, reasons=["quote not found in the article"], draft=item.model_dump(mode="json")
-                )
-            )
+        event = _one(kind, item, judge(kind, item, text, published), text, published, grounding, dropped)
+        if event is None:
             continue
-        start, end = span
-        window = evidence_window(text, start, end)
-        problems = [] if grounding == "off" else checked(kind, item, evidence=window, text=text)
-        if problems and grounding == "strict":
-            dropped.append(Dropped(type=kind, reasons=problems, draft=item.model_dump(mode="json")))
+        reason = filter_reason(event, published)
+        if reason is not None:
+            dropped.append(_dropped(kind, item, [reason]))
             continue
-        evidence = Evidence(quote=text[start:end], start=start, end=end)
-        event = draft_to_event(kind, item, evidence, published=published, context=window)
-        if problems:
-            event = event.model_copy(update={"flags": problems})
         events.append(event)
     merged = dedupe(events)
     merged.sort(key=lambda e: (e.evidence.start, e.evidence.end))

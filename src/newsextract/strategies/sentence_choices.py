@@ -52,6 +52,7 @@ from newsextract.core.drafts import (
 )
 from newsextract.core.schemas import ChunkFailure, Usage
 from newsextract.errors import ExtractionError
+from newsextract.normalize.modality import sale_status as modality_status
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents
 from newsextract.prompts import PromptTemplate, load_prompt
@@ -142,49 +143,6 @@ _ON_EXCHANGE = re.compile(
 _CLAUSE_END = re.compile(
     r"\b(?:after|as|because|since|when|while|whereas|amid|following|before|despite)\b|[;]"
 )
-_STATUS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "postponed",
-        re.compile(r"\b(?:postpon\w*|delay\w*|put off|shelv\w*|suspend\w*|hold(?:s|ing)? off)\b", re.I),
-    ),
-    (
-        "cancelled",
-        re.compile(r"\b(?:cancel\w*|scrap\w*|abandon\w*|call(?:ed|s)? off|withdr[ae]w\w*)\b", re.I),
-    ),
-    (
-        "denied",
-        re.compile(
-            r"\b(?:won['’]t|will not|would not|not going to|no (?:plans?|intention)|den(?:y|ies|ied)|"
-            r"rul(?:e|es|ed) out)\b[^.]{0,40}\b(?:sell\w*|sale|dispos\w*|offload\w*|divest\w*|unload\w*)\s+"
-            r"(?:of\s+)?"
-            r"(?:it|them|any|all|his|her|its|their|the|a|an|shares|stock|stakes?|holdings?|\d)",
-            re.I,
-        ),
-    ),
-    (
-        "rumored",
-        re.compile(
-            r"\b(?:reportedly|rumou?r\w*|said to be|people familiar|considering|weighing|mulling|"
-            r"exploring|speculat\w*)\b",
-            re.I,
-        ),
-    ),
-    (
-        "planned",
-        re.compile(
-            r"\b(?:plan(?:s|ned|ning)?\s+(?:to|a|an|the)\b|planned|intend\w*|filed to|look(?:s|ing) to|"
-            r"seek(?:s|ing) to|will sell|to sell|"
-            r"propos\w*|expect\w* to sell|aims? to)\b",
-            re.I,
-        ),
-    ),
-    (
-        "completed",
-        re.compile(
-            r"\b(?:sold|has sold|completed|offloaded|divested|disposed|unloaded|trimmed|pared)\b", re.I
-        ),
-    ),
-]
 _DEPART = re.compile(
     r"\b(?:step\w* (?:down|aside)|resign\w*|retir\w*|depart\w*|leav\w*|left|quit\w*|oust\w*|fired|sacked|"
     r"dismiss\w*)\b",
@@ -348,12 +306,8 @@ def stock_move_rules(sentence: str, anchor: Span, anchors: list[Span], names: li
 
 
 def sale_status(sentence: str) -> str:
-    """Sale status from modality words, first match in order: postponed, cancelled, denied, rumored,
-    planned, completed; else unknown."""
-    for status, pattern in _STATUS:
-        if pattern.search(sentence):
-            return status
-    return "unknown"
+    """Sale status from modality words: the one decision in ``normalize.modality``."""
+    return modality_status(sentence)
 
 
 _PCT = r"(?:about |nearly |almost |around |roughly )?\d+(?:\.\d+)?\s*(?:%|percent|per cent)"
@@ -1136,17 +1090,6 @@ def attach_predecessors(text: str, sentences: list[Span], qs: list[Question]) ->
         q.quote_end = max(q.quote_end or 0, sp.end)
 
 
-_PAST_YEAR = re.compile(r"\b(?:in|since|from)\s+(?:(?:early|late|mid-?)\s*)?((?:19|20)\d{2})\b")
-
-
-def _history(q: Question, text: str, published: dt.date) -> bool:
-    """An executive change whose clause dates it in a year two or more years before publication."""
-    if q.candidate.kind != "ExecutiveChange":
-        return False
-    years = [int(m.group(1)) for m in _PAST_YEAR.finditer(q.candidate.focus.slice(text))]
-    return bool(years) and max(years) <= published.year - 2
-
-
 # ---------------------------------------------------------------- drafts ----------------------------
 
 
@@ -1283,7 +1226,8 @@ class SentenceChoices:
             )
             for c in cands
         ]
-        qs = [q for q in built if q is not None and not (published and _history(q, text, published))]
+        # history ("stepped down in 2019") is filtered after grounding, on every strategy, and recorded
+        qs = [q for q in built if q is not None]
         attach_stakes(text, sentences, qs)
         attach_predecessors(text, sentences, qs)
         qs.sort(key=lambda q: (_ORDER[q.candidate.kind], q.candidate.focus.start))

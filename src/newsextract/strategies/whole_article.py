@@ -1,7 +1,8 @@
 """The whole-article strategy: one request per article (per chunk for long articles).
 
 Default for endpoints: a capable model reads the article once and fills ``ArticleDraft``; grounding
-problems are re-asked with precise messages. Articles longer than ``max_chunk_chars`` are split at
+problems that a re-ask can fix (a quote that is not in the article) are re-asked; everything else is
+settled value by value in post-processing. Articles longer than ``max_chunk_chars`` are split at
 sentence boundaries with overlap; a chunk that fails is reported in ``chunk_failures`` and the others
 still count. Cost: one request per chunk, plus up to ``max_retries`` re-asks each.
 """
@@ -9,6 +10,7 @@ still count. Cost: one request per chunk, plus up to ``max_retries`` re-asks eac
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,6 +19,7 @@ from newsextract.backends.base import Backend, Messages, ModelReply
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import ChunkFailure
 from newsextract.errors import ExtractionError, ValidationExhaustedError
+from newsextract.grounding.lists import reroute
 from newsextract.grounding.reask import GroundedArticleDraft
 from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
@@ -57,7 +60,9 @@ class WholeArticle:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def _context(self, chunk: str, item: StrategyInput) -> dict[str, Any]:
-        return {"text": chunk, "grounding": item.grounding}
+        """What grounding needs to validate a reply: the text asked about and its publication date."""
+        published = item.published.isoformat() if item.published else None
+        return {"text": chunk, "published": published, "grounding": item.grounding}
 
     def _options(self, chunk: str, item: StrategyInput) -> dict[str, Any]:
         """Keyword arguments of one chunk's ``structured``/``astructured`` call."""
@@ -128,8 +133,8 @@ class WholeArticle:
         result.usage = result.usage + exc.usage
         if isinstance(exc, ValidationExhaustedError) and exc.last_output:
             try:
-                salvaged = ArticleDraft.model_validate_json(exc.last_output)
-            except ValidationError:
+                salvaged = ArticleDraft.model_validate(reroute(json.loads(exc.last_output)))
+            except (ValidationError, ValueError):
                 salvaged = None
             if salvaged is not None:
                 _merge(result.draft, salvaged)
