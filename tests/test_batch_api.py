@@ -79,12 +79,12 @@ def out_ids(path: Path) -> list[str]:
 
 # -- the whole corpus --------------------------------------------------------------------------------
 def test_seeds_and_heldout_sets_equal_the_online_path(tmp_path: Path) -> None:
-    """max_retries=0 on both paths: an answer that does not validate is salvaged event by event at once,
-    so both paths consume exactly one scripted answer per article."""
+    """The default max_retries: every perfect answer validates (no re-ask), so both paths consume
+    exactly one scripted answer per article."""
     articles = corpus()
     assert len(articles) == 27
     with FakeBatchAPI(answer=answer_by_text(articles)) as server:
-        ex = make(server, tmp_path, max_retries=0)
+        ex = make(server, tmp_path)
         job = ex.submit_batch([a.record() for a in articles], out=tmp_path / "r.jsonl", **FAST)
         result = job.wait()
         assert result.done and result.status == "completed"
@@ -96,7 +96,7 @@ def test_seeds_and_heldout_sets_equal_the_online_path(tmp_path: Path) -> None:
         assert hit.meta.cached and len(server.chat_requests) == 0
         assert hit.events == batch[4].events  # type: ignore[union-attr]
         lines = server.input_lines(job.state.batches[0].id)
-        on = online(server, tmp_path, articles, [ToolCall(a.answer) for a in articles], max_retries=0)
+        on = online(server, tmp_path, articles, [ToolCall(a.answer) for a in articles])
         assert len(server.chat_requests) == len(articles)
         # the batch line is byte for byte the request the online path sent
         for line, request in zip(lines, server.chat_requests, strict=True):
