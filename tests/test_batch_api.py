@@ -24,7 +24,7 @@ from newsextract import Extractor
 from newsextract.batch_api import BatchJob
 from newsextract.batch_api.state import state_path
 from newsextract.core.schemas import Extraction
-from newsextract.errors import ConfigError, ExtractionError, InputError, TransportError
+from newsextract.errors import ConfigError, ExtractionError, InputError, OutputTruncatedError, TransportError
 
 REPO = Path(__file__).resolve().parents[1]
 EMPTY = json.dumps({"share_sales": [], "executive_changes": [], "stock_moves": []})
@@ -151,6 +151,33 @@ def test_shuffled_output_error_lines_and_invalid_answers(tmp_path: Path) -> None
     assert [events(o) for o in batch] == [events(o) for o in on]
     assert batch[1].meta.attempts == 2 and batch[0].meta.attempts == 1  # type: ignore[union-attr]
     assert sorted(out_ids(tmp_path / "r.jsonl")) == sorted(a.id for a in arts)
+
+
+def test_a_truncated_or_foreign_answer_fails_as_online(tmp_path: Path) -> None:
+    arts = seeds()
+    by_text = answer_by_text(arts)
+
+    def answer(cid: str, body: Any) -> Any:
+        if arts[0].text in body["messages"][-1]["content"]:
+            return ToolCall(arts[0].answer[:40], finish_reason="length")  # cut at the token limit
+        return by_text(cid, body)
+
+    with FakeBatchAPI(answer=answer) as server:
+        job = make(server, tmp_path).submit_batch(
+            [a.record() for a in arts], out=tmp_path / "r.jsonl", **FAST
+        )
+        job.wait()
+        # a line for a request nobody sent is ignored, however it looks
+        out = job.folder / f"output-{job.state.batches[0].id}.jsonl"
+        out.write_text(
+            out.read_text() + json.dumps({"custom_id": "ne-" + "0" * 40 + "-0", "response": {}}) + "\n"
+        )
+        batch = job.results()
+        assert len(server.chat_requests) == 0
+        server.enqueue(ToolCall(arts[0].answer[:40], finish_reason="length"))
+        on = online(server, tmp_path, arts[:1], [])
+    assert type(batch[0]) is type(on[0]) is OutputTruncatedError
+    assert all(isinstance(o, Extraction) for o in batch[1:])
 
 
 def test_expired_batch_keeps_finished_lines_and_requeues_the_rest(tmp_path: Path) -> None:
@@ -354,6 +381,9 @@ def test_load_refuses_another_configuration_and_foreign_state(tmp_path: Path) ->
             BatchJob.load(tmp_path / "r.jsonl", other)
         with pytest.raises(ConfigError, match="already"):
             make(server, tmp_path).submit_batch([a.record() for a in arts[:1]], out=tmp_path / "r.jsonl")
+        (tmp_path / "old.jsonl").write_text('{"id": "x", "ok": false, "error": {}}\n')
+        with pytest.raises(ConfigError, match="already holds results"):
+            make(server, tmp_path).submit_batch([a.record() for a in arts[:1]], out=tmp_path / "old.jsonl")
         state = json.loads(state_path(tmp_path / "r.jsonl").read_text())
         state["batches"] = [{"id": "../../etc", "input_file_id": "f", "lines": []}]
         state_path(tmp_path / "r.jsonl").write_text(json.dumps(state))

@@ -260,6 +260,8 @@ class BatchJob:
         out = Path(out)
         if state_path(out).exists():
             raise ConfigError(f"a batch job already writes to {out}: collect it, or choose another out=")
+        if out.exists() and out.stat().st_size > 0:
+            raise ConfigError(f"{out} already holds results: choose another out= for a new batch job")
         s = extractor.settings
         state = JobState(
             model=s.model,
