@@ -283,7 +283,10 @@ def test_a_refused_batch_creation_is_submitted_by_the_next_wait(tmp_path: Path) 
             make(server, tmp_path).submit_batch([a.record() for a in arts], out=tmp_path / "r.jsonl", **FAST)
         job = BatchJob.load(tmp_path / "r.jsonl", make(server, tmp_path), **FAST)
         assert job.state.batches == [] and job.state.pending == [(1, 0)]
+        assert "submitting" in repr(job)
+        server.refuse_polls = 2  # failed polls are tried again at the next interval
         batch = job.results()
+        assert server.counts.polls == 3
         assert server.counts.uploads == 2 and server.counts.creates == 1 and server.counts.lines_run == 3
     assert all(isinstance(o, Extraction) for o in batch)
 

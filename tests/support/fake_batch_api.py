@@ -13,9 +13,10 @@ step becomes a 200 line in the output file (the same completion body the chat en
 ``HTTPError`` step a line in the error file. Faults come from a ``BatchScript`` per created batch
 (FIFO; ``default_script`` afterwards): shuffled output order, only the first ``finish`` lines answered
 (an expired or cancelled batch), an output file id that appears ``late_polls`` polls after completion,
-and ``forbidden``/``missing`` downloads answered 403/404 before the content. ``refuse_creates``
-answers that many batch creations with HTTP 400. With ``answer_online=True`` online chat requests are
-answered by ``answer`` too once the step queue is empty.
+and ``forbidden``/``missing`` downloads answered 403/404 before the content; lines an expired batch
+did not run are written to its error file as ``batch_expired``, as the API does. ``refuse_creates``
+answers that many batch creations with HTTP 400, ``refuse_polls`` that many status polls. With
+``answer_online=True`` online chat requests are answered by ``answer`` too once the queue is empty.
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ class FakeBatchAPI(FakeOpenAIServer):
         self._file_ids = itertools.count(1)
         self._batch_ids = itertools.count(1)
         self.refuse_creates = 0  # answer this many POST /v1/batches with HTTP 400 first
+        self.refuse_polls = 0  # answer this many GET /v1/batches/{id} with HTTP 400 (no tick)
 
     def _next_step(self) -> Step:
         """Online chat requests: the scripted queue first; with ``answer_online`` and an empty queue,
@@ -207,6 +209,9 @@ class FakeBatchAPI(FakeOpenAIServer):
             batch = self.batches.get(bid)
             if batch is None:
                 return 404, _err(f"No such Batch object: {bid}")
+            if self.refuse_polls > 0:
+                self.refuse_polls -= 1
+                return 400, _err("scripted refusal")
             self.counts.polls += 1
             batch.polls += 1
             if batch.cancel_requested and batch.status not in TERMINAL:

@@ -64,6 +64,7 @@ from newsextract.errors import (
     ExtractionError,
     InputError,
     NewsextractError,
+    TransportError,
     ValidationExhaustedError,
 )
 from newsextract.grounding.reask import GroundedArticleDraft
@@ -82,6 +83,8 @@ StatusCallback = Callable[["JobStatus"], None]
 
 #: Rounds of batches a line may go through (first submission, re-queues after expiry, follow-up re-asks).
 MAX_ROUNDS = 4
+#: Polls in a row that may fail (after the transport's own retries) before ``wait`` gives up.
+MAX_POLL_FAILURES = 5
 #: Polls after "completed" during which a missing output file is waited for before its lines go online.
 LATE_OUTPUT_POLLS = 5
 _PROBE = "newsextract batch configuration probe"
@@ -150,6 +153,9 @@ class BatchJob:
         poll_interval_s: seconds between status polls in ``wait`` (each poll is one GET per open batch).
         download_wait_s: first wait before re-trying a download that answers 403/404 (doubles each try).
     """
+
+    def __repr__(self) -> str:
+        return f"BatchJob(out={str(self.out)!r}, {self._status()})"
 
     def __init__(
         self,
@@ -441,7 +447,9 @@ class BatchJob:
         """Poll until every batch has ended and its output is downloaded (re-queuing expired lines and,
         with ``reask="batch"``, sending follow-up batches), or until ``timeout_s``. ``progress``: a
         callable gets each ``JobStatus``; True prints a line on stderr when it changes (None: when
-        stderr is a terminal). Returns the last status (``.done`` tells whether it finished)."""
+        stderr is a terminal). A poll that fails (after the transport's retries) is tried again at the
+        next interval, up to 5 in a row, then its ``TransportError`` is raised; the state is saved, so a
+        later ``wait`` or ``load`` goes on. Returns the last status (``.done``: whether it finished)."""
         if self.state.dry_run:
             raise ConfigError(
                 "a dry-run job was never submitted: run the request files, then collect from_file="
@@ -450,12 +458,20 @@ class BatchJob:
         show = sys.stderr.isatty() if progress is None else progress is True
         started = time.monotonic()
         last = ""
+        failures = 0
         while True:
-            self._submit_pending()
-            st = self.status()
-            for b in list(self.state.batches):
-                if b.terminal and not b.harvested:
-                    self._harvest(b)
+            try:
+                self._submit_pending()
+                self.status()
+                for b in list(self.state.batches):
+                    if b.terminal and not b.harvested:
+                        self._harvest(b)
+                failures = 0
+            except TransportError as exc:  # an overnight wait outlives a short outage
+                failures += 1
+                if failures > MAX_POLL_FAILURES:
+                    raise
+                print(f"newsextract batch: {exc}; trying again", file=sys.stderr, flush=True)
             st = self._status()
             if callable(progress):
                 progress(st)
