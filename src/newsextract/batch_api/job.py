@@ -654,7 +654,10 @@ class BatchJob:
         ``vllm run-batch`` (or any Batch API output) for a dry-run job. Answers that need another
         request go online, up to ``concurrency`` articles at a time (each costs what ``extract`` costs
         for a re-ask). Every result is written to the results file once: results already there are
-        read back instead.
+        read back instead, so collecting twice writes nothing twice; ``retry_failed=True`` tries the
+        articles whose line is an error again (except refused inputs; lines of a cancelled batch go
+        online) and appends their new line. Memory: the downloaded answers are held while collecting
+        (about the size of the output files).
         """
         extra: list[str | Path] = []
         if from_file is not None:
