@@ -26,6 +26,9 @@ _EXPORTS = {
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
     "BatchJob": "newsextract.batch_api.job",
+    "iter_many": "newsextract.api",
+    "aiter_many": "newsextract.api",
+    "Completed": "newsextract.stream",
     "Evidence": "newsextract.core.schemas",
     "ExecutiveChange": "newsextract.core.schemas",
     "Extraction": "newsextract.core.schemas",
@@ -45,6 +48,7 @@ _EXPORTS = {
 
 __all__ = [
     "BatchJob",
+    "Completed",
     "ConfigError",
     "Evidence",
     "ExecutiveChange",
@@ -63,12 +67,22 @@ __all__ = [
     "ValidationExhaustedError",
     "aextract",
     "aextract_many",
+    "aiter_many",
     "extract",
     "extract_many",
+    "iter_many",
 ]
 
 if TYPE_CHECKING:
-    from newsextract.api import Extractor, aextract, aextract_many, extract, extract_many
+    from newsextract.api import (
+        Extractor,
+        aextract,
+        aextract_many,
+        aiter_many,
+        extract,
+        extract_many,
+        iter_many,
+    )
     from newsextract.batch_api.job import BatchJob
     from newsextract.core.schemas import (
         Evidence,
@@ -89,6 +103,7 @@ if TYPE_CHECKING:
         TransportError,
         ValidationExhaustedError,
     )
+    from newsextract.stream import Completed
 
 
 def __getattr__(name: str) -> Any:

@@ -12,16 +12,17 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter
 
 from newsextract.backends.base import Backend
 from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
-from newsextract.cache.keys import cache_key
+from newsextract.cache.keys import KeyMaker
 from newsextract.cache.store import JsonStore
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import (
-    EVENT_TYPES,
     ChunkFailure,
     Dropped,
     Extraction,
@@ -35,8 +36,11 @@ from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterable, AsyncIterator, Iterator
+
     from newsextract.batch import BatchResult
     from newsextract.batch_api.job import BatchJob
+    from newsextract.stream import Completed
 
 Published = dt.date | str | None
 
@@ -113,6 +117,8 @@ class Extractor:
         self._backend: Backend | None = None
         self._strategy: Strategy | None = None
         self._store: JsonStore | None = None
+        self._keys: tuple[tuple[object, ...], KeyMaker] | None = None
+        self._shown_endpoint: tuple[Settings, str] | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -151,23 +157,42 @@ class Extractor:
     def cache_key(self, text: str, published: Published = None) -> str:
         """The cache key of ``text`` under this configuration (see ``cache.keys``)."""
         pub = parse_published(published)
+        return self._key_maker().key(text, pub.isoformat() if pub else None)
+
+    def _key_maker(self) -> KeyMaker:
+        """This configuration's ``KeyMaker``: made once, and again only when the settings, the strategy,
+        its prompt, its schema (or the sentence strategy's rules) changed."""
+        strategy = self.strategy
+        prompt, schema = strategy.prompt_version, strategy.cache_schema()
+        rules = rules_fingerprint() if strategy.name == "sentence_choices" else None
         s = self.settings
-        identity = s.endpoint if s.backend == "openai" else _model_file_identity(s)
-        return cache_key(
-            model=s.model,
-            endpoint=f"{s.backend}:{identity}:{s.mode or ''}",
-            prompt_version=self.strategy.prompt_version,
-            schema=self.strategy.cache_schema(),
-            params={
-                "temperature": s.temperature,
-                "max_tokens": s.max_tokens,
-                "strategy": self.strategy.name,
-                "grounding": s.grounding,
-                "rules": rules_fingerprint() if self.strategy.name == "sentence_choices" else None,
-            },
-            text=text,
-            published=pub.isoformat() if pub else None,
-        )
+        token = (s, strategy, prompt, schema, rules)
+        made = self._keys
+        if made is None or any(a is not b and a != b for a, b in zip(made[0], token, strict=True)):
+            identity = s.endpoint if s.backend == "openai" else _model_file_identity(s)
+            maker = KeyMaker(
+                model=s.model,
+                endpoint=f"{s.backend}:{identity}:{s.mode or ''}",
+                prompt_version=prompt,
+                schema=schema,
+                params={
+                    "temperature": s.temperature,
+                    "max_tokens": s.max_tokens,
+                    "strategy": strategy.name,
+                    "grounding": s.grounding,
+                    "rules": rules,
+                },
+            )
+            made = self._keys = (token, maker)
+        return made[1]
+
+    def _endpoint(self) -> str:
+        """``settings.endpoint`` (a URL parse), computed once per settings object."""
+        settings = self.settings
+        shown = self._shown_endpoint
+        if shown is None or shown[0] is not settings:
+            shown = self._shown_endpoint = (settings, settings.endpoint)
+        return shown[1]
 
     # -- one article ----------------------------------------------------------------------------
     def _start(
@@ -191,9 +216,10 @@ class Extractor:
         if hit is None:
             return None
         try:
-            draft = ArticleDraft.model_validate(hit["draft"])
             usage = Usage.model_validate(hit.get("usage", {}))
             processed = _stored_events(hit)
+            # the drafts are read only when the stored events cannot be used (the hit's cheap path)
+            draft = ArticleDraft.model_validate(hit["draft"]) if processed is None else _NO_DRAFT
         except (KeyError, ValueError, TypeError):
             return None  # an entry of an older layout or damaged: treat as a miss
         result = StrategyResult(draft=draft, usage=usage, warnings=list(hit.get("warnings", [])))
@@ -219,7 +245,7 @@ class Extractor:
             warnings.append(f"cache off: {store.disabled_reason}")
         meta = Meta(
             model=s.model,
-            endpoint=s.endpoint,
+            endpoint=self._endpoint(),
             cached=cached,
             attempts=0 if cached else result.requests,
             prompt_version=self.strategy.prompt_version,
@@ -322,6 +348,39 @@ class Extractor:
 
         return await arun_batch(self, inputs, concurrency=concurrency, **options)
 
+    def iter_many(
+        self,
+        inputs: Iterable[str | bytes | Mapping[str, Any]],
+        *,
+        concurrency: int = 16,
+        ordered: bool = False,
+        refresh: bool = False,
+    ) -> Iterator[Completed]:
+        """Outcomes as they complete, for streams of any length in constant memory.
+
+        Yields ``Completed(id, position, outcome)`` per input (``outcome``: the ``Extraction`` or the
+        error), in completion order or, with ``ordered=True``, in input order. ``inputs`` is read lazily
+        (a generator over a huge JSONL file is fine) and nothing is kept after it is yielded. At most
+        ``concurrency`` requests are in flight. See ``newsextract.stream``.
+        """
+        from newsextract.stream import iter_outcomes
+
+        return iter_outcomes(self, inputs, concurrency=concurrency, ordered=ordered, refresh=refresh)
+
+    def aiter_many(
+        self,
+        inputs: Iterable[str | bytes | Mapping[str, Any]] | AsyncIterable[str | bytes | Mapping[str, Any]],
+        *,
+        concurrency: int = 16,
+        ordered: bool = False,
+        refresh: bool = False,
+    ) -> AsyncIterator[Completed]:
+        """The asyncio twin of ``iter_many`` (``async for done in ex.aiter_many(...)``); ``inputs`` may
+        also be an async iterable."""
+        from newsextract.stream import aiter_outcomes
+
+        return aiter_outcomes(self, inputs, concurrency=concurrency, ordered=ordered, refresh=refresh)
+
     def submit_batch(
         self,
         inputs: Iterable[str | Mapping[str, Any]],
@@ -370,12 +429,19 @@ class Extractor:
         self.close()
 
 
+_EVENTS: TypeAdapter[list[AnyEvent]] = TypeAdapter(list[Annotated[AnyEvent, Field(discriminator="type")]])
+_DROPPED: TypeAdapter[list[Dropped]] = TypeAdapter(list[Dropped])
+
+#: Stands for the drafts on a hit that reuses the stored events (they are not read then).
+_NO_DRAFT = ArticleDraft.model_construct()
+
+
 def _stored_events(hit: Mapping[str, Any]) -> tuple[list[AnyEvent], list[Dropped]] | None:
     """The cached final events, if this process's post-processing code made them; else None."""
     if hit.get("pipeline") != pipeline_fingerprint() or "events" not in hit:
         return None
-    events: list[AnyEvent] = [EVENT_TYPES[e["type"]].model_validate(e) for e in hit["events"]]
-    dropped = [Dropped.model_validate(d) for d in hit.get("dropped", [])]
+    events: list[AnyEvent] = _EVENTS.validate_python(hit["events"])  # one pass in pydantic-core
+    dropped = _DROPPED.validate_python(hit.get("dropped", []))
     return events, dropped
 
 
@@ -473,4 +539,41 @@ async def aextract_many(
     return await _default_extractor(config).aextract_many(inputs, concurrency=concurrency, **options)
 
 
-__all__ = ["ChunkFailure", "Extractor", "aextract", "aextract_many", "extract", "extract_many"]
+def iter_many(
+    inputs: Iterable[str | bytes | Mapping[str, Any]],
+    concurrency: int = 16,
+    *,
+    ordered: bool = False,
+    refresh: bool = False,
+    **config: Any,
+) -> Iterator[Completed]:
+    """``Extractor(**config).iter_many(...)``: outcomes as they complete, in constant memory."""
+    return _default_extractor(config).iter_many(
+        inputs, concurrency=concurrency, ordered=ordered, refresh=refresh
+    )
+
+
+def aiter_many(
+    inputs: Iterable[str | bytes | Mapping[str, Any]] | AsyncIterable[str | bytes | Mapping[str, Any]],
+    concurrency: int = 16,
+    *,
+    ordered: bool = False,
+    refresh: bool = False,
+    **config: Any,
+) -> AsyncIterator[Completed]:
+    """The asyncio twin of ``iter_many``."""
+    return _default_extractor(config).aiter_many(
+        inputs, concurrency=concurrency, ordered=ordered, refresh=refresh
+    )
+
+
+__all__ = [
+    "ChunkFailure",
+    "Extractor",
+    "aextract",
+    "aextract_many",
+    "aiter_many",
+    "extract",
+    "extract_many",
+    "iter_many",
+]

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from newsextract.backends.structured import REASKABLE
 from newsextract.batch import BatchResult, BatchSummary, input_record
 from newsextract.batch_api.client import BatchClient
 from newsextract.batch_api.lines import attempt_id, encode_line, parse_attempt, request_line, slot_id
@@ -332,9 +333,7 @@ class BatchJob:
                 continue  # answered before: nothing to send
             item_input = ex._input(text, pub)
             for n, (span, messages, opts) in enumerate(strategy.requests(item_input)):
-                body = backend.request_body(
-                    messages, GroundedArticleDraft, context=opts["context"], max_tokens=opts["max_tokens"]
-                )
+                body = backend.request_body(messages, GroundedArticleDraft, opts["max_tokens"])
                 digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
                 cid = same_body.setdefault(digest, slot_id(rec.key, n))  # a chunk two articles share: once
                 if cid not in lines:
@@ -576,7 +575,7 @@ class BatchJob:
         backend: OpenAICompatBackend = self.extractor.backend  # type: ignore[assignment]
         try:
             backend.parse_answer(answer.body, GroundedArticleDraft, context=requests[n][2]["context"])
-        except (ValidationError, json.JSONDecodeError) as exc:
+        except REASKABLE as exc:
             return backend.reask_messages(body, answer.body, exc)
         except ExtractionError:
             return None
@@ -758,14 +757,15 @@ class BatchJob:
             return ex.extract(text, pub, id=rec.id, refresh=self.state.refresh)
         strategy = ex.strategy
         assert isinstance(strategy, WholeArticle)
-        requests = strategy.requests(ex._input(text, pub))
+        item = ex._input(text, pub)
+        requests = strategy.requests(item)
         if [(s.start, s.end) for s, _, _ in requests] != [tuple(s) for s in rec.spans]:
             return ex.extract(text, pub, id=rec.id, refresh=True)  # chunking changed since submission
         outcomes = [
             self._chunk(slot, messages, opts, answers)
             for slot, (_, messages, opts) in zip(rec.slots, requests, strict=True)
         ]
-        result: StrategyResult = strategy.combine([s for s, _, _ in requests], outcomes)
+        result: StrategyResult = strategy.combine([s for s, _, _ in requests], outcomes, item)
         return ex._complete(rec.key, result, text, pub, started, rec.id)
 
     def _chunk(
@@ -793,28 +793,33 @@ class BatchJob:
         spent = sum((_usage(answers.answers[c].body) for _, c in answered), Usage())
         try:
             reply = backend.parse_answer(body, GroundedArticleDraft, context=opts["context"])
-        except (ValidationError, json.JSONDecodeError) as exc:
+        except REASKABLE as exc:
             left = max_retries - rnd
-            raw = _raw(body)
+            # the batch's answers of the schema's shape, oldest first: candidates for the best-answer salvage
+            shaped = [
+                backend.schema_valid_output(answers.answers[c].body or {}, GroundedArticleDraft)
+                for _, c in answered
+            ]
+            valid = [o for o in shaped if o is not None]
             if left <= 0:
                 return ValidationExhaustedError(
                     f"the model's output did not validate after {len(answered)} request(s): "
                     f"{_short(str(exc))}",
                     attempts=len(answered),
-                    last_output=raw,
+                    last_output=_raw(body),
                     usage=spent,
                     endpoint=self.extractor.settings.endpoint,
+                    valid_outputs=valid,
                 )
             request = self._followup_bodies.get(cid) if rnd else None
             if request is None:  # the first request: the same body as submitted, made again
-                request = backend.request_body(
-                    messages, GroundedArticleDraft, context=opts["context"], max_tokens=opts["max_tokens"]
-                )
+                request = backend.request_body(messages, GroundedArticleDraft, opts["max_tokens"])
             reask = backend.reask_messages(request, body, exc)
             return _online(
                 lambda: backend.structured(reask, GroundedArticleDraft, **{**opts, "max_retries": left - 1}),
                 spent,
                 len(answered),
+                valid,
             )
         except ExtractionError as exc:
             exc.attempts = len(answered)
@@ -838,13 +843,15 @@ def _answered_by_slot(answers: ParsedOutput) -> dict[str, list[tuple[int, str]]]
     return out
 
 
-def _online(call: Callable[[], Any], spent: Usage, requests: int) -> ChunkOutcome:
-    """An online request for a chunk, counting what the batch already spent on it."""
+def _online(call: Callable[[], Any], spent: Usage, requests: int, valid: Sequence[str] = ()) -> ChunkOutcome:
+    """An online request for a chunk, counting what the batch already spent on it (and keeping the
+    batch's schema-valid answers, oldest first, for the salvage when the online re-asks fail too)."""
     try:
         reply = call()
     except ExtractionError as exc:
         exc.attempts += requests
         exc.usage = exc.usage + spent
+        exc.valid_outputs = [*valid, *exc.valid_outputs]
         return exc
     reply.usage = reply.usage + spent
     reply.requests += requests
