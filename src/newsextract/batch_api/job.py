@@ -3,12 +3,14 @@
 The promises (see also ``Extractor.submit_batch``):
 
 - **One line per request.** Each article (each chunk of a long one) becomes the request the online path
-  would send, with a ``custom_id`` derived from its cache key (``lines.py``); identical articles share
-  their lines, and articles already in the cache are not sent at all. More than 50,000 lines or 200 MB
+  would send (``OpenAICompatBackend.request_body``), with a ``custom_id`` derived from its cache key
+  (``lines.py``); identical articles (and identical chunks) share their lines, and articles already in
+  the cache are not sent at all. More than 50,000 lines or 200 MB
   are split over several batches (``split.py``).
-- **Same answers, same results.** Every output line goes through the same instructor validation
-  (grounding included), the same chunk merging and the same post-processing as an online reply, and
-  into the cache. Answers are matched by ``custom_id``, never by line order.
+- **Same answers, same results.** Every output line goes through the same validation (grounding
+  included, ``structured.parse_reply``), the same chunk merging and best-answer salvage and the same
+  post-processing as an online reply, and into the cache. Answers are matched by ``custom_id``, never
+  by line order.
 - **Nothing lost.** A line that failed, or whose answer did not validate, is asked again: online by
   default (a re-ask carries the validation errors, as online, within ``max_retries``), or in a follow-up
   batch with ``reask="batch"``. An expired batch keeps its finished lines and re-queues the rest in a new
@@ -19,8 +21,9 @@ The promises (see also ``Extractor.submit_batch``):
   next to the results file (``state.py``), written after every change; the downloaded outputs sit in the
   job folder. ``BatchJob.load`` (or ``newsextract batch collect``) picks the job up after a crash or on
   another machine, with an ``Extractor`` configured as the one that submitted it (checked).
-- **Collecting twice writes nothing twice.** Results already in the results file are re-read, not
-  recomputed or re-written; answers already processed come from the cache.
+- **Collecting twice writes nothing twice.** Results already in the results file (errors included) are
+  re-read, not recomputed or re-written (``retry_failed=True`` tries the errors again); answers already
+  processed come from the cache.
 """
 
 from __future__ import annotations
