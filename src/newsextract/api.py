@@ -11,7 +11,8 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Iterator
 
     from newsextract.batch import BatchResult
+    from newsextract.batch_api.job import BatchJob
     from newsextract.stream import Completed
 
 Published = dt.date | str | None
@@ -387,6 +389,41 @@ class Extractor:
         from newsextract.stream import aiter_outcomes
 
         return aiter_outcomes(self, inputs, concurrency=concurrency, ordered=ordered, refresh=refresh)
+
+    def submit_batch(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]],
+        *,
+        out: str | Path,
+        dry_run: bool = False,
+        reask: Literal["online", "batch"] = "online",
+        completion_window: str = "24h",
+        refresh: bool = False,
+        **options: Any,
+    ) -> BatchJob:
+        """Send the articles through the OpenAI Batch API (half the price, answers within
+        ``completion_window``); see ``newsextract.batch_api.job`` for every promise.
+
+        One request line per article (per chunk of a long one); identical articles are sent once and
+        articles already in the cache are not sent. Results later go to ``out`` (JSONL, as
+        ``extract_many``); the job's state file and folder sit next to it, so ``BatchJob.load(out)``
+        picks the job up in another process. ``dry_run=True`` only writes the request files (for
+        ``vllm run-batch``; collect with ``job.results(from_file=...)``). Lines whose answer fails or
+        does not validate are re-asked online (``reask="online"``, costs online prices) or in a
+        follow-up batch (``reask="batch"``, adds up to a completion window per round).
+        """
+        from newsextract.batch_api.job import BatchJob
+
+        return BatchJob.submit(
+            self,
+            inputs,
+            out=out,
+            dry_run=dry_run,
+            reask=reask,
+            completion_window=completion_window,
+            refresh=refresh,
+            **options,
+        )
 
     def close(self) -> None:
         if self._backend is not None:
