@@ -68,6 +68,8 @@ def test_every_path_the_readme_names_exists() -> None:
     named |= set(re.findall(r"(?<![\w/.-])((?:seeds|fixtures|docs|examples)/[\w./-]*)", README))
     paths = {p for p in named if p.startswith(roots) or p in {"LICENSE", "Makefile", "pyproject.toml"}}
     assert "docs/EVENTS.md" in paths and "fixtures/heldout/articles/" in paths
+    # a folder of articles the repository does not have (the README once said news/*.jsonl)
+    assert not re.findall(r"""(?<![\w/:.-])news/""", README)
     missing = sorted(p for p in paths if "*" not in p and not (REPO / p).exists())
     assert not missing
     layout = README[README.index("## Layout") :]

@@ -8,7 +8,8 @@ directory, and no endpoint is configured. What is not run, and why:
 - the ``pip install`` lines of "Install": they compile llama-cpp-python (~10 minutes) and reach the
   package registry; the virtualenv running this test was installed the same way;
 - ``make test``: it is the command running this test;
-- the "Many articles" snippet: it needs an endpoint on 127.0.0.1:8000 and your own texts.
+- sections whose commands need an endpoint or OpenAI's Batch API ("Many articles", the Batch API
+  section, the Ray section): only the bash blocks of "The two commands" and "Command line" run here.
 
 ``make demo`` runs as written, with make told that the virtualenv is already set up
 (``-o <venv>/.installed VENV=<venv>``), so the demo's own command line is what runs.
@@ -32,13 +33,24 @@ VENV = Path(sys.executable).parent.parent
 NOT_RUN = ("pip install", "make test")
 
 
-def blocks(lang: str) -> list[str]:
-    return re.findall(rf"```{lang}\n(.*?)```", README, re.S)
+RUN_SECTIONS = ("## The two commands", "## Command line")
+
+
+def section(heading: str) -> str:
+    start = README.index(heading + "\n")
+    end = README.find("\n## ", start + len(heading))
+    return README[start : end if end != -1 else len(README)]
+
+
+def blocks(lang: str, text: str = README) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", text, re.S)
 
 
 def commands() -> list[str]:
-    # each line of the README's bash blocks, without its trailing comment (which bash would ignore)
-    lines = [re.sub(r"\s+#.*$", "", line).strip() for block in blocks("bash") for line in block.splitlines()]
+    """Each line of the bash blocks of the sections that run offline, without its trailing comment
+    (which bash would ignore)."""
+    bash = [block for heading in RUN_SECTIONS for block in blocks("bash", section(heading))]
+    lines = [re.sub(r"\s+#.*$", "", line).strip() for block in bash for line in block.splitlines()]
     return [line for line in lines if line and not line.startswith("#") and not line.startswith(NOT_RUN)]
 
 

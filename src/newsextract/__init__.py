@@ -25,6 +25,7 @@ _EXPORTS = {
     "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
+    "BatchJob": "newsextract.batch_api.job",
     "iter_many": "newsextract.api",
     "aiter_many": "newsextract.api",
     "Completed": "newsextract.stream",
@@ -48,6 +49,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "BatchJob",
     "BudgetExceededError",
     "CacheWarning",
     "Completed",
@@ -85,6 +87,7 @@ if TYPE_CHECKING:
         extract_many,
         iter_many,
     )
+    from newsextract.batch_api.job import BatchJob
     from newsextract.cache.store import CacheWarning
     from newsextract.core.schemas import (
         Evidence,

@@ -39,6 +39,7 @@ class ExtractorOptions(TypedDict, total=False):
     model_path: str | os.PathLike[str] | None
     cache_dir: str | os.PathLike[str] | None
     cache: bool
+    cache_url: str | None
     max_retries: int
     transport_attempts: int
     transport_max_wait_s: float
