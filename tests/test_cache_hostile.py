@@ -131,7 +131,7 @@ def test_cache_clear_never_deletes_a_file_outside_the_cache(tmp_path: Path) -> N
     victim = victim_dir / "thesis.txt"
     victim.write_text("years of work")
     _plant_file_row(cache_dir, str(victim))
-    result = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", str(cache_dir)])
+    result = CliRunner().invoke(app, ["cache", "clear", "--yes", "--cache-dir", str(cache_dir)])
     assert result.exit_code == 0, result.output
     assert victim.read_text() == "years of work" and victim_dir.is_dir()
     assert "removed 1 entries" in result.output

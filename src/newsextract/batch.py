@@ -57,6 +57,7 @@ import contextlib
 import dataclasses
 import multiprocessing
 import multiprocessing.connection
+import os
 import pickle
 import signal
 import sys
@@ -77,6 +78,7 @@ from newsextract.errors import (
     ConfigError,
     ExtractionError,
     InputError,
+    InputTypeError,
     NewsextractError,
     OutputError,
 )
@@ -107,7 +109,9 @@ BATCH_OPTIONS = frozenset(
 @dataclass
 class BatchSummary:
     """What a batch did. ``done`` counts every Extraction returned (``cached`` and ``resumed`` among
-    them); ``failed`` every error except budget skips; tokens are those spent by this run."""
+    them); ``failed`` every error except budget skips; ``requests`` (model requests: ``meta.attempts``
+    of fresh results and failures' ``attempts``) and tokens are those spent by this run; ``endpoint``
+    is where the articles went (``"embedded"``: nowhere, the model runs in-process)."""
 
     total: int = 0
     done: int = 0
@@ -119,6 +123,8 @@ class BatchSummary:
     completion_tokens: int = 0
     total_tokens: int = 0
     elapsed_s: float = 0.0
+    requests: int = 0
+    endpoint: str = ""
 
     @property
     def stopped_by_budget(self) -> bool:
@@ -134,7 +140,8 @@ class BatchSummary:
         )
         if self.skipped_budget:
             text += f", {self.skipped_budget} skipped (token budget reached)"
-        return f"{text}; {self.total_tokens:,} tokens; {self.elapsed_s:.1f} s"
+        text += f"; {self.requests:,} model request(s); {self.total_tokens:,} tokens; {self.elapsed_s:.1f} s"
+        return f"{text}; endpoint {self.endpoint}" if self.endpoint else text
 
 
 class BatchResult(list[Outcome]):
@@ -177,6 +184,14 @@ class BatchResult(list[Outcome]):
 
         return batch_html(self, self.ids, str(self.summary))
 
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the batch overview and, per article, its highlighted text as one standalone page."""
+        from newsextract.display import batch_html, extraction_html, save_html
+
+        parts = [batch_html(self, self.ids, str(self.summary))]
+        parts += [f"<hr>{extraction_html(o)}" for o in self if isinstance(o, Extraction)]
+        return save_html("".join(parts), path, title="newsextract batch")
+
 
 def records(results: Iterable[Outcome], *, include_errors: bool = False) -> list[dict[str, Any]]:
     """One flat dict per event of ``results`` (a ``BatchResult`` or any list of outcomes)."""
@@ -212,8 +227,15 @@ def _item(raw: InputItem, index: int) -> _Item:
         if "text" not in raw:
             return _Item(index, rid, None, None, InputError(f"record {rid!r} has no 'text'"))
         return _Item(index, rid, raw["text"], raw.get("published"))
-    problem = InputError(f"input {index} must be a string or a record with 'text', not {type(raw).__name__}")
+    problem = InputTypeError(
+        f"input {index} must be a string or a record with 'text', not {type(raw).__name__}"
+    )
     return _Item(index, str(index), None, None, problem)
+
+
+#: Public names for the input parsing shared with the Batch API path (``newsextract.batch_api``).
+InputRecord = _Item
+input_record = _item
 
 
 def _workers(extractor: Extractor, concurrency: int) -> int:
@@ -226,6 +248,11 @@ def _processes(extractor: Extractor, processes: int | None) -> int:
         return 1
     if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
         raise ConfigError(f"processes must be a positive whole number, not {processes!r}")
+    if processes > 1 and extractor.settings.client is not None:
+        raise ConfigError(
+            "processes > 1 cannot share a client= object between processes; pass base_url=, api_key= "
+            "and default_headers= instead (each worker then builds its own client)"
+        )
     if processes > 1 and extractor.settings.backend == "embedded":
         raise ConfigError(
             "processes > 1 needs an endpoint: the embedded model runs one article at a time, and each "
@@ -262,7 +289,7 @@ class _Run:
         self.out = out
         self.resume = resume
         self.outcomes: list[Outcome | None] = [None] * len(self.items) if keep_results else []
-        self.summary = BatchSummary(total=len(self.items))
+        self.summary = BatchSummary(total=len(self.items), endpoint=extractor.settings.endpoint)
         self._started = time.perf_counter()
         self._spent = 0
         self._aborted = False
@@ -373,6 +400,7 @@ class _Run:
         else:
             s.failed += 1
         spent = Usage() if resumed else _spent(outcome)
+        s.requests += 0 if resumed else _requests(outcome)
         s.prompt_tokens += spent.prompt_tokens
         s.completion_tokens += spent.completion_tokens
         s.total_tokens += spent.total_tokens
@@ -402,6 +430,15 @@ def _spent(outcome: Outcome) -> Usage:
     if isinstance(outcome, ExtractionError):
         return outcome.usage
     return Usage()
+
+
+def _requests(outcome: Outcome) -> int:
+    """Model requests an outcome cost this run (0 for a cached answer)."""
+    if isinstance(outcome, Extraction):
+        return 0 if outcome.meta.cached else outcome.meta.attempts
+    if isinstance(outcome, ExtractionError):
+        return outcome.attempts
+    return 0
 
 
 def _check_unique(ids: list[str]) -> None:

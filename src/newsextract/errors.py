@@ -35,6 +35,10 @@ class ConfigError(NewsextractError):
     """The configuration cannot work (unknown backend, missing model file, bad option)."""
 
 
+class OptionTypeError(ConfigError, TypeError):
+    """A setting of the wrong type (``max_retries="2"``): a ``TypeError`` and a ``ConfigError``."""
+
+
 class InputError(NewsextractError):
     """The input itself cannot be extracted: empty, binary, not UTF-8, too large."""
 
@@ -43,6 +47,14 @@ class ContextOverflowError(InputError):
     """The prompt for this text is longer than the model's context window. The whole-article strategy
     answers it by asking about smaller pieces of the text; it reaches the caller only for a piece too
     short to cut further."""
+
+
+class InputTypeError(InputError, TypeError):
+    """An article or date of the wrong type (``extract(42)``, ``published=3.5``).
+
+    A ``TypeError`` for callers of ``extract``; also an ``InputError``, so that in a batch it is that
+    one input's outcome and the others go on.
+    """
 
 
 class ExtractionError(NewsextractError):

@@ -23,7 +23,6 @@ import os
 import sqlite3
 import stat
 import threading
-import warnings
 import zlib
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 import diskcache
 
 from newsextract.cache.disk import SafeJSONDisk, UnsafeRowError
+from newsextract.userwarnings import warn_caller
 
 log = logging.getLogger("newsextract.cache")
 
@@ -93,7 +93,7 @@ class JsonStore:
             raise NotADirectoryError(f"{self.directory} is not a directory")
         if mode & stat.S_IWOTH:
             msg = f"cache directory {self.directory} is writable by every user: anyone can plant entries"
-            warnings.warn(f"newsextract: {msg}", CacheWarning, stacklevel=5)
+            warn_caller(f"newsextract: {msg}", CacheWarning)
             log.warning("%s", msg)
         group = mode & 0o070  # a shared team folder keeps sharing with its group, never with others
         return 0o600 | (group & 0o060), 0o700 | group
@@ -106,17 +106,16 @@ class JsonStore:
         log.warning("cache entry ignored: %s", reason)
         if not self._row_warned:
             self._row_warned = True
-            warnings.warn(
+            warn_caller(
                 f"newsextract cache: ignored an entry it cannot trust or read ({reason}); "
                 "further ones are only logged",
                 CacheWarning,
-                stacklevel=4,
             )
 
     def _disable(self, reason: str) -> None:
         if self._disabled_reason is None:
             self._disabled_reason = reason
-            warnings.warn(f"newsextract cache off: {reason}", CacheWarning, stacklevel=3)
+            warn_caller(f"newsextract cache off: {reason}", CacheWarning)
             log.warning("cache off: %s", reason)
 
     def get(self, key: str) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from newsextract.errors import InputError
+from newsextract.errors import InputError, InputTypeError
 
 #: Default cap on article length (characters). Longer input is refused rather than silently cut;
 #: raise it with ``max_chars=`` (cost: one request per ~12,000 characters with the whole-article strategy).
@@ -37,7 +37,7 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, name: str = 
     if isinstance(text, bytes | bytearray):
         text = decode_bytes(bytes(text), name=name)
     if not isinstance(text, str):
-        raise InputError(f"{name} must be str or bytes, not {type(text).__name__}")
+        raise InputTypeError(f"{name} must be str or bytes, not {type(text).__name__}")
     if not text or text.isspace():
         raise InputError(f"{name} is empty" if not text else f"{name} holds only whitespace")
     if len(text) > max_chars:
@@ -75,4 +75,4 @@ def parse_published(value: object) -> dt.date | None:
             return dt.date.fromisoformat(value.strip()[:10])
         except ValueError:
             raise InputError(f"published must be an ISO date like 2023-11-23, not {value!r}") from None
-    raise InputError(f"published must be a date, an ISO string or None, not {type(value).__name__}")
+    raise InputTypeError(f"published must be a date, an ISO string or None, not {type(value).__name__}")
