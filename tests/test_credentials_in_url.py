@@ -108,3 +108,11 @@ def test_errors_and_their_causes_hide_credentials(
     assert _leaks(shown) == [], shown
     logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
     assert _leaks(logged) == []
+
+
+def test_credential_headers_are_masked_in_repr() -> None:
+    settings = resolve_settings(
+        base_url="https://example.invalid/v1", default_headers={"api-key": QUERY_KEY, "X-Team": "desk-7"}
+    )
+    shown = repr(settings)
+    assert _leaks(shown) == [] and "('api-key', '***')" in shown and "desk-7" in shown
