@@ -21,7 +21,7 @@ from pydantic import Field, TypeAdapter
 from newsextract.backends.base import Backend
 from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
 from newsextract.cache.keys import KeyMaker
-from newsextract.cache.store import JsonStore
+from newsextract.cache.store import CacheWarning, JsonStore
 from newsextract.cache.tiers import open_store
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
@@ -34,10 +34,12 @@ from newsextract.core.schemas import (
     Usage,
 )
 from newsextract.errors import ConfigError, InputTypeError
+from newsextract.grounding.recheck import recheck_events
 from newsextract.options import ExtractorOptions, check_options, with_extractor_options
 from newsextract.pipeline.postprocess import AnyEvent, postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
+from newsextract.userwarnings import warn_caller
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Iterator
@@ -278,6 +280,10 @@ class Extractor:
         result = StrategyResult(draft=draft, usage=usage, warnings=list(hit.get("warnings", [])))
         if processed is None:  # made by other post-processing code: redo it from the drafts
             processed = postprocess(draft, text, pub, self.settings.grounding)
+        else:  # someone else may have written the entry: its events are re-checked against the text
+            processed = _rechecked(processed, text, self.settings.grounding)
+            if processed is None:
+                return None  # a miss: extracted again, and the fresh answer replaces the entry
         return self._finish(result, processed, text, started, id, cached=True)
 
     def _finish(
@@ -539,6 +545,20 @@ def _stored_events(hit: Mapping[str, Any]) -> tuple[list[AnyEvent], list[Dropped
     events: list[AnyEvent] = _EVENTS.validate_python(hit["events"])  # one pass in pydantic-core
     dropped = _DROPPED.validate_python(hit.get("dropped", []))
     return events, dropped
+
+
+def _rechecked(
+    processed: tuple[list[AnyEvent], list[Dropped]], text: str, grounding: GroundingMode
+) -> tuple[list[AnyEvent], list[Dropped]] | None:
+    """Cached events whose quotes are in ``text`` and whose values are grounded (``recheck_events``), with
+    offsets corrected; None, with a warning, when any is not (the entry is then treated as a miss)."""
+    events, dropped = processed
+    checked = recheck_events(events, text, grounding)
+    if checked.problems:
+        message = f"newsextract cache: a stored result does not match the article ({checked.problems[0]})"
+        warn_caller(f"{message}; extracting it again", CacheWarning)
+        return None
+    return checked.events, dropped
 
 
 def _model_file_identity(s: Settings) -> str:

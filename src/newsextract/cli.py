@@ -22,6 +22,7 @@ Exit codes (``extract`` and ``eval``):
     2  usage or configuration error (bad option, unknown model file, no key, repeated ids with --out)
     3  nothing could be processed (no input found, every input failed, or for ``eval``: no prediction
        belongs to a gold article)
+    4  --out could not be written (disk full, permissions): the run stopped; what was done is on stdout
   130  interrupted (Ctrl-C); the lines already in --out are kept for --resume
 """
 
@@ -41,19 +42,20 @@ from rich.table import Table
 from newsextract.batch import BatchResult, run_batch
 from newsextract.core.schemas import Extraction
 from newsextract.display import event_key, event_values, records, shorten
-from newsextract.errors import ConfigError, InputError, NewsextractError
+from newsextract.errors import ConfigError, InputError, NewsextractError, OutputError
 from newsextract.io.readers import ReadResult, read_inputs
-from newsextract.io.results import outcome_from_line, result_line
+from newsextract.io.results import latest_outcomes, result_line
 from newsextract.io.tables import write_csv
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOTHING = 3
+EXIT_OUTPUT = 4
 
 _EXIT_HELP = (
     "Exit codes: 0 all inputs processed; 1 some inputs failed; 2 usage or configuration error; "
-    "3 nothing could be processed."
+    "3 nothing could be processed; 4 --out could not be written."
 )
 
 app = typer.Typer(
@@ -271,7 +273,7 @@ def extract(
         strategy=strategy,
         grounding=grounding,
     )
-    read = read_inputs(paths, published=published)
+    read = read_inputs(paths, published=published, max_chars=extractor.max_chars)
     _report_problems(read)
     if not read.records:
         raise _fail("nothing to extract: no readable article among the inputs", EXIT_NOTHING)
@@ -292,6 +294,14 @@ def extract(
     except KeyboardInterrupt:
         hint = f"; finished articles are in {out}: re-run with --resume" if out else ""
         raise _fail(f"interrupted{hint}", 130) from None
+    except OutputError as exc:
+        if exc.result is not None:
+            _print_results(exc.result, fmt)
+        raise _fail(
+            f"{exc}; the batch stopped ({exc.result.summary if exc.result is not None else 'no summary'}). "
+            f"The complete lines are kept in {out}: once it can be written, re-run with --resume",
+            EXIT_OUTPUT,
+        ) from None
     finally:
         extractor.close()
     _print_results(result, fmt)
@@ -408,7 +418,7 @@ def eval_(
     elif extractor is not None:
         inputs: list[dict[str, Any]] = []
         for art in gold_articles:
-            read = read_inputs([str(texts / f"{art.id}.txt")])
+            read = read_inputs([str(texts / f"{art.id}.txt")], max_chars=extractor.max_chars)
             _report_problems(read)
             failures += len(read.problems)
             for rec in read.records:
@@ -441,31 +451,19 @@ def eval_(
 
 def _load_predictions(path: Path) -> tuple[dict[str, Extraction], int]:
     """Extractions by id from a results file (``extract --out``/``--format jsonl``) or from lines of
-    ``Extraction.model_dump`` with an id; the count of failed or unusable lines."""
-    preds: dict[str, Extraction] = {}
-    bad = 0
+    ``Extraction.model_dump`` with an id, the latest line per id counting (a resumed run's success
+    replaces the first run's error); the count of ids whose latest line failed plus unusable lines."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with open(path, encoding="utf-8", newline="\n") as fh:
+            latest, bad = latest_outcomes(fh)
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(f"cannot read predictions {path}: {exc}") from None
-    for n, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            line = json.loads(raw)
-            outcome = outcome_from_line(line) if "ok" in line else Extraction.model_validate(line)
-        except (ValueError, TypeError, KeyError) as exc:
-            _err.print(
-                f"newsextract: skipped {path}:{n}: not a result line ({shorten(str(exc), 100)})", markup=False
-            )
-            bad += 1
-            continue
-        if isinstance(outcome, Extraction):
-            rid = outcome.id if outcome.id is not None else str(line.get("id"))
-            preds[rid] = outcome
-        else:
-            bad += 1
-    return preds, bad
+    for n, reason in bad:
+        _err.print(
+            f"newsextract: skipped {path}:{n}: not a result line ({shorten(reason, 100)})", markup=False
+        )
+    preds = {rid: o for rid, o in latest.items() if isinstance(o, Extraction)}
+    return preds, len(bad) + len(latest) - len(preds)
 
 
 # -- batch -------------------------------------------------------------------------------------------
@@ -530,7 +528,7 @@ def batch_submit(
     from newsextract.batch_api import BatchJob
 
     extractor = _batch_extractor(model, base_url, mode, cache_dir, grounding)
-    read = read_inputs(paths, published=published)
+    read = read_inputs(paths, published=published, max_chars=extractor.max_chars)
     _report_problems(read)
     if not read.records:
         raise _fail("nothing to submit: no readable article among the inputs", EXIT_NOTHING)

@@ -22,11 +22,12 @@ in-process) is used and nothing leaves the machine.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from newsextract.backends.modes import mode_named
 from newsextract.core.schemas import GroundingMode
@@ -64,6 +65,16 @@ class Settings:
     #: an openai / instructor client given with ``client=`` (not picklable: one process only)
     client: Any = field(default=None, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        """Every field but ``api_key`` and ``client``, with credentials in ``base_url`` masked
+        (``mask_url_secrets``) and the values of credential headers (``api-key``, ``Authorization``)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
+        values["default_headers"] = tuple(
+            (k, "***" if secret_header(k) else v) for k, v in self.default_headers
+        )
+        shown = ", ".join(f"{name}={value!r}" for name, value in values.items())
+        return mask_url_secrets(f"Settings({shown})")
+
     @property
     def endpoint(self) -> str:
         """What ``meta.endpoint`` shows: the base URL without credentials, or ``"embedded"``."""
@@ -86,6 +97,50 @@ def redact_url(url: str) -> str:
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+#: A query parameter whose name says it carries a credential (``api-key``, ``access_token``, ``sig`` ...).
+_SECRET_QUERY_RE = re.compile(
+    r"([?&;][^=&#\s]*(?:key|token|secret|passw|pwd|sig|auth|credential)[^=&#\s]*=)[^&#\s'\"]*",
+    re.IGNORECASE,
+)
+#: The ``user:password@`` part of a URL.
+_USERINFO_RE = re.compile(r"([a-z][a-z0-9+.\-]*://)[^/?#@\s'\"]*@", re.IGNORECASE)
+
+
+def secret_header(name: str) -> bool:
+    """True for a header that carries a credential (``Authorization``, ``api-key``, ``X-Auth-Token`` ...)."""
+    return re.search(r"key|auth|token|secret|passw|cookie", name, re.IGNORECASE) is not None
+
+
+def mask_url_secrets(text: str) -> str:
+    """``text`` with each URL's ``user:password@`` part and credential-like query values (``api-key=``,
+    ``token=``, ``sig=`` ...) replaced by ``***``. Used wherever the library prints a URL."""
+    return _SECRET_QUERY_RE.sub(r"\1***", _USERINFO_RE.sub(r"\1***@", text))
+
+
+def split_query(url: str) -> tuple[str, dict[str, str]]:
+    """``url`` without its query string, and that query as a dict. The openai client appends paths to
+    its ``base_url``, so a query left there (``.../v1?api-key=K``) would end up inside the request path;
+    passed apart (``default_query``) it is sent as a query on every request."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url, {}
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", parts.fragment))
+    return base, dict(parse_qsl(parts.query, keep_blank_values=True))
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """The credentials written into ``url``: its password (or lone user name) and every query value
+    ``mask_url_secrets`` would hide. Logs and messages are scrubbed of these literally too."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    found = [v for v in (parts.password, parts.username if parts.password is None else None) if v]
+    for name, value in parse_qsl(parts.query, keep_blank_values=False):
+        if value and _SECRET_QUERY_RE.match(f"?{name}=x"):
+            found.append(value)
+    return found
 
 
 def _env(name: str) -> str | None:
