@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -385,3 +386,12 @@ def test_the_embedded_model_runs_on_an_actor(cluster: str, tmp_path: Path) -> No
         moves = out[rid]["stock_moves"]
         assert [(m["company"], m["direction"]) for m in moves] == [(company, direction)]
         assert json.loads(out[rid]["meta_json"])["strategy"] == "sentence_choices"
+
+
+def test_a_pool_that_would_take_every_cpu_is_warned_about(cluster: str) -> None:
+    items = ray.data.from_items([{"id": "a", "text": "x"}])
+    with pytest.warns(RuntimeWarning, match="reserves 4 of the cluster's 2 CPUs"):
+        extract_dataset(items, base_url="http://127.0.0.1:9/v1", concurrency=4, num_cpus=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        extract_dataset(items, base_url="http://127.0.0.1:9/v1", concurrency=4)  # 4 x 0.25: one CPU left

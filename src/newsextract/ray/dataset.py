@@ -86,6 +86,8 @@ def extract_dataset(
         if low == high
         else ray.data.ActorPoolStrategy(min_size=low, max_size=high)
     )
+    cpus = num_cpus if num_cpus is not None else (EMBEDDED_ACTOR_CPUS if embedded else ENDPOINT_ACTOR_CPUS)
+    _warn_if_starved(high * cpus)
     columns = Columns(id=id_column, text=text_column, published=published_column, problem=problem_column)
     if skip_ids:
         ds = _without(ds, id_column, skip_ids)
@@ -100,10 +102,26 @@ def extract_dataset(
         batch_format="pyarrow",
         batch_size=batch_size or (4 if embedded else 4 * in_flight),
         compute=compute,
-        num_cpus=num_cpus
-        if num_cpus is not None
-        else (EMBEDDED_ACTOR_CPUS if embedded else ENDPOINT_ACTOR_CPUS),
+        num_cpus=cpus,
     )
+
+
+def _warn_if_starved(reserved: float) -> None:
+    """One warning when the pool would reserve the connected cluster's last CPU (reads would wait)."""
+    import warnings
+
+    import ray
+
+    if not ray.is_initialized():
+        return
+    total = float(ray.cluster_resources().get("CPU", 0.0))  # type: ignore[no-untyped-call]
+    if total and reserved > total - 1:
+        warnings.warn(
+            f"the actor pool reserves {reserved:g} of the cluster's {total:g} CPUs; Ray Data's read and "
+            "write tasks need one free, so the job may wait forever: lower concurrency or num_cpus",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def _pool_size(concurrency: int | tuple[int, int]) -> tuple[int, int]:
