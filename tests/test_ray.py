@@ -130,7 +130,9 @@ def test_hundreds_of_articles_with_faults(cluster: str, tmp_path: Path) -> None:
             assert srv.answered[f"Acme{i:04d}"] == 1  # each article answered once: no duplicated work
             assert row["usage"]["total_tokens"] > 0 and row["model"] == "fake-model"
     for rid in ("empty", "blank", "none", "huge"):
-        assert out[rid]["error_type"] == "InputError" and not out[rid]["ok"]
+        # text of the wrong type (None) is an InputTypeError: an InputError and a TypeError
+        expected = "InputTypeError" if rid == "none" else "InputError"
+        assert out[rid]["error_type"] == expected and not out[rid]["ok"]
         assert out[rid]["events_json"] is None and out[rid]["stock_moves"] is None
     assert srv.authorizations == {f"Bearer {WORKER_KEY}"}  # the workers' own key, from their environment
 

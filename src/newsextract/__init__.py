@@ -25,6 +25,7 @@ _EXPORTS = {
     "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
+    "BatchJob": "newsextract.batch_api.job",
     "iter_many": "newsextract.api",
     "aiter_many": "newsextract.api",
     "Completed": "newsextract.stream",
@@ -36,6 +37,8 @@ _EXPORTS = {
     "ShareSale": "newsextract.core.schemas",
     "StockMove": "newsextract.core.schemas",
     "Usage": "newsextract.core.schemas",
+    "CacheWarning": "newsextract.cache.store",
+    "BudgetExceededError": "newsextract.errors",
     "ConfigError": "newsextract.errors",
     "ExtractionError": "newsextract.errors",
     "InputError": "newsextract.errors",
@@ -46,6 +49,9 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "BatchJob",
+    "BudgetExceededError",
+    "CacheWarning",
     "Completed",
     "ConfigError",
     "Evidence",
@@ -81,6 +87,8 @@ if TYPE_CHECKING:
         extract_many,
         iter_many,
     )
+    from newsextract.batch_api.job import BatchJob
+    from newsextract.cache.store import CacheWarning
     from newsextract.core.schemas import (
         Evidence,
         ExecutiveChange,
@@ -92,6 +100,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from newsextract.errors import (
+        BudgetExceededError,
         ConfigError,
         ExtractionError,
         InputError,
