@@ -273,9 +273,8 @@ def test_resume_after_the_driver_is_killed(cluster: str, tmp_path: Path) -> None
         )
         try:
             deadline = time.monotonic() + 120
-            while (
-                time.monotonic() < deadline and not list(output.glob("*.parquet")) and driver.poll() is None
-            ):
+            # kill once a complete result file is there (a file still being written reads as torn)
+            while time.monotonic() < deadline and not _written(output) and driver.poll() is None:
                 time.sleep(0.05)
         finally:
             driver.send_signal(signal.SIGKILL)
