@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -272,9 +273,8 @@ def test_resume_after_the_driver_is_killed(cluster: str, tmp_path: Path) -> None
         )
         try:
             deadline = time.monotonic() + 120
-            while (
-                time.monotonic() < deadline and not list(output.glob("*.parquet")) and driver.poll() is None
-            ):
+            # kill once a complete result file is there (a file still being written reads as torn)
+            while time.monotonic() < deadline and not _written(output) and driver.poll() is None:
                 time.sleep(0.05)
         finally:
             driver.send_signal(signal.SIGKILL)
@@ -387,3 +387,12 @@ def test_the_embedded_model_runs_on_an_actor(cluster: str, tmp_path: Path) -> No
         moves = out[rid]["stock_moves"]
         assert [(m["company"], m["direction"]) for m in moves] == [(company, direction)]
         assert json.loads(out[rid]["meta_json"])["strategy"] == "sentence_choices"
+
+
+def test_a_pool_that_would_take_every_cpu_is_warned_about(cluster: str) -> None:
+    items = ray.data.from_items([{"id": "a", "text": "x"}])
+    with pytest.warns(RuntimeWarning, match="reserves 4 of the cluster's 2 CPUs"):
+        extract_dataset(items, base_url="http://127.0.0.1:9/v1", concurrency=4, num_cpus=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        extract_dataset(items, base_url="http://127.0.0.1:9/v1", concurrency=4)  # 4 x 0.25: one CPU left

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 #: Ray CPUs reserved per actor against an endpoint: the actor mostly waits on the network, so four
 #: fit on one core (a whole CPU per actor would leave a 2-core node with two actors).
 ENDPOINT_ACTOR_CPUS = 0.25
+#: ... and on the embedded model. llama.cpp computes on the node's cores whatever Ray reserves; reserving a
+#: whole CPU per actor would let two actors take a 2-CPU node and leave none for Ray Data's read tasks,
+#: and the job would wait forever.
+EMBEDDED_ACTOR_CPUS = 0.5
 
 
 def extract_dataset(
@@ -50,8 +54,9 @@ def extract_dataset(
             actor.
         batch_size: rows handed to an actor per call (default ``4 * in_flight``; 4 on the embedded
             model). A batch's rows appear together when the call returns.
-        num_cpus: Ray CPUs reserved per actor (default 0.25 against an endpoint, 1 for the embedded
-            model, which computes).
+        num_cpus: Ray CPUs reserved per actor (default 0.25 against an endpoint, 0.5 on the embedded
+            model). ``concurrency * num_cpus`` must leave at least one CPU of the cluster free for Ray
+            Data's read and write tasks, or the job waits for a CPU that never frees.
         skip_ids: ids not to extract (``extract_files`` passes the ids already written, for resume).
         problem_column: a column whose non-null value makes its row an ``InputError`` row with that
             message, without a request (``read_articles`` reports unreadable files there).
@@ -81,6 +86,8 @@ def extract_dataset(
         if low == high
         else ray.data.ActorPoolStrategy(min_size=low, max_size=high)
     )
+    cpus = num_cpus if num_cpus is not None else (EMBEDDED_ACTOR_CPUS if embedded else ENDPOINT_ACTOR_CPUS)
+    _warn_if_starved(high * cpus)
     columns = Columns(id=id_column, text=text_column, published=published_column, problem=problem_column)
     if skip_ids:
         ds = _without(ds, id_column, skip_ids)
@@ -95,8 +102,26 @@ def extract_dataset(
         batch_format="pyarrow",
         batch_size=batch_size or (4 if embedded else 4 * in_flight),
         compute=compute,
-        num_cpus=num_cpus if num_cpus is not None else (1.0 if embedded else ENDPOINT_ACTOR_CPUS),
+        num_cpus=cpus,
     )
+
+
+def _warn_if_starved(reserved: float) -> None:
+    """One warning when the pool would reserve the connected cluster's last CPU (reads would wait)."""
+    import warnings
+
+    import ray
+
+    if not ray.is_initialized():
+        return
+    total = float(ray.cluster_resources().get("CPU", 0.0))  # type: ignore[no-untyped-call]
+    if total and reserved > total - 1:
+        warnings.warn(
+            f"the actor pool reserves {reserved:g} of the cluster's {total:g} CPUs; Ray Data's read and "
+            "write tasks need one free, so the job may wait forever: lower concurrency or num_cpus",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def _pool_size(concurrency: int | tuple[int, int]) -> tuple[int, int]:
