@@ -23,13 +23,16 @@ from newsextract.core.schemas import (
     EVENT_TYPES,
     ChunkFailure,
     Dropped,
+    Event,
     Extraction,
     GroundingMode,
     Meta,
     Usage,
 )
 from newsextract.errors import ConfigError
-from newsextract.pipeline.postprocess import AnyEvent, postprocess
+from newsextract.kinds.kindset import KindsArticleDraft
+from newsextract.pipeline.by_kind import postprocess_kinds
+from newsextract.pipeline.postprocess import postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
 
@@ -66,6 +69,10 @@ class Extractor:
             endpoint (``backends.modes.ENDPOINTS``: strict ``json_schema`` on OpenAI and Azure, a named
             tool elsewhere).
         max_chars: refuse longer articles (default 1,000,000 characters).
+        kinds: the event kinds to extract (default: ``ShareSale``, ``ExecutiveChange``, ``StockMove``):
+            built-ins and your own ``newsextract.kinds.Event`` subclasses, in any mix. Each kind adds one
+            list to the schema sent with every request (prompt tokens). Your own kinds need an endpoint
+            (``whole_article``); on the embedded model they are a ``ConfigError``.
     """
 
     def __init__(
@@ -88,6 +95,7 @@ class Extractor:
         grounding: GroundingMode = "strict",
         mode: str | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        kinds: Iterable[type[Event]] | None = None,
     ) -> None:
         self.settings: Settings = resolve_settings(
             model=model,
@@ -106,6 +114,7 @@ class Extractor:
             strategy=strategy,
             grounding=grounding,
             mode=mode,
+            kinds=kinds,
         )
         self.max_chars = max_chars
         self._backend: Backend | None = None
@@ -151,18 +160,21 @@ class Extractor:
         pub = parse_published(published)
         s = self.settings
         identity = s.endpoint if s.backend == "openai" else _model_file_identity(s)
+        params: dict[str, Any] = {
+            "temperature": s.temperature,
+            "max_tokens": s.max_tokens,
+            "strategy": self.strategy.name,
+            "grounding": s.grounding,
+            "rules": rules_fingerprint() if self.strategy.name == "sentence_choices" else None,
+        }
+        if s.kinds is not None:  # the kinds' public schemas shape post-processing on every strategy
+            params["kinds"] = s.kinds.cache_schema()
         return cache_key(
             model=s.model,
             endpoint=f"{s.backend}:{identity}:{s.mode or ''}",
             prompt_version=self.strategy.prompt_version,
             schema=self.strategy.cache_schema(),
-            params={
-                "temperature": s.temperature,
-                "max_tokens": s.max_tokens,
-                "strategy": self.strategy.name,
-                "grounding": s.grounding,
-                "rules": rules_fingerprint() if self.strategy.name == "sentence_choices" else None,
-            },
+            params=params,
             text=text,
             published=pub.isoformat() if pub else None,
         )
@@ -189,20 +201,46 @@ class Extractor:
         if hit is None:
             return None
         try:
-            draft = ArticleDraft.model_validate(hit["draft"])
+            draft = self._draft_model().model_validate(hit["draft"])
             usage = Usage.model_validate(hit.get("usage", {}))
-            processed = _stored_events(hit)
+            processed = _stored_events(hit, self._event_types())
         except (KeyError, ValueError, TypeError):
             return None  # an entry of an older layout or damaged: treat as a miss
-        result = StrategyResult(draft=draft, usage=usage, warnings=list(hit.get("warnings", [])))
+        result = StrategyResult(draft=ArticleDraft(), usage=usage, warnings=list(hit.get("warnings", [])))
+        if isinstance(draft, ArticleDraft):
+            result.draft = draft
+        else:
+            result.kinds_draft = draft
         if processed is None:  # made by other post-processing code: redo it from the drafts
-            processed = postprocess(draft, text, pub, self.settings.grounding)
+            processed = self._postprocess(draft, text, pub)
         return self._finish(result, processed, text, started, id, cached=True)
+
+    def _draft_model(self) -> type[ArticleDraft] | type[KindsArticleDraft]:
+        """What the strategy's drafts are: the kind set's reply model on ``whole_article``."""
+        kinds = self.settings.kinds
+        if kinds is not None and self.strategy.name == "whole_article":
+            return kinds.reply_model()
+        return ArticleDraft
+
+    def _event_types(self) -> Mapping[str, type[Event]]:
+        kinds = self.settings.kinds
+        return kinds.event_types() if kinds is not None else EVENT_TYPES
+
+    def _postprocess(
+        self, draft: ArticleDraft | KindsArticleDraft, text: str, pub: dt.date | None
+    ) -> tuple[list[Event], list[Dropped]]:
+        kinds = self.settings.kinds
+        if kinds is None and isinstance(draft, ArticleDraft):
+            events, dropped = postprocess(draft, text, pub, self.settings.grounding)
+            return list(events), dropped
+        if kinds is None:  # pragma: no cover - the default kinds always have ArticleDraft drafts
+            raise TypeError("drafts of a kind set without a kind set")
+        return postprocess_kinds(draft, text, pub, kinds, self.settings.grounding)
 
     def _finish(
         self,
         result: StrategyResult,
-        processed: tuple[list[AnyEvent], list[Dropped]],
+        processed: tuple[list[Event], list[Dropped]],
         text: str,
         started: float,
         id: str | None,
@@ -241,7 +279,7 @@ class Extractor:
         id: str | None,
     ) -> Extraction:
         """Post-process a fresh strategy result, cache it (drafts and events), and build the Extraction."""
-        processed = postprocess(result.draft, text, pub, self.settings.grounding)
+        processed = self._postprocess(result.drafts, text, pub)
         store = self.store
         if key is not None and store is not None and not result.chunk_failures:
             # a partial result is never cached: the next run retries the failed part
@@ -249,7 +287,7 @@ class Extractor:
             store.set(
                 key,
                 {
-                    "draft": result.draft.model_dump(mode="json"),
+                    "draft": result.drafts.model_dump(mode="json"),
                     "usage": result.usage.model_dump(),
                     "requests": result.requests,
                     "warnings": result.warnings,
@@ -333,11 +371,14 @@ class Extractor:
         self.close()
 
 
-def _stored_events(hit: Mapping[str, Any]) -> tuple[list[AnyEvent], list[Dropped]] | None:
-    """The cached final events, if this process's post-processing code made them; else None."""
+def _stored_events(
+    hit: Mapping[str, Any], types: Mapping[str, type[Event]]
+) -> tuple[list[Event], list[Dropped]] | None:
+    """The cached final events, if this process's post-processing code made them; else None. A stored
+    ``type`` names one of ``types`` or the entry is a miss: it never picks a class of its own."""
     if hit.get("pipeline") != pipeline_fingerprint() or "events" not in hit:
         return None
-    events: list[AnyEvent] = [EVENT_TYPES[e["type"]].model_validate(e) for e in hit["events"]]
+    events: list[Event] = [types[e["type"]].model_validate(e) for e in hit["events"]]
     dropped = [Dropped.model_validate(d) for d in hit.get("dropped", [])]
     return events, dropped
 
@@ -384,7 +425,7 @@ def _make_strategy(s: Settings) -> Strategy:
         return strategy
     from newsextract.strategies.whole_article import WholeArticle
 
-    return WholeArticle()
+    return WholeArticle(kinds=s.kinds)
 
 
 # -- module-level conveniences --------------------------------------------------------------------

@@ -16,14 +16,19 @@ With none of these set the embedded local model (llama.cpp in-process) is used, 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from newsextract.backends.modes import mode_named
 from newsextract.core.schemas import GroundingMode
 from newsextract.errors import ConfigError
+
+if TYPE_CHECKING:
+    from newsextract.core.schemas import Event
+    from newsextract.kinds.kindset import KindSet
 
 BackendName = Literal["embedded", "openai"]
 StrategyName = Literal["auto", "whole_article", "sentence_choices"]
@@ -52,6 +57,8 @@ class Settings:
     strategy: StrategyName = "auto"
     grounding: GroundingMode = "strict"
     mode: str | None = None
+    #: the event kinds to extract; None: the three built-ins
+    kinds: KindSet | None = None
 
     @property
     def endpoint(self) -> str:
@@ -110,6 +117,7 @@ def resolve_settings(
     strategy: StrategyName = "auto",
     grounding: GroundingMode = "strict",
     mode: str | None = None,
+    kinds: Iterable[type[Event]] | None = None,
 ) -> Settings:
     """Merge arguments, environment and defaults (in that order of precedence)."""
     if max_retries < 0:
@@ -166,4 +174,30 @@ def resolve_settings(
         strategy=strategy,
         grounding=grounding,
         mode=mode,
+        kinds=_kinds(kinds, backend, strategy),
     )
+
+
+def _kinds(
+    kinds: Iterable[type[Event]] | None, backend: BackendName, strategy: StrategyName
+) -> KindSet | None:
+    """The checked kind set (None: the built-ins). The embedded strategy reads only the kinds it has
+    rules for: any other kind is a ConfigError there, before a model is loaded."""
+    from newsextract.kinds.kindset import BUILTIN_KINDS, resolve_kinds
+    from newsextract.kinds.spec import KindError
+
+    try:
+        resolved = resolve_kinds(kinds)
+    except KindError as exc:
+        raise ConfigError(str(exc)) from exc
+    if resolved is None or resolved.is_default:
+        return None
+    embedded = strategy == "sentence_choices" or (strategy == "auto" and backend == "embedded")
+    unread = [k.__name__ for k in resolved.kinds if k not in BUILTIN_KINDS]
+    if embedded and unread:
+        can = ", ".join(k.__name__ for k in BUILTIN_KINDS)
+        raise ConfigError(
+            f"the embedded model (strategy sentence_choices) has rules only for {can}; it cannot read "
+            f"{', '.join(unread)}. Use an endpoint (base_url=..., strategy 'whole_article') for these kinds"
+        )
+    return resolved

@@ -19,13 +19,22 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from newsextract.core.schemas import EVENT_TYPES, ExecutiveChange, Extraction, Money, ShareSale, StockMove
+from newsextract.core.schemas import (
+    EVENT_TYPES,
+    Event,
+    ExecutiveChange,
+    Extraction,
+    Money,
+    ShareSale,
+    StockMove,
+)
 from newsextract.errors import NewsextractError
+from newsextract.kinds.spec import kind_spec
 
 if TYPE_CHECKING:
     import pandas
 
-AnyEvent = ShareSale | ExecutiveChange | StockMove
+AnyEvent = Event
 Outcome = Extraction | NewsextractError
 
 _SKIP = {"type", "evidence", "flags"}
@@ -101,7 +110,8 @@ def to_pandas(
     results: Iterable[Outcome], *, ids: Sequence[str] | None = None, include_errors: bool = False
 ) -> pandas.DataFrame:
     """A DataFrame of ``records(results)`` with the columns of ``COLUMNS`` that occur (or all of them
-    when there are no rows). Needs pandas: ``pip install 'newsextract[pandas]'``."""
+    when there are no rows), and before ``quote`` the columns of a caller's kinds. Needs pandas:
+    ``pip install 'newsextract[pandas]'``."""
     try:
         import pandas as pd
     except ImportError as exc:
@@ -110,7 +120,11 @@ def to_pandas(
             "(or pip install pandas); to_records() gives the same rows as plain dicts"
         ) from exc
     rows = records(results, ids=ids, include_errors=include_errors)
-    present = [c for c in COLUMNS if any(c in r for r in rows)] if rows else COLUMNS
+    present = [c for c in COLUMNS if any(c in r for r in rows)] if rows else list(COLUMNS)
+    # a caller's kinds bring their own columns, in their schema order, before the evidence columns
+    own = list(dict.fromkeys(c for r in rows for c in r if c not in COLUMNS))
+    at = present.index("quote") if "quote" in present else len(present)
+    present[at:at] = own
     if not include_errors and "error" in present:
         present.remove("error")
     return pd.DataFrame(rows, columns=present)
@@ -142,18 +156,26 @@ _KEY_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _key_fields(event: AnyEvent) -> tuple[str, ...]:
+    key = _KEY_FIELDS.get(event.type)
+    return key if key is not None else kind_spec(type(event)).identity
+
+
 def event_key(event: AnyEvent) -> str:
-    """Who the event is about: "seller → company", "person @ company", "company (TICKER)"."""
+    """Who the event is about: "seller → company", "person @ company", "company (TICKER)"; for a
+    caller's kind, its identity values joined by " · "."""
     if isinstance(event, ShareSale):
         return f"{event.seller} → {event.company}"
     if isinstance(event, ExecutiveChange):
         return f"{event.person} @ {event.company}"
-    return f"{event.company} ({event.ticker})" if event.ticker else event.company
+    if isinstance(event, StockMove):
+        return f"{event.company} ({event.ticker})" if event.ticker else event.company
+    return " · ".join(format_value(getattr(event, n, None)) for n in _key_fields(event))
 
 
 def event_values(event: AnyEvent) -> list[tuple[str, str]]:
     """The event's other set fields as (name, shown value), in schema order."""
-    key = _KEY_FIELDS[event.type]
+    key = _key_fields(event)
     out: list[tuple[str, str]] = []
     for name in type(event).model_fields:
         if name in _SKIP or name in key:

@@ -54,7 +54,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from newsextract.core.schemas import (
     EVENT_TYPES,
-    Event,
+    BuiltinEvent,
     Evidence,
     ExecutiveChange,
     Extraction,
@@ -102,7 +102,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 
 _NAME_FIELDS = frozenset({"seller", "company", "person", "predecessor"})
 _RESERVED = frozenset({"type", "quote", "start", "end", "optional", "fields"})
-_EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
+_EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(BuiltinEvent)
 
 
 # --- gold models --------------------------------------------------------------------------------
@@ -526,7 +526,7 @@ def score(
             report.missing_ids.append(art.id)
             preds: list[AnyEvent] = []
         elif isinstance(raw, Extraction):
-            preds = raw.events
+            preds = [e for e in raw.events if isinstance(e, ShareSale | ExecutiveChange | StockMove)]
         else:
             preds = [_coerce(p) for p in raw]
         _match_article(art.id, art.events, preds, names, report)

@@ -21,12 +21,14 @@ from newsextract.core.schemas import ChunkFailure
 from newsextract.errors import ExtractionError, ValidationExhaustedError
 from newsextract.grounding.lists import reroute
 from newsextract.grounding.reask import GroundedArticleDraft
+from newsextract.kinds.kindset import KindsArticleDraft, KindSet
 from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
 from newsextract.text.chunking import chunk_spans
 from newsextract.text.spans import Span
 
-Outcome = ModelReply[GroundedArticleDraft] | ExtractionError
+Reply = GroundedArticleDraft | KindsArticleDraft
+Outcome = ModelReply[Reply] | ExtractionError
 
 #: About 3,000 tokens of English: fits a 4k context with the instructions and the answer.
 DEFAULT_CHUNK_CHARS = 12_000
@@ -37,9 +39,15 @@ class WholeArticle:
 
     name = "whole_article"
 
-    def __init__(self, max_chunk_chars: int = DEFAULT_CHUNK_CHARS) -> None:
+    def __init__(self, max_chunk_chars: int = DEFAULT_CHUNK_CHARS, *, kinds: KindSet | None = None) -> None:
+        """``kinds``: the kinds the caller chose (None: the three built-ins, asked with the established
+        prompt and reply model); otherwise one list per kind, described in ``whole_article_kinds``."""
         self.max_chunk_chars = max_chunk_chars
-        self.template: PromptTemplate = load_prompt("whole_article")
+        self.kinds = kinds
+        self.template: PromptTemplate = load_prompt(
+            "whole_article" if kinds is None else "whole_article_kinds"
+        )
+        self.response_model: type[Reply] = GroundedArticleDraft if kinds is None else kinds.reply_model()
         self._cache_schema: dict[str, Any] | None = None
 
     @property
@@ -49,14 +57,17 @@ class WholeArticle:
     def cache_schema(self) -> dict[str, Any]:
         if self._cache_schema is None:  # made once: pydantic takes milliseconds per call, paid on every hit
             self._cache_schema = {
-                "whole_article": ArticleDraft.model_json_schema(),
+                "whole_article": self.response_model.model_json_schema(),
                 "chunk_chars": self.max_chunk_chars,
             }
+            if self.kinds is not None:
+                self._cache_schema["kinds"] = self.kinds.cache_schema()
         return self._cache_schema
 
     def messages(self, chunk: str, item: StrategyInput) -> Messages:
         published = item.published.isoformat() if item.published else "unknown"
-        system, user = self.template.render(text=chunk, published=published)
+        kinds = self.kinds.prompt_section() if self.kinds is not None else ""
+        system, user = self.template.render(text=chunk, published=published, kinds=kinds)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def _context(self, chunk: str, item: StrategyInput) -> dict[str, Any]:
@@ -80,7 +91,7 @@ class WholeArticle:
             try:
                 outcomes.append(
                     backend.structured(
-                        self.messages(chunk, item), GroundedArticleDraft, **self._options(chunk, item)
+                        self.messages(chunk, item), self.response_model, **self._options(chunk, item)
                     )
                 )
             except ExtractionError as exc:
@@ -94,7 +105,7 @@ class WholeArticle:
             chunk = span.slice(item.text)
             try:
                 return await backend.astructured(
-                    self.messages(chunk, item), GroundedArticleDraft, **self._options(chunk, item)
+                    self.messages(chunk, item), self.response_model, **self._options(chunk, item)
                 )
             except ExtractionError as exc:
                 return exc
@@ -104,6 +115,8 @@ class WholeArticle:
     def _collect(self, spans: list[Span], outcomes: list[Outcome]) -> StrategyResult:
         """Merge the chunks' replies in text order; failed chunks are salvaged or reported."""
         result = StrategyResult(draft=ArticleDraft())
+        if self.kinds is not None:
+            result.kinds_draft = self.kinds.reply_model()()
         for span, outcome in zip(spans, outcomes, strict=True):
             if isinstance(outcome, ExtractionError):
                 self._salvage_or_fail(outcome, span, result, whole=len(spans) == 1)
@@ -120,11 +133,12 @@ class WholeArticle:
         result.usage = result.usage + exc.usage
         if isinstance(exc, ValidationExhaustedError) and exc.last_output:
             try:
-                salvaged = ArticleDraft.model_validate(reroute(json.loads(exc.last_output)))
+                model = ArticleDraft if self.kinds is None else self.kinds.reply_model()
+                salvaged = model.model_validate(reroute(json.loads(exc.last_output)))
             except (ValidationError, ValueError):
                 salvaged = None
             if salvaged is not None:
-                _merge(result.draft, salvaged)
+                _merge(result.drafts, salvaged)
                 result.reasks += max(exc.attempts - 1, 0)
                 result.warnings.append(
                     f"grounding re-asks ran out for characters {span.start}-{span.end}; "
@@ -136,14 +150,18 @@ class WholeArticle:
         result.chunk_failures.append(ChunkFailure(start=span.start, end=span.end, error=str(exc)))
 
 
-def _merge(into: ArticleDraft, other: ArticleDraft) -> None:
+def _merge(into: ArticleDraft | KindsArticleDraft, other: ArticleDraft | KindsArticleDraft) -> None:
+    if isinstance(into, KindsArticleDraft) and isinstance(other, KindsArticleDraft):
+        into.extend(other)
+        return
+    assert isinstance(into, ArticleDraft) and isinstance(other, ArticleDraft)
     into.share_sales.extend(other.share_sales)
     into.executive_changes.extend(other.executive_changes)
     into.stock_moves.extend(other.stock_moves)
 
 
-def _add(result: StrategyResult, reply: ModelReply[GroundedArticleDraft]) -> None:
-    _merge(result.draft, reply.parsed)
+def _add(result: StrategyResult, reply: ModelReply[Reply]) -> None:
+    _merge(result.drafts, reply.parsed)
     result.usage = result.usage + reply.usage
     result.requests += reply.requests
     result.reasks += reply.reasks
