@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openai.lib._pydantic import to_strict_json_schema
 from pydantic import BaseModel, Field, TypeAdapter, create_model
-from tests.support.fake_openai import Content, FakeOpenAIServer
+from tests.support.fake_openai import Content, FakeOpenAIServer, ToolCall
 from tests.support.request_contract import openai_would_change, schema_shape, strict_schema_problems
 
 from newsextract import ConfigError, Extractor, ShareSale
@@ -281,3 +281,22 @@ def test_any_user_kind_gives_a_strict_schema_of_the_same_shape(kind: type[Event]
     assert "A thing happens" not in json.dumps(spec.schema)  # the description travels in the prompt
     empty: dict[str, list[Any]] = {key: [] for key in spec.schema["properties"]}
     assert model.model_validate(empty).items() == []
+
+
+def test_the_readme_example_runs_as_written(server: FakeOpenAIServer) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own event kinds", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert 12 <= len([line for line in code.splitlines() if line.strip()]) <= 18  # "about 15 lines"
+    reply = {
+        "share_sales": [],
+        "dividends": [_dividend(S1, "Harrowgate Foods Plc", "$0.25", "April 15", "special")],
+    }
+    server.default = ToolCall(reply)
+    code = code.replace("http://127.0.0.1:8000/v1", server.base_url)
+    namespace: dict[str, Any] = {"text": ARTICLE, "print": lambda *a: printed.append(a)}
+    printed: list[tuple[Any, ...]] = []
+    exec(compile(code, "README.md", "exec", dont_inherit=True), namespace)  # as a script runs it
+    [(company, per_share, payable, quote)] = printed
+    assert company == "Harrowgate Foods Plc" and per_share.currency == "USD"
+    assert payable == dt.date(2024, 4, 15) and quote == S1

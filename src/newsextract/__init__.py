@@ -25,6 +25,7 @@ _EXPORTS = {
     "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
+    "Event": "newsextract.core.schemas",
     "Evidence": "newsextract.core.schemas",
     "ExecutiveChange": "newsextract.core.schemas",
     "Extraction": "newsextract.core.schemas",
@@ -44,6 +45,7 @@ _EXPORTS = {
 
 __all__ = [
     "ConfigError",
+    "Event",
     "Evidence",
     "ExecutiveChange",
     "Extraction",
@@ -68,6 +70,7 @@ __all__ = [
 if TYPE_CHECKING:
     from newsextract.api import Extractor, aextract, aextract_many, extract, extract_many
     from newsextract.core.schemas import (
+        Event,
         Evidence,
         ExecutiveChange,
         Extraction,

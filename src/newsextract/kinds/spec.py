@@ -109,6 +109,11 @@ def _field_spec(name: str, info: FieldInfo, kind: str) -> FieldSpec:
         role, choices = "choice", typing.get_args(base)
     elif base in _BY_TYPE:
         role = _BY_TYPE[base]
+    elif isinstance(base, str | typing.ForwardRef):
+        raise KindError(
+            f"{kind}.{name}: the annotation {base!r} is not resolved; import the roles where the class is "
+            f"defined (or call {kind}.model_rebuild())"
+        )
     else:
         raise KindError(
             f"{kind}.{name}: type {base!r} has no role; use Money, Quantity, Percent, Date, Name, Person, "
