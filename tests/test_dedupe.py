@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsextract.core.schemas import Evidence, ExecutiveChange, Money, ShareSale, StockMove
 from newsextract.dedupe import (
     AnyEvent,
@@ -188,3 +191,109 @@ def test_pure_and_order_preserving() -> None:
         3,
     ]  # sale merged into position 2, evidence of the fuller one
     assert dedupe([]) == []
+
+
+# --- the linear de-duplication gives what the pairwise one gave ---------------------------------
+
+
+def _reference_merge(mentions: list[AnyEvent]) -> AnyEvent:
+    """The merge as first written: recomputed from every mention of the group."""
+    from newsextract.dedupe import _NAMES, _OPTIONAL, STATUS_STAGE, _completeness
+
+    best = max(range(len(mentions)), key=lambda i: (_completeness(mentions[i]), -i))
+    primary = mentions[best]
+    others = [m for i, m in enumerate(mentions) if i != best]
+    update: dict[str, object] = {}
+    for f in _OPTIONAL[primary.type]:
+        if getattr(primary, f) is None:
+            value = next((getattr(o, f) for o in others if getattr(o, f) is not None), None)
+            if value is not None:
+                update[f] = value
+    for name_field in _NAMES[primary.type]:
+        fullest = max((getattr(m, name_field) or "" for m in mentions), key=len)
+        if fullest and fullest != getattr(primary, name_field):
+            update[name_field] = fullest
+    if isinstance(primary, ShareSale):
+        status = max((m.status for m in mentions if isinstance(m, ShareSale)), key=STATUS_STAGE.__getitem__)
+        if status != primary.status:
+            update["status"] = status
+    if (
+        isinstance(primary, ExecutiveChange)
+        and not primary.interim
+        and any(isinstance(o, ExecutiveChange) and o.interim for o in others)
+    ):
+        update["interim"] = True
+    flags = list(dict.fromkeys(f for m in [primary, *others] for f in m.flags))
+    if flags != primary.flags:
+        update["flags"] = flags
+    return primary.model_copy(update=update) if update else primary
+
+
+def _reference_dedupe(events: list[AnyEvent]) -> list[AnyEvent]:
+    groups: list[list[AnyEvent]] = []
+    reps: list[AnyEvent] = []
+    for e in events:
+        for i, rep in enumerate(reps):
+            if same_event(rep, e):
+                groups[i].append(e)
+                reps[i] = _reference_merge(groups[i])
+                break
+        else:
+            groups.append([e])
+            reps.append(e)
+    return reps
+
+
+_NAMES_POOL = st.sampled_from(["Jack Ma", "Ma", "Alibaba", "Alibaba Group", "Joe Tsai", "Xpeng", "", "Ma's"])
+
+
+@st.composite
+def _events(draw: st.DrawFn) -> AnyEvent:
+    start = draw(st.integers(0, 500))
+    flags = draw(st.lists(st.sampled_from(["x", "y", "z"]), max_size=2))
+    kind = draw(st.sampled_from(["sale", "move", "change"]))
+    if kind == "sale":
+        return sale(
+            start,
+            seller=draw(_NAMES_POOL) or "Ma",
+            company=draw(_NAMES_POOL),
+            shares=draw(st.sampled_from([None, 5, 10])),
+            value=draw(st.sampled_from([None, usd(1), usd(2)])),
+            status=draw(st.sampled_from(["unknown", "planned", "completed", "postponed"])),
+            flags=flags,
+        )
+    if kind == "move":
+        return move(
+            start,
+            company=draw(_NAMES_POOL),
+            direction=draw(st.sampled_from(["up", "down"])),
+            change_pct=draw(st.sampled_from([None, 3.0, 9.0])),
+            market=draw(st.sampled_from([None, "NYSE", "New York", "Hong Kong"])),
+            flags=flags,
+        )
+    return ExecutiveChange.model_validate(
+        {
+            "company": draw(_NAMES_POOL),
+            "person": draw(st.sampled_from(["Ann Lee", "Lee", "Bo Chan"])),
+            "role": draw(st.sampled_from(["CEO", "chief executive officer", "director"])),
+            "change": draw(st.sampled_from(["appointed", "departed"])),
+            "interim": draw(st.booleans()),
+            "evidence": ev(start),
+            "flags": flags,
+        }
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_events(), max_size=25))
+def test_dedupe_is_the_pairwise_merge(events: list[AnyEvent]) -> None:
+    assert dedupe(events) == _reference_dedupe(events)
+
+
+def test_a_repeated_event_merges_in_linear_steps() -> None:
+    """5,000 mentions of one sale: one event, from the most complete mention, the fullest name."""
+    events: list[AnyEvent] = [sale(i, seller="Ma") for i in range(5000)]
+    events[2500] = sale(2500, seller="Jack Ma", shares=10)
+    (merged,) = dedupe(events)
+    assert isinstance(merged, ShareSale)
+    assert merged.evidence.start == 2500 and merged.seller == "Jack Ma" and merged.shares == 10

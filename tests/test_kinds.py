@@ -300,3 +300,30 @@ def test_the_readme_example_runs_as_written(server: FakeOpenAIServer) -> None:
     [(company, per_share, payable, quote)] = printed
     assert company == "Harrowgate Foods Plc" and per_share.currency == "USD"
     assert payable == dt.date(2024, 4, 15) and quote == S1
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_extract_many_with_a_user_kind_in_threads_and_worker_processes(
+    server: FakeOpenAIServer, tmp_path: Path, processes: int
+) -> None:
+    """The kinds travel with the settings to worker processes (each rebuilds its Extractor from them)."""
+    from newsextract import extract_many
+
+    server.default = Content(json.dumps(REPLY))
+    out = tmp_path / "results.jsonl"
+    records_in = [{"id": f"a{i}", "text": ARTICLE + " " * i, "published": "2024-03-04"} for i in range(3)]
+    options: dict[str, Any] = {"concurrency": 2, "processes": processes, "out": str(out), "progress": False}
+    endpoint = {"base_url": server.base_url, "api_key": "sk-test", "mode": "json_schema"}
+    batch = extract_many(
+        records_in, kinds=[ShareSale, Dividend], cache_dir=str(tmp_path / "c"), **endpoint, **options
+    )
+    results = list(batch)
+    assert len(results) == 3 and not batch.errors
+    for result in results:
+        assert not isinstance(result, Exception)
+        [dividend] = result.of(Dividend)
+        assert isinstance(dividend, Dividend) and dividend.per_share is not None
+        assert [e.type for e in result.events] == ["Dividend", "ShareSale"]
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == ["a0", "a1", "a2"]
+    assert all(line["result"]["other_events"][0]["type"] == "Dividend" for line in lines)

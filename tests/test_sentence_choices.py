@@ -542,3 +542,24 @@ def test_replaced_by_is_the_successors_appointment() -> None:
         ("Paolo Renzi", "chairman", "departed", None),
         ("Gina Ferro", "chairman", "appointed", "Paolo Renzi"),
     ]
+
+
+def test_a_10kb_sentence_without_a_full_stop_makes_small_requests() -> None:
+    """Issue: 10 KB with no full stop made ~30 requests, each carrying all 10 KB. Now no request carries
+    more than two bounded sentences (the candidate's and the one before it) besides the prompt."""
+    from tests.support.hostile_text import CountingBackend
+
+    from newsextract.text.sentences import MAX_SENTENCE_CHARS
+
+    clause = (
+        "Gamma Holdings said its founder Ann Lee sold 10,000 shares of Delta Corp, Delta shares fell 4% and "
+        "Bo Chan was named chief financial officer of Delta, "
+    )
+    text = (clause * (10_000 // len(clause) + 1))[:10_000]
+    one = CountingBackend()
+    SentenceChoices().run(one, StrategyInput(text=clause.rstrip(", ") + ".", published=None))
+    assert one.requests == 1  # the rules leave one choice to the model
+    backend = CountingBackend()
+    result = SentenceChoices().run(backend, StrategyInput(text=text, published=None))
+    assert backend.requests > 1 and result.draft.share_sales and result.draft.stock_moves
+    assert backend.largest_prompt <= one.largest_prompt + 2 * MAX_SENTENCE_CHARS

@@ -25,6 +25,9 @@ _EXPORTS = {
     "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
+    "iter_many": "newsextract.api",
+    "aiter_many": "newsextract.api",
+    "Completed": "newsextract.stream",
     "Event": "newsextract.core.schemas",
     "Evidence": "newsextract.core.schemas",
     "ExecutiveChange": "newsextract.core.schemas",
@@ -44,6 +47,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Completed",
     "ConfigError",
     "Event",
     "Evidence",
@@ -63,12 +67,22 @@ __all__ = [
     "ValidationExhaustedError",
     "aextract",
     "aextract_many",
+    "aiter_many",
     "extract",
     "extract_many",
+    "iter_many",
 ]
 
 if TYPE_CHECKING:
-    from newsextract.api import Extractor, aextract, aextract_many, extract, extract_many
+    from newsextract.api import (
+        Extractor,
+        aextract,
+        aextract_many,
+        aiter_many,
+        extract,
+        extract_many,
+        iter_many,
+    )
     from newsextract.core.schemas import (
         Event,
         Evidence,
@@ -89,6 +103,7 @@ if TYPE_CHECKING:
         TransportError,
         ValidationExhaustedError,
     )
+    from newsextract.stream import Completed
 
 
 def __getattr__(name: str) -> Any:

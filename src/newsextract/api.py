@@ -11,16 +11,17 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import Field, TypeAdapter
 
 from newsextract.backends.base import Backend
 from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
-from newsextract.cache.keys import cache_key
+from newsextract.cache.keys import KeyMaker
 from newsextract.cache.store import JsonStore
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import (
-    EVENT_TYPES,
     ChunkFailure,
     Dropped,
     Event,
@@ -30,14 +31,17 @@ from newsextract.core.schemas import (
     Usage,
 )
 from newsextract.errors import ConfigError
-from newsextract.kinds.kindset import KindsArticleDraft
+from newsextract.kinds.kindset import KindsArticleDraft, KindSet
 from newsextract.pipeline.by_kind import postprocess_kinds
-from newsextract.pipeline.postprocess import postprocess
+from newsextract.pipeline.postprocess import AnyEvent, postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterable, AsyncIterator, Iterator
+
     from newsextract.batch import BatchResult
+    from newsextract.stream import Completed
 
 Published = dt.date | str | None
 
@@ -120,6 +124,8 @@ class Extractor:
         self._backend: Backend | None = None
         self._strategy: Strategy | None = None
         self._store: JsonStore | None = None
+        self._keys: tuple[tuple[object, ...], KeyMaker] | None = None
+        self._shown_endpoint: tuple[Settings, str] | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -158,26 +164,44 @@ class Extractor:
     def cache_key(self, text: str, published: Published = None) -> str:
         """The cache key of ``text`` under this configuration (see ``cache.keys``)."""
         pub = parse_published(published)
+        return self._key_maker().key(text, pub.isoformat() if pub else None)
+
+    def _key_maker(self) -> KeyMaker:
+        """This configuration's ``KeyMaker``: made once, and again only when the settings, the strategy,
+        its prompt, its schema (or the sentence strategy's rules) changed."""
+        strategy = self.strategy
+        prompt, schema = strategy.prompt_version, strategy.cache_schema()
+        rules = rules_fingerprint() if strategy.name == "sentence_choices" else None
         s = self.settings
-        identity = s.endpoint if s.backend == "openai" else _model_file_identity(s)
-        params: dict[str, Any] = {
-            "temperature": s.temperature,
-            "max_tokens": s.max_tokens,
-            "strategy": self.strategy.name,
-            "grounding": s.grounding,
-            "rules": rules_fingerprint() if self.strategy.name == "sentence_choices" else None,
-        }
-        if s.kinds is not None:  # the kinds' public schemas shape post-processing on every strategy
-            params["kinds"] = s.kinds.cache_schema()
-        return cache_key(
-            model=s.model,
-            endpoint=f"{s.backend}:{identity}:{s.mode or ''}",
-            prompt_version=self.strategy.prompt_version,
-            schema=self.strategy.cache_schema(),
-            params=params,
-            text=text,
-            published=pub.isoformat() if pub else None,
-        )
+        token = (s, strategy, prompt, schema, rules)
+        made = self._keys
+        if made is None or any(a is not b and a != b for a, b in zip(made[0], token, strict=True)):
+            identity = s.endpoint if s.backend == "openai" else _model_file_identity(s)
+            maker = KeyMaker(
+                model=s.model,
+                endpoint=f"{s.backend}:{identity}:{s.mode or ''}",
+                prompt_version=prompt,
+                schema=schema,
+                params={
+                    "temperature": s.temperature,
+                    "max_tokens": s.max_tokens,
+                    "strategy": strategy.name,
+                    "grounding": s.grounding,
+                    "rules": rules,
+                    # the kinds' public schemas shape post-processing on every strategy
+                    **({"kinds": s.kinds.cache_schema()} if s.kinds is not None else {}),
+                },
+            )
+            made = self._keys = (token, maker)
+        return made[1]
+
+    def _endpoint(self) -> str:
+        """``settings.endpoint`` (a URL parse), computed once per settings object."""
+        settings = self.settings
+        shown = self._shown_endpoint
+        if shown is None or shown[0] is not settings:
+            shown = self._shown_endpoint = (settings, settings.endpoint)
+        return shown[1]
 
     # -- one article ----------------------------------------------------------------------------
     def _start(
@@ -201,9 +225,10 @@ class Extractor:
         if hit is None:
             return None
         try:
-            draft = self._draft_model().model_validate(hit["draft"])
             usage = Usage.model_validate(hit.get("usage", {}))
-            processed = _stored_events(hit, self._event_types())
+            processed = _stored_events(hit, self.settings.kinds)
+            # the drafts are read only when the stored events cannot be used (the hit's cheap path)
+            draft = self._draft_model().model_validate(hit["draft"]) if processed is None else _NO_DRAFT
         except (KeyError, ValueError, TypeError):
             return None  # an entry of an older layout or damaged: treat as a miss
         result = StrategyResult(draft=ArticleDraft(), usage=usage, warnings=list(hit.get("warnings", [])))
@@ -221,10 +246,6 @@ class Extractor:
         if kinds is not None and self.strategy.name == "whole_article":
             return kinds.reply_model()
         return ArticleDraft
-
-    def _event_types(self) -> Mapping[str, type[Event]]:
-        kinds = self.settings.kinds
-        return kinds.event_types() if kinds is not None else EVENT_TYPES
 
     def _postprocess(
         self, draft: ArticleDraft | KindsArticleDraft, text: str, pub: dt.date | None
@@ -255,7 +276,7 @@ class Extractor:
             warnings.append(f"cache off: {store.disabled_reason}")
         meta = Meta(
             model=s.model,
-            endpoint=s.endpoint,
+            endpoint=self._endpoint(),
             cached=cached,
             attempts=0 if cached else result.requests,
             prompt_version=self.strategy.prompt_version,
@@ -358,6 +379,39 @@ class Extractor:
 
         return await arun_batch(self, inputs, concurrency=concurrency, **options)
 
+    def iter_many(
+        self,
+        inputs: Iterable[str | bytes | Mapping[str, Any]],
+        *,
+        concurrency: int = 16,
+        ordered: bool = False,
+        refresh: bool = False,
+    ) -> Iterator[Completed]:
+        """Outcomes as they complete, for streams of any length in constant memory.
+
+        Yields ``Completed(id, position, outcome)`` per input (``outcome``: the ``Extraction`` or the
+        error), in completion order or, with ``ordered=True``, in input order. ``inputs`` is read lazily
+        (a generator over a huge JSONL file is fine) and nothing is kept after it is yielded. At most
+        ``concurrency`` requests are in flight. See ``newsextract.stream``.
+        """
+        from newsextract.stream import iter_outcomes
+
+        return iter_outcomes(self, inputs, concurrency=concurrency, ordered=ordered, refresh=refresh)
+
+    def aiter_many(
+        self,
+        inputs: Iterable[str | bytes | Mapping[str, Any]] | AsyncIterable[str | bytes | Mapping[str, Any]],
+        *,
+        concurrency: int = 16,
+        ordered: bool = False,
+        refresh: bool = False,
+    ) -> AsyncIterator[Completed]:
+        """The asyncio twin of ``iter_many`` (``async for done in ex.aiter_many(...)``); ``inputs`` may
+        also be an async iterable."""
+        from newsextract.stream import aiter_outcomes
+
+        return aiter_outcomes(self, inputs, concurrency=concurrency, ordered=ordered, refresh=refresh)
+
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()
@@ -371,15 +425,26 @@ class Extractor:
         self.close()
 
 
-def _stored_events(
-    hit: Mapping[str, Any], types: Mapping[str, type[Event]]
-) -> tuple[list[Event], list[Dropped]] | None:
-    """The cached final events, if this process's post-processing code made them; else None. A stored
-    ``type`` names one of ``types`` or the entry is a miss: it never picks a class of its own."""
+_EVENTS: TypeAdapter[list[AnyEvent]] = TypeAdapter(list[Annotated[AnyEvent, Field(discriminator="type")]])
+_DROPPED: TypeAdapter[list[Dropped]] = TypeAdapter(list[Dropped])
+
+#: Stands for the drafts on a hit that reuses the stored events (they are not read then).
+_NO_DRAFT = ArticleDraft.model_construct()
+
+
+def _stored_events(hit: Mapping[str, Any], kinds: KindSet | None) -> tuple[list[Event], list[Dropped]] | None:
+    """The cached final events, if this process's post-processing code made them; else None. With a
+    kind set, a stored ``type`` must name one of its kinds (else the entry is a miss): stored data
+    never picks a class of its own."""
     if hit.get("pipeline") != pipeline_fingerprint() or "events" not in hit:
         return None
-    events: list[Event] = [types[e["type"]].model_validate(e) for e in hit["events"]]
-    dropped = [Dropped.model_validate(d) for d in hit.get("dropped", [])]
+    events: list[Event]
+    if kinds is None:
+        events = list(_EVENTS.validate_python(hit["events"]))  # one pass in pydantic-core
+    else:
+        types = kinds.event_types()
+        events = [types[e["type"]].model_validate(e) for e in hit["events"]]
+    dropped = _DROPPED.validate_python(hit.get("dropped", []))
     return events, dropped
 
 
@@ -477,4 +542,41 @@ async def aextract_many(
     return await _default_extractor(config).aextract_many(inputs, concurrency=concurrency, **options)
 
 
-__all__ = ["ChunkFailure", "Extractor", "aextract", "aextract_many", "extract", "extract_many"]
+def iter_many(
+    inputs: Iterable[str | bytes | Mapping[str, Any]],
+    concurrency: int = 16,
+    *,
+    ordered: bool = False,
+    refresh: bool = False,
+    **config: Any,
+) -> Iterator[Completed]:
+    """``Extractor(**config).iter_many(...)``: outcomes as they complete, in constant memory."""
+    return _default_extractor(config).iter_many(
+        inputs, concurrency=concurrency, ordered=ordered, refresh=refresh
+    )
+
+
+def aiter_many(
+    inputs: Iterable[str | bytes | Mapping[str, Any]] | AsyncIterable[str | bytes | Mapping[str, Any]],
+    concurrency: int = 16,
+    *,
+    ordered: bool = False,
+    refresh: bool = False,
+    **config: Any,
+) -> AsyncIterator[Completed]:
+    """The asyncio twin of ``iter_many``."""
+    return _default_extractor(config).aiter_many(
+        inputs, concurrency=concurrency, ordered=ordered, refresh=refresh
+    )
+
+
+__all__ = [
+    "ChunkFailure",
+    "Extractor",
+    "aextract",
+    "aextract_many",
+    "aiter_many",
+    "extract",
+    "extract_many",
+    "iter_many",
+]

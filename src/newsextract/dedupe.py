@@ -45,6 +45,7 @@ import unicodedata
 from typing import Any
 
 from newsextract.core.schemas import ExecutiveChange, Money, ShareSale, StockMove
+from newsextract.lexicon.companies import LEGAL_FORMS
 
 __all__ = [
     "AnyEvent",
@@ -61,39 +62,7 @@ __all__ = [
 
 AnyEvent = ShareSale | ExecutiveChange | StockMove
 
-CORPORATE_SUFFIXES = frozenset(
-    [
-        "group",
-        "holding",
-        "holdings",
-        "inc",
-        "incorporated",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "cos",
-        "ltd",
-        "limited",
-        "plc",
-        "llc",
-        "lp",
-        "llp",
-        "sa",
-        "ag",
-        "nv",
-        "bv",
-        "se",
-        "spa",
-        "gmbh",
-        "kk",
-        "pty",
-        "pte",
-        "bhd",
-        "the",
-        "and",
-    ]
-)
+CORPORATE_SUFFIXES = LEGAL_FORMS | {"the", "and"}
 """Words dropped from company and seller names before comparing them."""
 
 _APOSTROPHES = "'’‘`´ʼ"
@@ -311,36 +280,83 @@ def _completeness(e: AnyEvent) -> int:
     return n
 
 
+class _Group:
+    """Mentions of one event and what merging them gives, kept up to date one mention at a time: adding
+    a mention costs the same however many the group holds (a sentence repeated through an article
+    makes groups of thousands)."""
+
+    def __init__(self, first: AnyEvent) -> None:
+        self.mentions = [first]
+        self.best = 0
+        self.best_score = _completeness(first)
+        self.first_set: dict[str, Any] = {}
+        self.fullest: dict[str, str] = {}
+        self.status = first.status if isinstance(first, ShareSale) else "unknown"
+        self.interim = False
+        self.flags: dict[str, None] = {}
+        self._absorb(first)
+
+    def _absorb(self, ev: AnyEvent) -> None:
+        for f in _OPTIONAL[ev.type]:
+            value = getattr(ev, f)
+            if value is not None and f not in self.first_set:
+                self.first_set[f] = value  # the earliest mention that states it
+        for name_field in _NAMES[ev.type]:
+            name = getattr(ev, name_field) or ""
+            if len(name) > len(self.fullest.get(name_field, "")) or name_field not in self.fullest:
+                self.fullest[name_field] = name  # the first of the longest forms
+        if isinstance(ev, ShareSale) and STATUS_STAGE[ev.status] > STATUS_STAGE[self.status]:
+            self.status = ev.status  # the first of the furthest stages
+        self.interim = self.interim or (isinstance(ev, ExecutiveChange) and ev.interim)
+        self.flags.update(dict.fromkeys(ev.flags))
+
+    def add(self, ev: AnyEvent) -> None:
+        self.mentions.append(ev)
+        score = _completeness(ev)
+        if score > self.best_score:
+            self.best, self.best_score = len(self.mentions) - 1, score
+        self._absorb(ev)
+
+    def merged(self, *, with_flags: bool = True) -> AnyEvent:
+        """The merged event (see the module rules); flags are left out of the one used for matching,
+        which never reads them."""
+        primary = self.mentions[self.best]
+        if len(self.mentions) == 1:
+            return primary
+        update: dict[str, Any] = {}
+        for f in _OPTIONAL[primary.type]:
+            if getattr(primary, f) is None and f in self.first_set:
+                update[f] = self.first_set[f]
+        for name_field in _NAMES[primary.type]:
+            fullest = self.fullest.get(name_field, "")
+            if fullest and fullest != getattr(primary, name_field):
+                update[name_field] = fullest
+        if isinstance(primary, ShareSale) and self.status != primary.status:
+            update["status"] = self.status
+        if isinstance(primary, ExecutiveChange) and not primary.interim and self.interim:
+            update["interim"] = True
+        if with_flags:
+            own = dict.fromkeys(primary.flags)
+            flags = [*own, *(f for f in self.flags if f not in own)]
+            if flags != primary.flags:
+                update["flags"] = flags
+        return primary.model_copy(update=update) if update else primary
+
+
 def _merge_all(mentions: list[AnyEvent]) -> AnyEvent:
     """Merge mentions of one event (in input order) into one event."""
-    best = max(range(len(mentions)), key=lambda i: (_completeness(mentions[i]), -i))
-    primary = mentions[best]
-    others = [m for i, m in enumerate(mentions) if i != best]
-    update: dict[str, Any] = {}
-    for f in _OPTIONAL[primary.type]:
-        if getattr(primary, f) is None:
-            value = next((getattr(o, f) for o in others if getattr(o, f) is not None), None)
-            if value is not None:
-                update[f] = value
-    for name_field in _NAMES[primary.type]:
-        # the fullest form of a name any mention gives ("Jack Ma" over "Ma")
-        fullest = max((getattr(m, name_field) or "" for m in mentions), key=len)
-        if fullest and fullest != getattr(primary, name_field):
-            update[name_field] = fullest
-    if isinstance(primary, ShareSale):
-        status = max((m.status for m in mentions if isinstance(m, ShareSale)), key=STATUS_STAGE.__getitem__)
-        if status != primary.status:
-            update["status"] = status
-    if (
-        isinstance(primary, ExecutiveChange)
-        and not primary.interim
-        and any(isinstance(o, ExecutiveChange) and o.interim for o in others)
-    ):
-        update["interim"] = True
-    flags = list(dict.fromkeys(f for m in [primary, *others] for f in m.flags))
-    if flags != primary.flags:
-        update["flags"] = flags
-    return primary.model_copy(update=update) if update else primary
+    group = _Group(mentions[0])
+    for m in mentions[1:]:
+        group.add(m)
+    return group.merged()
+
+
+def _company_keys(ev: AnyEvent) -> set[str]:
+    """Where an event is filed for matching: the tokens of its company (``names_match`` needs a shared
+    token), or one key for no company."""
+    if ev.company is None:
+        return {"\0none"}
+    return set(name_tokens(ev.company))
 
 
 def dedupe(events: list[AnyEvent]) -> list[AnyEvent]:
@@ -349,18 +365,32 @@ def dedupe(events: list[AnyEvent]) -> list[AnyEvent]:
     Promises: pure (inputs are not mutated); the result keeps the input order of first mentions;
     events that :func:`same_event` does not relate are all kept; each merged event takes the
     evidence (and names and values) of its most complete mention (ties: the earliest) and fills
-    that mention's None fields from the others, in input order. Quadratic in the number of events,
-    which is small per article.
+    that mention's None fields from the others, in input order. An event is compared only with the
+    earlier groups whose company shares a word with its own (every match does), and a group's merge
+    is updated per mention, so repeated mentions cost time linear in their number; events of one
+    company that all differ are still compared pairwise.
     """
-    groups: list[list[AnyEvent]] = []
+    groups: list[_Group] = []
     reps: list[AnyEvent] = []
+    filed: dict[tuple[str, str], list[int]] = {}
+    keys_of: list[set[str]] = []
+
+    def file(i: int) -> None:
+        for key in _company_keys(reps[i]) - keys_of[i]:
+            keys_of[i].add(key)
+            filed.setdefault((reps[i].type, key), []).append(i)
+
     for ev in events:
-        for i, rep in enumerate(reps):
-            if same_event(rep, ev):
-                groups[i].append(ev)
-                reps[i] = _merge_all(groups[i])
+        near = sorted({i for key in _company_keys(ev) for i in filed.get((ev.type, key), ())})
+        for i in near:
+            if same_event(reps[i], ev):
+                groups[i].add(ev)
+                reps[i] = groups[i].merged(with_flags=False)
+                file(i)
                 break
         else:
-            groups.append([ev])
+            groups.append(_Group(ev))
             reps.append(ev)
-    return reps
+            keys_of.append(set())
+            file(len(reps) - 1)
+    return [g.merged() for g in groups]

@@ -46,7 +46,8 @@ class ExtractionError(NewsextractError):
         attempts: model requests made (re-asks and transport retries that reached the server included)
         last_output: the last raw text the model returned, if any
         usage: tokens spent on the failed attempts
-        cause: a short description of what went wrong
+        valid_outputs: earlier replies that had the schema's shape but failed other checks (grounding),
+            as JSON, oldest first; a strategy may keep the best of them (see ``strategies.whole_article``)
     """
 
     def __init__(
@@ -57,12 +58,14 @@ class ExtractionError(NewsextractError):
         last_output: str | None = None,
         usage: Usage | None = None,
         endpoint: str | None = None,
+        valid_outputs: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.last_output = last_output
         self.usage = usage or Usage()
         self.endpoint = endpoint
+        self.valid_outputs = list(valid_outputs or [])
 
     def to_dict(self) -> dict[str, Any]:
         return {

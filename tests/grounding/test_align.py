@@ -181,3 +181,21 @@ def test_property_substring_is_found(text: str, data: st.DataObject) -> None:
     if quote.strip():
         assert span is not None
         assert text[span[0] : span[1]] == quote.strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(["ab", "a", "b", " ", "ba"]), max_size=40).map("".join),
+    st.sampled_from(["a", "ab", "ba", "a b", "bab"]),
+    st.integers(-5, 100),
+)
+def test_exact_is_the_nearest_of_all_occurrences(text: str, quote: str, hint: int) -> None:
+    """The exact tier stops at the occurrences around the hint; it must pick what listing them all would."""
+    starts = [i for i in range(len(text)) if text.startswith(quote, i)]
+    clamped = min(max(hint, 0), len(text))
+    want = min(starts, key=lambda s: (abs(s - clamped), s)) if starts else None
+    got = align_quote(quote, text, hint=hint)
+    if want is None:
+        assert got is None or text[got[0] : got[1]] != quote
+    else:
+        assert got == (want, want + len(quote))

@@ -351,3 +351,50 @@ def test_range_bounds_in_evidence() -> None:
         'shares "11 million" is not what the sentence states: it says "10-12 million" shares'
         in check_draft("ShareSale", d3, evidence=evidence, text=text)
     )
+
+
+# --- an article is searched through its word index; the answers are the scan's ---------------------
+
+
+def _scan_occurs(needle: str, haystack: str) -> bool:
+    """``occurs`` as first written: one regular-expression scan of the folded haystack per value."""
+    import re
+
+    from newsextract.grounding.checks import _SPACED_WORD, _UNSPACED_RE
+
+    n = normalize_for_search(needle).strip(" .;:!?")
+    if not n:
+        return False
+
+    def bounded(ch: str) -> bool:
+        return ch.isalnum() and not _UNSPACED_RE.match(ch)
+
+    pat = (
+        (f"(?<!{_SPACED_WORD})" if bounded(n[0]) else "")
+        + re.escape(n)
+        + (f"(?!{_SPACED_WORD})" if bounded(n[-1]) else "")
+    )
+    return re.search(pat, normalize_for_search(haystack)) is not None
+
+
+_PIECES = st.sampled_from(
+    ["Ma", "Jack", " ", "’s", "-", "—", ",", "1,000", "5%", "$871", "阿里", "CEO", "chief", "officer", "."]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=40).map("".join), st.lists(_PIECES, min_size=1, max_size=4))
+def test_occurs_in_a_long_article_is_the_scan(text: str, needle_pieces: list[str]) -> None:
+    from newsextract.grounding.checks import _INDEX_FROM, _WORD_RE, _words_together
+
+    article = (text + " filler words here. ") * (_INDEX_FROM // 19 + 1)
+    assert len(normalize_for_search(article)) >= _INDEX_FROM
+    needle = "".join(needle_pieces)
+    assert occurs(needle, article) == _scan_occurs(needle, article)
+    words = _WORD_RE.findall(normalize_for_search(needle))
+    toks = _WORD_RE.findall(normalize_for_search(article))
+    need = set(words)
+    want = bool(words) and any(
+        t in need and need.issubset(toks[i : i + len(need) + 2]) for i, t in enumerate(toks)
+    )
+    assert _words_together(words, article) == want

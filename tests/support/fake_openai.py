@@ -344,6 +344,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # never join handler threads on close (a Hang must not block shutdown)
     allow_reuse_address = True
+    request_queue_size = 256  # socketserver's default listen backlog of 5 refuses bursts of clients
     fake: FakeOpenAIServer
 
 

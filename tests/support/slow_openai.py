@@ -149,6 +149,13 @@ class SlowOpenAIProcess:
         self.base_url = line.strip()
         return self
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used so far (Linux ``/proc``), to show a benchmark's
+        figure is the client's and not the server's."""
+        assert self._proc is not None
+        fields = Path(f"/proc/{self._proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *exc: object) -> None:
         proc, self._proc = self._proc, None
         if proc is not None:

@@ -234,3 +234,28 @@ def test_closed_higher_after_the_percentage_and_index_moves() -> None:
 def test_relative_clause_moves_belong_to_their_antecedent() -> None:
     t = "Velmo shares were down 2.7% at 14.85 euros, lagging the FTSE MIB index, which was up 0.2%."
     assert [a.slice(t) for a in move_anchors(t, _all(t))] == ["2.7%"]
+
+
+def test_a_run_of_moves_gives_at_most_the_bound_per_sentence() -> None:
+    """A "sentence" of twenty moves gives the first MAX_PER_SENTENCE, each a stock move of its own."""
+    from newsextract.text.candidates import MAX_PER_SENTENCE
+
+    text = ", ".join(f"Gamma{i} shares rose {i + 1}%" for i in range(20)) + "."
+    cands = find_candidates(text)
+    assert MAX_PER_SENTENCE < 20
+    assert len(cands) == MAX_PER_SENTENCE
+    assert [c.anchor.slice(text) for c in cands if c.anchor] == [f"{i + 1}%" for i in range(MAX_PER_SENTENCE)]
+
+
+def test_the_move_word_before_a_value_is_a_lookup() -> None:
+    from newsextract.text.candidates import last_move_word, move_word_before
+
+    s = "Gamma shares rose 5% " + "5% " * 30 + "and then fell 2%"
+    first = s.index("5%")
+    mw = last_move_word(s, first)
+    assert mw is not None and mw.group() == "rose"
+    assert last_move_word(s, first + 90) is None  # no move word within 60 characters before it
+    far = move_word_before(s, first + 90)
+    assert far is not None and far.group() == "rose"
+    last = move_word_before(s, len(s))
+    assert last is not None and last.group() == "fell"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsextract.text.sentences import paragraphs, sentence_at, split_sentences
+from newsextract.text.sentences import MAX_SENTENCE_CHARS, paragraphs, sentence_at, split_sentences
 from newsextract.text.spans import Span
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -218,3 +218,40 @@ def test_property_sentence_at(text: str, data: st.DataObject) -> None:
         assert sp in spans
         if not (offset < len(text) and text[offset].isspace()) and offset < len(text):
             assert sp.contains(offset)
+
+
+# --- the bound on one sentence (hostile input: no full stop) --------------------------------------
+
+
+def test_no_sentence_is_longer_than_the_bound() -> None:
+    text = "Gamma shares rose 5% and Delta fell 2%, " * 500 + "then it ended. Short one."
+    spans = split_sentences(text)
+    check_invariants(text, spans)
+    assert max(len(sp) for sp in spans) <= MAX_SENTENCE_CHARS
+    assert len(spans) > len(text) // MAX_SENTENCE_CHARS
+    # cut after a comma, never inside a word, and the real sentence after the run is kept whole
+    assert all(sp.slice(text).endswith((",", ".")) for sp in spans)
+    assert spans[-1].slice(text) == "Short one."
+
+
+def test_the_bound_prefers_semicolons_then_commas_then_spaces() -> None:
+    def pieces(text: str, limit: int) -> list[str]:
+        return [sp.slice(text) for sp in split_sentences(text, max_chars=limit)]
+
+    assert pieces("aaaa bbb; cc, dd ee ff", 12) == ["aaaa bbb;", "cc, dd ee ff"]
+    assert pieces("aa bb; cc, dd ee ff", 12) == ["aa bb; cc,", "dd ee ff"]  # ";" is in the first half
+    assert pieces("aa bb cc dd ee ff", 12) == ["aa bb cc dd", "ee ff"]
+    assert pieces("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    with pytest.raises(ValueError):
+        split_sentences("text", max_chars=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(news_like, st.text(max_size=200)), st.integers(1, 40))
+def test_property_bounded_invariants(text: str, max_chars: int) -> None:
+    spans = split_sentences(text, max_chars=max_chars)
+    check_invariants(text, spans)
+    assert all(len(sp) <= max_chars for sp in spans)
+    # a bound changes only where sentences are cut, never what they cover
+    unbounded = split_sentences(text, max_chars=10**9)
+    assert all(any(u.start <= sp.start and sp.end <= u.end for u in unbounded) for sp in spans)

@@ -9,8 +9,9 @@ What it promises:
   every request on it is serialised by a per-model lock: llama.cpp contexts are not thread-safe.
   ``astructured`` runs the same code in a worker thread (``asyncio.to_thread``) under that lock, so
   concurrent coroutines queue rather than interleave. Loading SmolLM2 costs ~0.2 s; Gemma 3 270M ~1 s.
-* Requests go through instructor (``Mode.JSON_SCHEMA``) so a reply that does not validate is re-asked
-  with the validation error, exactly like the HTTP path. Instructor sends OpenAI's
+* Requests go through instructor's ``Mode.JSON_SCHEMA`` handlers (``backends.structured``, the same
+  loop as the HTTP path), so a reply that does not validate is re-asked with the validation error and
+  the messages are never rendered as templates. Instructor sends OpenAI's
   ``{"type": "json_schema", "json_schema": {"schema": ...}}``; llama-cpp-python only constrains
   decoding for ``{"type": "json_object", "schema": ...}`` (``llama_chat_format._grammar_for_response_format``
   builds a GBNF grammar from the schema), so a thin wrapper converts one into the other. Output
@@ -287,44 +288,43 @@ class LlamaLocalBackend:
         ~100 tok/s (SmolLM2 on 2 cores); keep ``max_tokens`` tight, it bounds the worst case.
         """
         import instructor
-        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+        from instructor.core.exceptions import IncompleteOutputException
+
+        from newsextract.backends.structured import Exchange, ReplyFailed, conversation, drive, request_body
 
         rec = _Recorder()
-        create = instructor.patch(create=self._create(rec), mode=instructor.Mode.JSON_SCHEMA)
-        kwargs: dict[str, Any] = {"messages": messages}
-        if max_tokens is not None:
-            kwargs["max_tokens"] = max_tokens
+        params: dict[str, Any] = {} if max_tokens is None else {"max_tokens": max_tokens}
+        # the article is sent as given: no template rendering (see backends.structured)
+        body = request_body(messages, response_model, instructor.Mode.JSON_SCHEMA, **params)
+        exchange: Exchange[T] = Exchange()
+        talk = conversation(
+            body,
+            response_model,
+            instructor.Mode.JSON_SCHEMA,
+            context=context,
+            max_retries=max_retries,
+            exchange=exchange,
+        )
+        create = self._create(rec)
         with self._lock:
             try:
-                parsed = create(
-                    response_model=response_model, context=context, max_retries=max_retries, **kwargs
+                parsed = drive(talk, lambda b: create(**b))
+            except ReplyFailed as exc:
+                truncated = isinstance(exc.error, IncompleteOutputException) or rec.finish_reason == "length"
+                error_kind = OutputTruncatedError if truncated else ValidationExhaustedError
+                message = (
+                    f"the model reached max_tokens={max_tokens} before finishing its answer"
+                    if truncated
+                    else f"no valid {response_model.__name__} after {rec.requests} request(s): {exc.error}"
                 )
-            except IncompleteOutputException as exc:
-                raise OutputTruncatedError(
-                    f"the model reached max_tokens={max_tokens} before finishing its answer",
+                raise error_kind(
+                    message,
                     attempts=rec.requests,
                     last_output=rec.raw,
                     usage=rec.usage,
                     endpoint="embedded",
-                ) from exc
-            except InstructorRetryException as exc:
-                if isinstance(exc.__cause__, InputError):
-                    raise exc.__cause__ from exc
-                if rec.finish_reason == "length":
-                    raise OutputTruncatedError(
-                        f"the model reached max_tokens={max_tokens} before finishing its answer",
-                        attempts=rec.requests,
-                        last_output=rec.raw,
-                        usage=rec.usage,
-                        endpoint="embedded",
-                    ) from exc
-                raise ValidationExhaustedError(
-                    f"no valid {response_model.__name__} after {rec.requests} request(s): {exc}",
-                    attempts=rec.requests,
-                    last_output=rec.raw,
-                    usage=rec.usage,
-                    endpoint="embedded",
-                ) from exc
+                    valid_outputs=exchange.valid_outputs,
+                ) from exc.error
         return ModelReply(
             parsed=parsed,
             usage=rec.usage,

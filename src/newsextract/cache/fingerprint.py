@@ -18,8 +18,16 @@ import hashlib
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_PIPELINE = ("core", "normalize", "grounding", "text", "pipeline", "dedupe.py")
-_RULES = ("core", "normalize", "text", "strategies/sentence_choices.py")
+_PIPELINE = ("core", "lexicon", "normalize", "grounding", "text", "pipeline", "dedupe.py")
+_RULES = (
+    "core",
+    "lexicon",
+    "normalize",
+    "text",
+    "strategies/sentence_choices.py",
+    "strategies/sentence_options.py",
+    "strategies/sentence_questions.py",
+)
 
 
 def pipeline_fingerprint() -> str:

@@ -106,11 +106,14 @@ def _nearest(starts: list[int], hint: int) -> int:
 
 
 def _exact(quote: str, text: str, hint: int) -> tuple[int, int] | None:
-    starts: list[int] = []
-    i = text.find(quote)
-    while i != -1:
-        starts.append(i)
-        i = text.find(quote, i + 1)
+    """The occurrence of ``quote`` starting nearest to ``hint`` (ties: the earlier). Only the first
+    occurrence at or after ``hint`` and the last before it can be nearest, so the search stops there
+    instead of listing every occurrence (a sentence repeated through the article has thousands)."""
+    hint = min(max(hint, 0), len(text))
+    after = text.find(quote, hint)
+    lo = 0 if after == -1 else max(0, 2 * hint - after)  # an earlier start must be at least as near
+    before = text.rfind(quote, lo, hint - 1 + len(quote)) if hint > 0 else -1
+    starts = [s for s in (before, after) if s != -1]
     if not starts:
         return None
     s = _nearest(starts, hint)

@@ -46,6 +46,7 @@ from newsextract.grounding.context import (
     window_at,
 )
 from newsextract.grounding.instructions import is_instruction
+from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
 from newsextract.normalize.dates import find_dates, resolve_date
 from newsextract.normalize.events import clean_text, clean_ticker
 from newsextract.normalize.mentions import Mention
@@ -60,6 +61,7 @@ from newsextract.normalize.numbers import (
     parse_percent,
 )
 from newsextract.text.sentences import sentence_at
+from newsextract.text.wordindex import WordIndex, find_bounded
 
 _QUOTE_MAP = str.maketrans(
     {
@@ -85,12 +87,7 @@ _UNSPACED = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _SPACED_WORD = f"[^\\W{_UNSPACED}]"
 _UNSPACED_RE = re.compile(f"[{_UNSPACED}]")
 
-CORPORATE_SUFFIXES: frozenset[str] = frozenset(
-    {
-        "group", "holding", "holdings", "inc", "incorporated", "ltd", "limited", "corp", "corporation",
-        "co", "company", "plc", "sa", "ag", "nv", "se", "llc", "lp", "the", "of", "and", "&",
-    }
-)  # fmt: skip
+CORPORATE_SUFFIXES: frozenset[str] = LEGAL_FORMS | NAME_CONNECTORS
 _ROLE_STOP: frozenset[str] = frozenset(
     {"the", "of", "a", "an", "its", "their", "his", "her", "and", "as", "at", "for"}
 )
@@ -140,9 +137,22 @@ def normalize_for_search(s: str) -> str:
     return _WS_RE.sub(" ", s).strip()
 
 
+#: Haystacks at least this long (an article, not a sentence) are searched through a word index built
+#: once per haystack (:func:`_index`), so checking every value of an article stays linear in its length.
+_INDEX_FROM = 2000
+
+
+@functools.lru_cache(maxsize=8)
+def _index(folded: str, word: str) -> WordIndex:
+    """The word index of an already folded haystack, kept for the last few articles."""
+    return WordIndex(folded, word)
+
+
 def occurs(needle: str, haystack: str) -> bool:
     """True when ``needle`` occurs in ``haystack`` after :func:`normalize_for_search` of both, on word
-    boundaries where ``needle`` starts or ends with a letter or digit. An empty needle never occurs."""
+    boundaries where ``needle`` starts or ends with a letter or digit. An empty needle never occurs.
+    A long haystack is searched through its word index: the cost is the occurrences of the needle's
+    rarest word, not the haystack's length."""
     n = normalize_for_search(needle).strip(" .;:!?")
     if not n:
         return False
@@ -150,12 +160,13 @@ def occurs(needle: str, haystack: str) -> bool:
     def bounded(ch: str) -> bool:
         return ch.isalnum() and not _UNSPACED_RE.match(ch)
 
-    pat = (
-        (f"(?<!{_SPACED_WORD})" if bounded(n[0]) else "")
-        + re.escape(n)
-        + (f"(?!{_SPACED_WORD})" if bounded(n[-1]) else "")
-    )
-    return re.search(pat, normalize_for_search(haystack)) is not None
+    folded = normalize_for_search(haystack)
+    start, end = bounded(n[0]), bounded(n[-1])
+    if len(folded) < _INDEX_FROM:
+        found = find_bounded(folded, n, word=_SPACED_WORD, bounded_start=start, bounded_end=end, first=True)
+    else:
+        found = _index(folded, _SPACED_WORD).find(n, bounded_start=start, bounded_end=end, first=True)
+    return bool(found)
 
 
 def _tokens(s: str) -> list[str]:
@@ -163,13 +174,24 @@ def _tokens(s: str) -> list[str]:
 
 
 def _words_together(words: list[str], text: str, slack: int = 2) -> bool:
-    """All ``words`` appear within a window of ``len(words) + slack`` words of ``text``."""
+    """All ``words`` appear within a window of ``len(words) + slack`` words of ``text`` (a long text
+    through its word index: the windows around the rarest word only)."""
     if not words:
         return False
-    toks = _tokens(text)
     need = set(words)
     size = len(need) + slack
+    folded = normalize_for_search(text)
+    if len(folded) >= _INDEX_FROM:
+        return _index(folded, r"\w").near(words, size)
+    toks = _WORD_RE.findall(folded)
     return any(t in need and need.issubset(toks[i : i + size]) for i, t in enumerate(toks))
+
+
+@functools.lru_cache(maxsize=8)
+def _nfkc_words(text: str) -> frozenset[str]:
+    """Every word (run of word characters) of ``text`` after NFKC, with its case, kept for the last few
+    articles: a person's last name is looked up here instead of searched for in the text."""
+    return frozenset(re.findall(r"\w+", unicodedata.normalize("NFKC", text)))
 
 
 def _strip_article(name: str) -> str:
@@ -191,9 +213,7 @@ def name_in_text(name: str, text: str, *, person: bool = False) -> bool:
         return True
     if person and len(words) >= 2:
         last = re.findall(r"\w+", unicodedata.normalize("NFKC", clean))[-1]
-        if len(last) >= 2 and re.search(
-            r"(?<!\w)" + re.escape(last) + r"(?!\w)", unicodedata.normalize("NFKC", text)
-        ):
+        if len(last) >= 2 and last in _nfkc_words(text):
             return True
     return False
 
@@ -401,6 +421,7 @@ NEAR_SENTENCES = 2
 LINK_SENTENCES = 3
 
 
+@functools.lru_cache(maxsize=1024)  # it scans the article: once per name, not once per event
 def _short_form(name: str, text: str, opening_end: int = 0) -> str | None:
     """The short form an article uses for a company it introduced by its full name ("Harrowgate" for
     "Harrowgate Foods Plc"): the name's first word, provided the article's first use of that word is the

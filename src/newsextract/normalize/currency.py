@@ -24,6 +24,7 @@ Pure tables and look-ups, no I/O. Rules:
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pycountry
@@ -155,6 +156,7 @@ _JAPAN_RE = re.compile(r"\b(?:japan|japanese|tokyo|nikkei)\b", re.IGNORECASE)
 _CHINA_RE = re.compile(r"\b(?:china|chinese|beijing|shanghai|shenzhen|hangzhou)\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=256)  # one context, many amounts: read it once
 def resolve_dollar(context: str = "") -> str:
     """ISO code for a bare ``$`` (or "dollars"): USD unless ``context`` names exactly one non-US dollar
     in words and never mentions US dollars. Never raises."""
@@ -166,6 +168,7 @@ def resolve_dollar(context: str = "") -> str:
     return "USD"
 
 
+@functools.lru_cache(maxsize=256)  # one context, many amounts: read it once
 def resolve_yen_symbol(context: str = "") -> str:
     """ISO code for a bare ``¥``: JPY or CNY from context words, JPY when undecided. Never raises."""
     yen, yuan = bool(_YEN_RE.search(context)), bool(_YUAN_RE.search(context))
@@ -184,6 +187,7 @@ _CROWN_CONTEXT: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=256)  # one context, many amounts: read it once
 def _resolve_crown(context: str) -> str | None:
     """A bare "crowns"/"kroner": the country the context names (Sweden, Norway, Denmark or their
     capitals); None when it names none or several."""

@@ -29,12 +29,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from newsextract.lexicon.months import MONTH_NUMBERS, MONTH_PATTERN
 from newsextract.normalize.mentions import Mention
 
-MONTHS: dict[str, int] = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
+MONTHS: dict[str, int] = MONTH_NUMBERS  # one list of months: newsextract.lexicon.months
 WEEKDAYS: dict[str, int] = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
@@ -42,10 +40,7 @@ WEEKDAYS: dict[str, int] = {
 #: Days a month-and-day without a year may lie after ``published`` before it is taken as last year's.
 FUTURE_TOLERANCE_DAYS = 60
 
-_MONTH_NAMES = (
-    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
-)
+_MONTH_NAMES = MONTH_PATTERN
 _MONTH = r"(?:" + _MONTH_NAMES + "|" + _MONTH_NAMES.upper() + r")(?![a-z])\.?"
 _DAY = r"(?:[0-3]?[0-9])(?![0-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89][0-9]{2}|20[0-9]{2}|2100)(?![0-9])"

@@ -19,6 +19,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from newsextract.core.schemas import Direction
@@ -60,12 +61,15 @@ _FLAT_WEAK = (
     r"(?:(?<=\b(?:" + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:") + r")\s))(?P<flatweak>flat|steady)\b"
 )
 
+# Every alternative starts a word with an ASCII letter: the leading lookahead lets the engine skip every
+# other position before trying the ~40 lookbehinds (same matches, several times faster).
 _DIRECTION_RE = re.compile(
+    r"\b(?=[a-z])(?:"
     r"\b(?P<short>(?:fall(?:s|en|ing)?|fell)\s+short)\b"
     r"|\b(?P<down>" + _DOWN + r")\b"
     r"|\b(?P<up>" + _UP + r")\b"
     r"|\b(?P<flat>" + _FLAT + r")\b"
-    r"|" + _WEAK_DIR + r"|" + _LOST + r"|" + _FLAT_WEAK,
+    r"|" + _WEAK_DIR + r"|" + _LOST + r"|" + _FLAT_WEAK + r")",
     re.IGNORECASE,
 )
 
@@ -91,6 +95,7 @@ def find_directions(text: str) -> list[Mention[Direction]]:
     return out
 
 
+@functools.lru_cache(maxsize=256)  # every move read from one sentence asks about the same quote
 def parse_direction(text: str) -> Direction | None:
     """``"up"``, ``"down"`` or ``"flat"`` when every movement word in ``text`` agrees; None when there is
     none or they disagree ("dipped ... before rising"). Never raises."""

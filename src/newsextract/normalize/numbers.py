@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from newsextract.lexicon.months import MONTH_PATTERN
 from newsextract.normalize.currency import PREFIX_PATTERN, SUFFIX_PATTERN
 from newsextract.normalize.mentions import Mention
 
@@ -111,10 +112,7 @@ _WEAK_SUFFIX_RE = re.compile(r"won", re.IGNORECASE)
 _RANGE_DASH_RE = re.compile(r"\s?[-–—]\s?")
 _RANGE_AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
 _BETWEEN_RE = re.compile(r"(?i:between)\s+$")
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+_MONTHS = "(?:" + MONTH_PATTERN + ")"  # always inside (?i:...)
 _MONTH_BEFORE_RE = re.compile(r"(?i:\b" + _MONTHS + r")\.?\s+$")
 _MONTH_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)?\s+(?i:" + _MONTHS + r")\b")
 _UNIT = (

@@ -29,6 +29,12 @@ Cost: one request per candidate whose options the rules could not settle (SmolLM
 by kind so that the system prompt and the task text are a shared token prefix that llama.cpp reuses.
 A candidate whose request fails is reported in ``chunk_failures``, never dropped silently.
 Works with any ``Backend`` (embedded or OpenAI-compatible): it only calls ``structured``/``astructured``.
+
+Where things are: the field rules of each kind and :func:`build_question` are here; who may fill a
+field is in ``strategies.sentence_options``; the :class:`Question`, its per-call model and the draft
+from an answer are in ``strategies.sentence_questions``; what the rules know of the whole article
+(sentences, names, subject company) is an ``ArticleContext`` (``text.article``), built once per article,
+so the cost per candidate does not grow with the article.
 """
 
 from __future__ import annotations
@@ -37,14 +43,13 @@ import asyncio
 import datetime as dt
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel
 
 from newsextract.backends.base import Backend, Messages, ModelReply
 from newsextract.core.drafts import (
-    AnyDraft,
     ArticleDraft,
     ExecutiveChangeDraft,
     ShareSaleDraft,
@@ -57,6 +62,38 @@ from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents
 from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
+from newsextract.strategies.sentence_options import (
+    NEGATED_SALE,
+    ORG_PRONOUN,
+    PERSON_PRONOUN,
+    REFERS_BACK,
+    TICKER_SHAPE,
+    appointer,
+    appositive_name,
+    company_by_rule,
+    current_roles,
+    issuer_by_rule,
+    mover_names,
+    named_noun,
+    person_options,
+    prefer_orgs,
+    reported_subject,
+    same_entity,
+    seller_by_rule,
+    unnamed_mover,
+)
+from newsextract.strategies.sentence_questions import (
+    FLAG,
+    MAX_OPTIONS,
+    NONE,
+    TASKS,
+    Question,
+    choice_model,
+    distinct_options,
+    draft_from_answer,
+    max_tokens_for,
+)
+from newsextract.text.article import ArticleContext
 from newsextract.text.candidates import (
     CHANGE_WORDS,
     INDEX_WORDS,
@@ -68,34 +105,39 @@ from newsextract.text.candidates import (
     is_caps_headline,
     is_caps_line,
     is_title_line,
-    last_move_word,
-    mover_span,
+    move_word_before,
     name_spans,
-    role_spans,
-    sale_agent,
 )
-from newsextract.text.names import ArticleNames, attributions, classify_names, is_place
+from newsextract.text.names import ArticleNames, attributions, is_place
 from newsextract.text.sentences import split_sentences
 from newsextract.text.spans import Span
 
-NONE = "none"
-MAX_OPTIONS = 6
-
-TASKS: dict[Kind, str] = {
-    "StockMove": "Does the sentence say that the share price of a company rose, fell or reached a level, "
-    "by the value in focus? An index, a currency or a commodity is not a company. "
-    "company: the company whose shares moved.",
-    "ShareSale": "Does the sentence say that a holder sold, plans to sell, postponed, cancelled or refused "
-    "selling shares or a stake? Buybacks, buying shares and issuing new shares are not sales. "
-    "seller: who sells. company: whose shares are sold.",
-    "ExecutiveChange": "Does the part in focus say that a named person takes or leaves an executive or "
-    "board role? person: who takes or leaves the role. company: the company of the role.",
-}
-FLAG: dict[Kind, str] = {
-    "StockMove": "is_move",
-    "ShareSale": "is_sale",
-    "ExecutiveChange": "is_change",
-}
+__all__ = [
+    "FLAG",
+    "MAX_OPTIONS",
+    "NONE",
+    "TASKS",
+    "Question",
+    "SentenceChoices",
+    "appointer",
+    "attach_predecessors",
+    "attach_stakes",
+    "build_question",
+    "choice_model",
+    "company_by_rule",
+    "current_roles",
+    "draft_from_answer",
+    "event_date",
+    "exec_rules",
+    "issuer_by_rule",
+    "max_tokens_for",
+    "person_options",
+    "sale_status",
+    "seller_by_rule",
+    "share_sale_rules",
+    "stakes",
+    "stock_move_rules",
+]
 
 # ---------------------------------------------------------------- rules -----------------------------
 
@@ -165,10 +207,10 @@ def _direction(
         after = _AFTER_DIRECTION.match(sentence, anchor_end)
         if after is not None:
             return "up" if after.group(1).lower() == "higher" else "down"
-    words = [m for m in MOVE_WORDS.finditer(sentence) if m.end() <= anchor_start]
-    if not words:
+    last = move_word_before(sentence, anchor_start)
+    if last is None:
         return None
-    w = words[-1].group()
+    w = last.group()
     if _FLAT.match(w):
         return "flat"
     return "up" if _UP.match(w) else "down"
@@ -448,484 +490,243 @@ _SUCCEED_PRONOUN = re.compile(
 )
 _AS_BEFORE = re.compile(r"\bas\s+(?:(?:the|its|a|an|his|her|their|new)\s+)*$", re.I)
 _IMMEDIATE = re.compile(r"\b(?:effective immediately|with immediate effect|immediately effective)\b", re.I)
-# a role someone held before, not the one that changes: "a former executive director at X", "previously
-# deputy CFO at Y", "where she was chief operating officer"
-_PAST_ROLE = re.compile(
-    r"(?:\b(?:former|formerly|previously|currently|onetime|one-time|erstwhile|ex-)\s*(?:[\w-]+\s+){0,2}"
-    r"|\bwhere\s+(?:he|she|they)\s+(?:was|were|had been|served as)\s+(?:(?:the|a|an)\s+)?"
-    r"|\b(?:continu(?:e|es|ed|ing) to (?:serve|act|work) as|remain(?:s|ed|ing)?(?: on the board)? as|"
-    r"stay(?:s|ed|ing)? on as)\s+(?:(?:the|a|an|its|his|her)\s+)?)$",
-    re.I,
-)
 
 
-def current_roles(sentence: str, within: Span) -> list[Span]:
-    """``role_spans`` without roles written as past ones ("a former executive director at X")."""
-    return [
-        r
-        for r in role_spans(sentence, within)
-        if not _PAST_ROLE.search(sentence[max(0, r.start - 40) : r.start])
-    ]
+@dataclass(frozen=True)
+class _Reading:
+    """One candidate as the rules read it: its sentence (offsets within it) and names, the sentence
+    before it (``prev`` None after a headline) and after it, and what the article says as a whole."""
 
-
-_NOT_PERSON_AFTER = re.compile(
-    r"^(?:['’]s\b|\s+(?:executive|official|candidate|director|board|shares|stock|announcement|"
-    r"spokes\w+|said|says|announced|sources?|filing|group|unit|division)\b)",
-    re.I,
-)
-_SUBJECT_SAID = re.compile(
-    r"^\s+(?:(?:also|separately|further)\s+)?(?:said|says|announced|disclosed|confirmed)\b"
-)
-
-
-# a role just before a name makes it a person even when it speaks: "chief executive Ann Lee said she will
-# retire" ("Gamma said" stays a company)
-_ROLE_BEFORE = re.compile(
-    r"\b(?:officer|executive|chief|chairman|chairwoman|chair|president|director|founder|CEO|CFO|COO|CTO)\s+$",
-    re.I,
-)
-
-
-# an appositive describing the person before it: ", a former partner at London consultancy X,"
-_ASIDE = re.compile(r",\s+(?:a|an|the|who|whose|formerly|previously|most recently)\b[^,;]{0,100},")
-
-
-def person_options(sentence: str, focus: Span, names: list[Span], predecessor: str | None) -> list[str]:
-    """Names in the focus that can be the person: not the predecessor, not a name used as a modifier
-    ("Alibaba executive", "Xpeng said", "Alibaba's"); the name nearest before the first change word first."""
-    asides = [Span(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
-    cands = [
-        n
-        for n in names
-        if focus.start <= n.start < focus.end
-        and n.slice(sentence) != predecessor
-        and not (
-            _NOT_PERSON_AFTER.match(sentence[n.end : n.end + 14])
-            and not (
-                _ROLE_BEFORE.search(sentence[: n.start]) and _SUBJECT_SAID.match(sentence[n.end : n.end + 24])
-            )
-        )
-        and not any(a.start < n.start and n.end <= a.end for a in asides)
-    ]
-    verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
-    if verb is not None:
-        before = [n for n in cands if n.end <= verb.start()]
-        after = [n for n in cands if n.end > verb.start()]
-        if _APPOINTER.match(verb.group()) and not _PASSIVE.search(sentence[: verb.start()]):
-            # "<Company> appointed <Person> as ...": the object is the one appointed; "will hire 2,000
-            # engineers" names nobody
-            before = []
-            after = [n for n in after if n.start - verb.end() < 40]
-        cands = [*reversed(before), *after]
-    return [n.slice(sentence) for n in cands]
-
-
-def appointer(sentence: str, focus: Span, names: list[Span], an: ArticleNames) -> str | None:
-    """The company that appoints: the nearest name before an active appointing verb that is not a
-    person or place ("Gamma has appointed former Uber executive Jane Doe as CFO" -> "Gamma")."""
-    verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
-    if verb is None or not _APPOINTER.match(verb.group()) or _PASSIVE.search(sentence[: verb.start()]):
-        return None
-    before = [n.slice(sentence) for n in names if focus.start <= n.start and n.end <= verb.start()]
-    before = [b for b in before if an.looks_like_company(b) and not an.is_person_token(b)]
-    return before[-1] if before else None
-
-
-_APPOINTER = re.compile(
-    r"(?:appoint(?:s|ed)?|nam(?:e|es|ed)|hir(?:e|es|ed)|promot(?:e|es|ed)|elect(?:s|ed)?|tapped|"
-    r"nominat(?:e|es|ed))\b",
-    re.I,
-)
-_PASSIVE = re.compile(r"\b(?:is|was|were|are|been|be|being|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
-
-
-def company_by_rule(sentence: str, focus: Span, names: list[Span]) -> str | None:
-    """The role's company when the wording fixes it: "<role> of/at <Name>", "<Name>'s <role>",
-    or "its <role>" after "<Name> said"."""
-    roles = current_roles(sentence, focus)
-    for role in roles:
-        for n in names:
-            gap = sentence[role.end : n.start]
-            if n.start >= role.end and re.fullmatch(r"\s+(?:of|at)\s+(?:the\s+)?", gap):
-                return n.slice(sentence)
-            lead = sentence[n.end : role.start]
-            if n.end <= role.start and re.fullmatch(r"['’]s\s+(?:role of\s+|new\s+)?", lead):
-                return n.slice(sentence)
-        if re.search(r"\bits\s+(?:new\s+)?$", sentence[max(0, role.start - 10) : role.start]) or re.search(
-            r"\bits\s+board\b", focus.slice(sentence)
-        ):
-            for n in names:
-                if _SUBJECT_SAID.match(sentence[n.end : n.end + 24]):
-                    return n.slice(sentence)
-    return None
-
-
-# ---------------------------------------------------------------- questions -------------------------
+    cand: Candidate
+    text: str
+    sent: str
+    names: list[Span]
+    rel_focus: Span
+    prev: Span | None
+    nxt: Span | None
+    ctx_text: str
+    ctx_names: list[str]
+    an: ArticleNames
+    subject: str | None
+    anchors: list[Span]
 
 
 @dataclass
-class Question:
-    """One request: the messages, the per-call response model, and what rules already decided."""
+class _Fields:
+    """What the rules of one kind made of a candidate: fields they read, options left to the model,
+    fields they fixed, and the line that points the model at the part in focus."""
 
-    candidate: Candidate
-    messages: Messages
-    model: type[BaseModel]
-    choices: dict[str, list[str]]
     rules: dict[str, Any]
-    context_span: Span | None
-    fixed: dict[str, str] = field(default_factory=dict)
-    quote_end: int | None = None  # set when a later sentence adds values ("its stake dropping from ...")
-
-    @property
-    def needs_model(self) -> bool:
-        """False when rules fixed every field: the answer is known without a request."""
-        return bool(self.choices)
+    choices: dict[str, list[str]]
+    fixed: dict[str, str]
+    focus_line: str
 
 
-def choice_model(kind: Kind, choices: dict[str, list[str]]) -> type[BaseModel]:
-    """A Pydantic model: the kind's boolean flag, then one ``Literal`` (JSON-schema ``enum``) field per
-    entry of ``choices``. Field order is the order of generation."""
-    fields: dict[str, Any] = {FLAG[kind]: (bool, ...)}
-    for name, options in choices.items():
-        fields[name] = (Literal[tuple(options)], ...)  # type: ignore[valid-type]
-    model: type[BaseModel] = create_model(f"{kind}Choice", **fields)
-    return model
-
-
-def _options(primary: list[str], extra: list[str], *, with_none: bool = True) -> list[str]:
-    out: list[str] = []
-    for v in [*primary, *extra]:
-        if v not in out and v != NONE:
-            out.append(v)
-    out = out[:MAX_OPTIONS]
-    return [*out, NONE] if with_none else out
-
-
-_NEGATED_SALE = re.compile(
-    r"\b(?:won['’]t|will not|would not|not going to|does not|doesn['’]t)\s+(?:\w+\s+){0,2}sell\b", re.I
-)
-_ISSUER_BEFORE = re.compile(
-    r"\b(?:shares?|stakes?|ADSs?|ADRs?|GDRs?|holdings?|stock|interest|position|equity)\s+(?:of|in)\s+"
-    r"(?:the\s+)?$",
-    re.I,
-)
-_ISSUER_AFTER = re.compile(
-    r"^(?:['’]s?\s+(?:[\w-]+\s+){0,3}?|\s+)(?:shares|stock|ADSs?|ADRs?|GDRs?|depositary)\b", re.I
-)
-_REFERS_BACK = re.compile(
-    r"(?:^(?:The|the) (?-i:[a-z]+) (?:said|says|added|announced)\b|\b(?:it|the (?-i:[a-z]+)) "
-    r"(?:said|says|added|announced)\.?\s*$)",
-    re.I,
-)
-_PERSON_PRONOUN = re.compile(r"^(?:he|she)$", re.I)
-_ORG_PRONOUN = re.compile(r"^(?:it|they|company|firm|group|fund|entity|unit|subsidiary)$", re.I)
-
-
-def article_names(text: str, sentences: list[Span] | None = None) -> ArticleNames:
-    """How ``text`` uses each of its names (person, organisation, place, news source)."""
-    spans = sentences if sentences is not None else split_sentences(text)
-    return classify_names(text, [n.slice(text) for sp in spans for n in name_spans(text, sp)])
-
-
-def _same_entity(a: str, b: str) -> bool:
-    ta, tb = set(a.replace("’", "'").split()), set(b.replace("’", "'").split())
-    return bool(ta and tb) and (ta <= tb or tb <= ta)
-
-
-def _prefer_orgs(options: list[str], an: ArticleNames) -> list[str]:
-    """Company options: never places or persons; only the known organisations when there are any."""
-    opts = [o for o in options if an.looks_like_company(o)]
-    orgs = [o for o in opts if an.is_org(o)]
-    return orgs or opts
-
-
-def seller_by_rule(sentence: str, names: list[Span], an: ArticleNames) -> tuple[str | None, str | None]:
-    """(seller, pronoun): the name that is the subject/holder of the sale ("Alibaba's Taobao China" as
-    written when a possessive owner precedes it), else the pronoun standing for it ("he", "it")."""
-    agent = sale_agent(sentence)
-    if agent is None:
-        return None, None
-    word = sentence[agent[0] : agent[1]]
-    low = word.lower()
-    if low in ("which", "who"):
-        before = [n for n in names if n.end <= agent[0]]
-        return (before[-1].slice(sentence), None) if before else (None, None)
-    for n in names:
-        if n.start <= agent[0] < n.end or (agent[0] <= n.start < agent[1]):
-            seller = n
-            for owner in names:
-                if owner.end <= n.start and re.fullmatch(r"['’]s\s+", sentence[owner.end : n.start]):
-                    seller = Span(owner.start, n.end)
-            name = n.slice(sentence)
-            if an.is_place(name) or name in an.media:
-                return None, None
-            return seller.slice(sentence), None
-        if re.fullmatch(r"\s", sentence[n.end : agent[0]]) and word[:1].isupper():
-            # a corporate word the name finder leaves out ("SoftBank Group")
-            return sentence[n.start : agent[1]], None
-    return None, low
-
-
-_REPORTED = re.compile(
-    r"^\.?(?:\s*\([^()]{0,60}\))?(?:,[^,]{1,80},)?\s+(?:(?:\w+ly|also|had|has|have|then|earlier)\s+)*"
-    r"(?:said|says|den(?:y|ies|ied)|confirm(?:s|ed)?|announc(?:es|ed)|disclos(?:es|ed)|told\s+\w+|stated|"
-    r"added|insist(?:s|ed)|reiterat(?:es|ed)|indicated)\b[^.;]{0,60}?(?:\bthat)?\s+$",
-    re.I,
-)
-
-
-def _reported_subject(sentence: str, names: list[Span], pronoun: str, an: ArticleNames) -> str | None:
-    """The name a pronoun seller stands for in reported speech: "Gamma Holdings denied reports that it
-    plans to sell ...", "Beta Capital, which holds 5% of Delta, had announced that it would sell ..."."""
-    agent = sale_agent(sentence)
-    if agent is None or pronoun not in ("it", "he", "she", "they"):
-        return None
-    for n in names:
-        if n.end > agent[0]:
-            break
-        if _REPORTED.match(sentence[n.end : agent[0]]):
-            name = n.slice(sentence)
-            person = an.looks_like_person(name) and not an.is_org(name)
-            if (pronoun in ("he", "she")) == person and not an.is_place(name) and name not in an.media:
-                return name
-            return None
-    return None
-
-
-def _named_noun(text: str, spans: list[Span | None], noun: str, an: ArticleNames) -> str | None:
-    """The name that a common-noun seller refers to by its last word ("the founder's family trust" ->
-    "Gamma Family Trust"), searched in the sale's sentence, then the next, then the previous one."""
-    if noun in _PRONOUN_WORDS:
-        return None
-    for sp in spans:
-        if sp is None:
-            continue
-        for n in name_spans(text, sp):
-            name = n.slice(text)
-            if " " in name and name.split()[-1].lower() == noun and not an.is_place(name):
-                return name
-    return None
-
-
-_PRONOUN_WORDS = frozenset(["it", "he", "she", "they", "which", "who"])
-
-
-def _appositive_name(sentence: str, names: list[Span], noun: str, an: ArticleNames) -> str | None:
-    """The name in the appositive after a common-noun seller: "its largest shareholder, the state fund
-    Gamma Capital, plans to sell" -> "Gamma Capital"."""
-    if noun in _PRONOUN_WORDS:
-        return None
-    agent = sale_agent(sentence)
-    if agent is None:
-        return None
-    m = re.match(r",([^,;]{1,80}),", sentence[agent[1] :])
-    if m is None:
-        return None
-    lo, hi = agent[1] + m.start(1), agent[1] + m.end(1)
-    inside = [n.slice(sentence) for n in names if lo <= n.start and n.end <= hi]
-    inside = [n for n in inside if not an.is_place(n) and n not in an.media]
-    return inside[-1] if inside else None
-
-
-# words describing an issuer between "stake in" and its name: "Hong Kong-listed", "French renewable-power
-# developer", "the Shanghai-listed"
-_DESCRIPTOR = re.compile(
-    r"\b(?:[a-z][\w-]*|(?:[A-Z][\w.]*\s+)*[A-Z][\w.]*-(?:listed|based|traded|owned|backed)|"
-    r"[A-Z][a-z]+(?:ish|ese|an|ch|i))\s+$"
-)
-
-
-def _issuer_lead(lead: str) -> bool:
-    """True when ``lead`` (the text before a name) ends in "shares/stake of/in", with up to four
-    descriptor words between ("stake in Hong Kong-listed", "stake in French power developer")."""
-    for _ in range(5):
-        if _ISSUER_BEFORE.search(lead[-24:]):
-            return True
-        m = _DESCRIPTOR.search(lead)
-        if m is None:
-            return False
-        lead = lead[: m.start()]
-    return False
-
-
-def issuer_by_rule(sentence: str, names: list[Span], seller: str | None, an: ArticleNames) -> str | None:
-    """The issuer when the wording fixes it: "shares/stake in/of <Name>", "<Name>'s shares/ADSs",
-    "<Name> shares"; never the seller, a place or a person."""
-    for n in names:
-        name = n.slice(sentence)
-        if (seller and _same_entity(name, seller)) or not an.looks_like_company(name):
-            continue
-        if _issuer_lead(sentence[max(0, n.start - 80) : n.start]) or _ISSUER_AFTER.match(
-            sentence[n.end : n.end + 40]
-        ):
-            return name
-    return None
-
-
-def build_question(
-    template: PromptTemplate,
-    text: str,
-    cand: Candidate,
-    prev: Span | None,
-    anchors: list[Span],
-    an: ArticleNames | None = None,
-    nxt: Span | None = None,
-    subject: str | None = None,
-) -> Question | None:
-    """Everything about one candidate that needs no model: options, rule-read fields, the messages.
-    None when the rules already show that the candidate cannot give an event (no person who looks like
-    a person, no company, a sale without an issuer ...)."""
-    if an is None:
-        an = article_names(text)
-    if subject is None:
-        subject = subject_company(text, split_sentences(text), an)
+def _reading(ctx: ArticleContext, cand: Candidate, anchors: list[Span]) -> _Reading:
+    text, an = ctx.text, ctx.names
+    prev, nxt = ctx.previous(cand.sentence), ctx.following(cand.sentence)
     sent = cand.sentence.slice(text)
-    local = Span(0, len(sent))
-    names = name_spans(sent, local)
+    names = ctx.local_names(cand.sentence)
     rel_focus = Span(cand.focus.start - cand.sentence.start, cand.focus.end - cand.sentence.start)
     ctx_text = prev.slice(text) if prev else ""
     if is_title_line(ctx_text) and not (is_caps_line(ctx_text) and not is_caps_headline(ctx_text)):
         prev, ctx_text = None, ""  # a headline is no context for the sentence after it
-    ctx_names = [n.slice(ctx_text) for n in name_spans(ctx_text, Span(0, len(ctx_text)))] if prev else []
+    ctx_names = [n.slice(ctx_text) for n in ctx.local_names(prev)] if prev else []
     ctx_names = [c for c in ctx_names if c not in an.common and not INDEX_WORDS.search(c)]
     names = [n for n in names if n.slice(sent) not in an.common]
-    rules: dict[str, Any]
+    return _Reading(
+        cand, text, sent, names, rel_focus, prev, nxt, ctx_text, ctx_names, an, ctx.subject, anchors
+    )
+
+
+def _move_fields(r: _Reading) -> _Fields | None:
+    """A stock move: the company whose shares moved, from the mover of the value in focus."""
+    sent, names, an, subject, ctx_names, cand, anchors = (
+        r.sent,
+        r.names,
+        r.an,
+        r.subject,
+        r.ctx_names,
+        r.cand,
+        r.anchors,
+    )
     choices: dict[str, list[str]] = {}
     fixed: dict[str, str] = {}
     focus_line = ""
-    if cand.kind == "StockMove":
-        assert cand.anchor is not None
-        anchor = Span(cand.anchor.start - cand.sentence.start, cand.anchor.end - cand.sentence.start)
-        rel_anchors = [Span(a.start - cand.sentence.start, a.end - cand.sentence.start) for a in anchors]
-        rules = stock_move_rules(sent, anchor, rel_anchors, names)
-        market = rules.get("market")
-        companies = [
-            n.slice(sent)
-            for n in names
-            if n.slice(sent) != market
-            and not _EXCHANGES.fullmatch(n.slice(sent))
-            and not INDEX_WORDS.search(n.slice(sent))
-        ]
-        companies = [c for c in companies if not _TICKER_SHAPE.fullmatch(c)] or companies
-        mine = [
-            c
-            for c in _mover_names(sent, anchor, rel_anchors, names)
-            if c in companies and an.looks_like_company(c)
-        ]
-        # the named subject of the move word ("with Gamma Robotics rising 3.2% and Delta adding 1.8%")
-        ctx_orgs = [c for c in ctx_names if an.is_org(c) and not an.is_place(c) and not INDEX_WORDS.search(c)]
-        fallback = ctx_orgs or ([subject] if subject else [])
-        if (
-            not mine
-            and _unnamed_mover(sent, anchor, rel_anchors)
-            and not any(an.is_org(c) for c in companies)
-        ):
-            companies = []  # "..., but the stock fell 6.1%": the company met before, not a name nearby
-        companies = mine[-1:] if mine else _prefer_orgs(companies, an)
-        choices["company"] = _options(companies, [] if companies else fallback)
-        focus_line = f"Value in focus: {anchor.slice(sent)}"
-    elif cand.kind == "ShareSale":
-        rules = share_sale_rules(sent)
-        if rules["status"] != "denied" and _NEGATED_SALE.search(sent):
-            return None  # "he will not sell." names nothing that is not sold
-        sources = {sent[a:b] for a, b in attributions(sent, [(n.start, n.end) for n in names])}
-        own = [
-            n.slice(sent)
-            for n in names
-            if not _EXCHANGES.fullmatch(n.slice(sent))
-            and not an.is_place(n.slice(sent))
-            and n.slice(sent) not in sources
-            and n.slice(sent) not in an.media
-            and not INDEX_WORDS.search(n.slice(sent))
-        ]
-        own = [c for c in own if not re.fullmatch(r"[A-Z]{2,5}", c)] or own
-        seller, pronoun = seller_by_rule(sent, names, an)
-        if seller is None and pronoun is not None:
-            seller = (
-                _reported_subject(sent, names, pronoun, an)
-                or _appositive_name(sent, names, pronoun, an)
-                or _named_noun(text, [cand.sentence, nxt, prev], pronoun, an)
-            )
-        pool = _options(own, ctx_names if len(own) < 2 else [], with_none=False)
-        pool = [p for p in pool if not an.is_place(p) and p not in an.media]
-        if seller is not None:
-            fixed["seller"] = seller
-        else:
-            sellers = pool
-            if pronoun and _PERSON_PRONOUN.match(pronoun):
-                sellers = [p for p in pool if an.looks_like_person(p)] or pool
-            elif pronoun and _ORG_PRONOUN.match(pronoun):
-                sellers = [p for p in pool if an.is_org(p)] or pool
-            choices["seller"] = [*sellers, NONE]
-        issuer = issuer_by_rule(sent, names, seller, an)
-        if issuer is not None:
-            fixed["company"] = issuer
-        else:
-            not_seller = [p for p in pool if not (seller and _same_entity(p, seller))]
-            # a company named in the sale's own sentence before any of the previous sentence
-            issuers = _prefer_orgs([p for p in not_seller if p in own], an) or [
-                p for p in not_seller if an.is_org(p) and not an.is_place(p)
-            ]
-            if len(issuers) > 1 and subject:
-                # several organisations: the article's own company before a broker or peer named in passing
-                issuers = [i for i in issuers if i.split()[0] == subject.split()[0]] or issuers
-            if not issuers and subject and not (seller and _same_entity(subject, seller)):
-                issuers = [subject]  # "sold 40,000 shares of the crane maker": the article's company
-            if not issuers:
-                return None
-            if seller is not None and len(issuers) == 1:
-                fixed["company"] = issuers[0]
-            else:
-                choices["company"] = [*issuers, NONE]
-        if "seller" in choices and "company" in fixed:
-            choices["seller"] = [o for o in choices["seller"] if not _same_entity(o, fixed["company"])]
-            if choices["seller"] == [NONE]:
-                return None
+    assert cand.anchor is not None
+    anchor = Span(cand.anchor.start - cand.sentence.start, cand.anchor.end - cand.sentence.start)
+    rel_anchors = [Span(a.start - cand.sentence.start, a.end - cand.sentence.start) for a in anchors]
+    rules = stock_move_rules(sent, anchor, rel_anchors, names)
+    market = rules.get("market")
+    companies = [
+        n.slice(sent)
+        for n in names
+        if n.slice(sent) != market
+        and not _EXCHANGES.fullmatch(n.slice(sent))
+        and not INDEX_WORDS.search(n.slice(sent))
+    ]
+    companies = [c for c in companies if not TICKER_SHAPE.fullmatch(c)] or companies
+    mine = [
+        c
+        for c in mover_names(sent, anchor, rel_anchors, names)
+        if c in companies and an.looks_like_company(c)
+    ]
+    # the named subject of the move word ("with Gamma Robotics rising 3.2% and Delta adding 1.8%")
+    ctx_orgs = [c for c in ctx_names if an.is_org(c) and not an.is_place(c) and not INDEX_WORDS.search(c)]
+    fallback = ctx_orgs or ([subject] if subject else [])
+    if not mine and unnamed_mover(sent, anchor, rel_anchors) and not any(an.is_org(c) for c in companies):
+        companies = []  # "..., but the stock fell 6.1%": the company met before, not a name nearby
+    companies = mine[-1:] if mine else prefer_orgs(companies, an)
+    choices["company"] = distinct_options(companies, [] if companies else fallback)
+    focus_line = f"Value in focus: {anchor.slice(sent)}"
+    return _Fields(rules, choices, fixed, focus_line)
+
+
+def _sale_fields(r: _Reading) -> _Fields | None:
+    """A share sale: the seller (subject or holder of the sale) and the issuer; None when the sentence
+    cannot give one."""
+    text, sent, names, an, subject, ctx_names, cand = (
+        r.text,
+        r.sent,
+        r.names,
+        r.an,
+        r.subject,
+        r.ctx_names,
+        r.cand,
+    )
+    prev, nxt = r.prev, r.nxt
+    choices: dict[str, list[str]] = {}
+    fixed: dict[str, str] = {}
+    focus_line = ""
+    rules = share_sale_rules(sent)
+    if rules["status"] != "denied" and NEGATED_SALE.search(sent):
+        return None  # "he will not sell." names nothing that is not sold
+    sources = {sent[a:b] for a, b in attributions(sent, [(n.start, n.end) for n in names])}
+    own = [
+        n.slice(sent)
+        for n in names
+        if not _EXCHANGES.fullmatch(n.slice(sent))
+        and not an.is_place(n.slice(sent))
+        and n.slice(sent) not in sources
+        and n.slice(sent) not in an.media
+        and not INDEX_WORDS.search(n.slice(sent))
+    ]
+    own = [c for c in own if not re.fullmatch(r"[A-Z]{2,5}", c)] or own
+    seller, pronoun = seller_by_rule(sent, names, an)
+    if seller is None and pronoun is not None:
+        seller = (
+            reported_subject(sent, names, pronoun, an)
+            or appositive_name(sent, names, pronoun, an)
+            or named_noun(text, [cand.sentence, nxt, prev], pronoun, an)
+        )
+    pool = distinct_options(own, ctx_names if len(own) < 2 else [], with_none=False)
+    pool = [p for p in pool if not an.is_place(p) and p not in an.media]
+    if seller is not None:
+        fixed["seller"] = seller
     else:
-        rules = exec_rules(sent, rel_focus, names)
-        if "role" not in rules:
-            return None  # only roles held elsewhere or before ("currently treasurer at X"): no event
-        if "effective_date" not in rules and _IMMEDIATE.search(rel_focus.slice(sent)):
-            # "named X as interim CEO, effective immediately" after "Gamma said Tuesday that ..."
-            days = {m.group() for m in _DAY.finditer(ctx_text)}
-            if len(days) == 1:
-                rules["effective_date"] = days.pop()
-        org = company_by_rule(sent, rel_focus, names) or appointer(sent, rel_focus, names, an)
-        sources = {sent[a:b] for a, b in attributions(sent, [(n.start, n.end) for n in names])}
-        people = [
-            p
-            for p in person_options(sent, rel_focus, names, rules.get("predecessor"))
-            if p != org and p not in sources and an.looks_like_person(p)
+        sellers = pool
+        if pronoun and PERSON_PRONOUN.match(pronoun):
+            sellers = [p for p in pool if an.looks_like_person(p)] or pool
+        elif pronoun and ORG_PRONOUN.match(pronoun):
+            sellers = [p for p in pool if an.is_org(p)] or pool
+        choices["seller"] = [*sellers, NONE]
+    issuer = issuer_by_rule(sent, names, seller, an)
+    if issuer is not None:
+        fixed["company"] = issuer
+    else:
+        not_seller = [p for p in pool if not (seller and same_entity(p, seller))]
+        # a company named in the sale's own sentence before any of the previous sentence
+        issuers = prefer_orgs([p for p in not_seller if p in own], an) or [
+            p for p in not_seller if an.is_org(p) and not an.is_place(p)
         ]
-        if re.search(r"\b(?:[Hh]e|[Ss]he)\b", rel_focus.slice(sent)):
-            people += [p for p in ctx_names if an.looks_like_person(p) and p != rules.get("predecessor")]
-        people = _options(people, [], with_none=False)
-        if not people:
+        if len(issuers) > 1 and subject:
+            # several organisations: the article's own company before a broker or peer named in passing
+            issuers = [i for i in issuers if i.split()[0] == subject.split()[0]] or issuers
+        if not issuers and subject and not (seller and same_entity(subject, seller)):
+            issuers = [subject]  # "sold 40,000 shares of the crane maker": the article's company
+        if not issuers:
             return None
-        choices["person"] = [*people, NONE]
-        if org is not None:
-            choices["company"] = [org]
+        if seller is not None and len(issuers) == 1:
+            fixed["company"] = issuers[0]
         else:
-            orgs = [
-                n.slice(sent)
-                for n in names
-                if n.slice(sent) not in (*people, rules.get("predecessor")) and n.slice(sent) not in sources
-            ]
-            orgs = _prefer_orgs([o for o in orgs if not INDEX_WORDS.search(o)], an)
-            if subject and any(o.split()[0] == subject.split()[0] for o in orgs):
-                orgs = [o for o in orgs if o.split()[0] == subject.split()[0]]
-            back = [c for c in ctx_names if c not in people and an.is_org(c) and not an.is_place(c)]
-            if not orgs and back and _REFERS_BACK.search(sent):
-                orgs = back  # "The insurer said ...", "..., it added.": the company of the sentence before
-            if not orgs and subject:
-                orgs = [subject]  # "The board named ...": the article's company, not one met in passing
-            if not orgs:
-                orgs = [c for c in ctx_names if c not in people and an.is_org(c) and not an.is_place(c)]
-            if not orgs:
-                return None
-            choices["company"] = _options(orgs, [])
-        if rel_focus != local:
-            focus_line = f"Part in focus: {rel_focus.slice(sent)}"
+            choices["company"] = [*issuers, NONE]
+    if "seller" in choices and "company" in fixed:
+        choices["seller"] = [o for o in choices["seller"] if not same_entity(o, fixed["company"])]
+        if choices["seller"] == [NONE]:
+            return None
+    return _Fields(rules, choices, fixed, focus_line)
+
+
+def _change_fields(r: _Reading) -> _Fields | None:
+    """An executive change: the person and the company of the role; None when nobody can take or leave it."""
+    sent, names, an, subject, ctx_names, ctx_text = r.sent, r.names, r.an, r.subject, r.ctx_names, r.ctx_text
+    rel_focus, local = r.rel_focus, Span(0, len(r.sent))
+    choices: dict[str, list[str]] = {}
+    fixed: dict[str, str] = {}
+    focus_line = ""
+    rules = exec_rules(sent, rel_focus, names)
+    if "role" not in rules:
+        return None  # only roles held elsewhere or before ("currently treasurer at X"): no event
+    if "effective_date" not in rules and _IMMEDIATE.search(rel_focus.slice(sent)):
+        # "named X as interim CEO, effective immediately" after "Gamma said Tuesday that ..."
+        days = {m.group() for m in _DAY.finditer(ctx_text)}
+        if len(days) == 1:
+            rules["effective_date"] = days.pop()
+    org = company_by_rule(sent, rel_focus, names) or appointer(sent, rel_focus, names, an)
+    sources = {sent[a:b] for a, b in attributions(sent, [(n.start, n.end) for n in names])}
+    people = [
+        p
+        for p in person_options(sent, rel_focus, names, rules.get("predecessor"))
+        if p != org and p not in sources and an.looks_like_person(p)
+    ]
+    if re.search(r"\b(?:[Hh]e|[Ss]he)\b", rel_focus.slice(sent)):
+        people += [p for p in ctx_names if an.looks_like_person(p) and p != rules.get("predecessor")]
+    people = distinct_options(people, [], with_none=False)
+    if not people:
+        return None
+    choices["person"] = [*people, NONE]
+    if org is not None:
+        choices["company"] = [org]
+    else:
+        orgs = [
+            n.slice(sent)
+            for n in names
+            if n.slice(sent) not in (*people, rules.get("predecessor")) and n.slice(sent) not in sources
+        ]
+        orgs = prefer_orgs([o for o in orgs if not INDEX_WORDS.search(o)], an)
+        if subject and any(o.split()[0] == subject.split()[0] for o in orgs):
+            orgs = [o for o in orgs if o.split()[0] == subject.split()[0]]
+        back = [c for c in ctx_names if c not in people and an.is_org(c) and not an.is_place(c)]
+        if not orgs and back and REFERS_BACK.search(sent):
+            orgs = back  # "The insurer said ...", "..., it added.": the company of the sentence before
+        if not orgs and subject:
+            orgs = [subject]  # "The board named ...": the article's company, not one met in passing
+        if not orgs:
+            orgs = [c for c in ctx_names if c not in people and an.is_org(c) and not an.is_place(c)]
+        if not orgs:
+            return None
+        choices["company"] = distinct_options(orgs, [])
+    if rel_focus != local:
+        focus_line = f"Part in focus: {rel_focus.slice(sent)}"
+    return _Fields(rules, choices, fixed, focus_line)
+
+
+_FIELDS = {"StockMove": _move_fields, "ShareSale": _sale_fields, "ExecutiveChange": _change_fields}
+
+
+def build_question(
+    template: PromptTemplate, ctx: ArticleContext, cand: Candidate, anchors: list[Span]
+) -> Question | None:
+    """Everything about one candidate that needs no model: options, rule-read fields, the messages.
+    None when the rules already show that the candidate cannot give an event (no person who looks like
+    a person, no company, a sale without an issuer ...). Reads the sentence and its neighbours; what
+    concerns the whole article comes from ``ctx``, so the cost does not grow with the article."""
+    r = _reading(ctx, cand, anchors)
+    found = _FIELDS[cand.kind](r)
+    if found is None:
+        return None
+    rules, choices, fixed = found.rules, found.choices, found.fixed
+    sent, ctx_names, ctx_text, prev = r.sent, r.ctx_names, r.ctx_text, r.prev
     for name in list(choices):
         real = [o for o in choices[name] if o != NONE]
         if len(real) == 1:
@@ -937,72 +738,11 @@ def build_question(
         task=TASKS[cand.kind],
         context=ctx_text if uses_context else "(not needed)",
         sentence=sent,
-        focus=focus_line,
+        focus=found.focus_line,
         options=options,
     )
     messages: Messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     return Question(cand, messages, choice_model(cand.kind, choices), choices, rules, prev, fixed)
-
-
-_TICKER_SHAPE = re.compile(r"[A-Z]{1,5}(?:\.[A-Z]{1,2})?")
-_UNNAMED_SUBJECT = re.compile(
-    r"(?:,|\bbut|\band|;)\s+the\s+(?:stock|shares|share price|stock price)\s*"
-    r"(?:(?:has|have|had|is|was|were|then|also|later)\s+)*$",
-    re.I,
-)
-
-
-def _unnamed_mover(sentence: str, anchor: Span, anchors: list[Span]) -> bool:
-    """True when the move's subject is "the stock" / "the shares" after a clause break ("..., but the stock
-    fell 6.1%"), naming no company."""
-    mw = last_move_word(sentence, anchor.start)
-    if mw is None:
-        return False
-    return bool(_UNNAMED_SUBJECT.search(sentence[max(0, mw.start() - 50) : mw.start()]))
-
-
-def _mover_names(sentence: str, anchor: Span, anchors: list[Span], names: list[Span]) -> list[str]:
-    """Names in the subject of the anchor's move word ("Shares of Gamma jumped", "with Delta rising")."""
-    mw = last_move_word(sentence, anchor.start)
-    if mw is None:
-        return []
-    lo = max([0, *(a.end for a in anchors if a.end <= anchor.start)])
-    subj = mover_span(sentence, mw, lo)
-    if re.search(r"[A-Z][\w.&'’-]*\s+and\s*$", sentence[: subj.start]):
-        return []  # "Kappa and Sigma saw their stock fall": two names share the move
-    return [n.slice(sentence) for n in names if subj.start <= n.start and n.end <= subj.end]
-
-
-def subject_company(text: str, sentences: list[Span], an: ArticleNames) -> str | None:
-    """The company the article is about: the organisation whose first word the article repeats most
-    (ties: the first named), in its fullest written form ("Gamma Robotics Plc" for "Gamma")."""
-    names: list[str] = []
-    for sp in sentences:
-        if not is_title_line(sp.slice(text)):
-            names.extend(n.slice(text) for n in name_spans(text, sp))
-    orgs = [
-        n
-        for n in dict.fromkeys(names)
-        if an.is_org(n) and not an.is_place(n) and n not in an.media and not INDEX_WORDS.search(n)
-    ]
-    best: tuple[int, int, str] | None = None
-    for i, name in enumerate(orgs):
-        key = name.split()[0]
-        count = len(re.findall(r"(?<!\w)" + re.escape(key) + r"(?!\w)", text))
-        if best is None or (count, -i) > (best[0], best[1]):
-            best = (count, -i, key)
-    if best is None:
-        return None
-    forms = [o for o in orgs if o.split()[0] == best[2]]
-    return max(forms, key=len)
-
-
-def max_tokens_for(q: Question) -> int:
-    """A tight bound on the answer: JSON punctuation, keys, the longest option per field."""
-    total = 12 + len(FLAG[q.candidate.kind]) // 2
-    for name, opts in q.choices.items():
-        total += 6 + len(name) // 2 + max(len(o) for o in opts) // 2
-    return total
 
 
 _STAKE_CHANGE = re.compile(r"\b(?:stake|holding|owns|holds)\b", re.I)
@@ -1090,81 +830,6 @@ def attach_predecessors(text: str, sentences: list[Span], qs: list[Question]) ->
         q.quote_end = max(q.quote_end or 0, sp.end)
 
 
-# ---------------------------------------------------------------- drafts ----------------------------
-
-
-def _pick(q: Question, answer: BaseModel, name: str) -> str | None:
-    if name in q.fixed:
-        return q.fixed[name]
-    value = getattr(answer, name, None)
-    return None if value in (None, NONE) else str(value)
-
-
-def draft_from_answer(q: Question, answer: BaseModel, text: str) -> AnyDraft | None:
-    """The draft for an answer, or None when the model says no or a required role is missing.
-    When a chosen value is found only in the previous sentence, the quote spans both sentences."""
-    if not getattr(answer, FLAG[q.candidate.kind]):
-        return None
-    sent = q.candidate.sentence.slice(text)
-    r = q.rules
-    values: dict[str, str | None] = {}
-    if q.candidate.kind == "StockMove":
-        values["company"] = _pick(q, answer, "company")
-        if values["company"] is None or r.get("direction") is None:
-            return None
-    elif q.candidate.kind == "ShareSale":
-        values["seller"] = _pick(q, answer, "seller")
-        values["company"] = _pick(q, answer, "company")
-        if values["seller"] is None or values["company"] is None or values["seller"] == values["company"]:
-            return None
-    else:
-        values["person"] = _pick(q, answer, "person")
-        values["company"] = _pick(q, answer, "company")
-        if values["person"] is None or values["company"] is None or "role" not in r:
-            return None
-        if values["person"] == r.get("predecessor"):
-            return None
-    start, end = q.candidate.sentence.start, max(q.candidate.sentence.end, q.quote_end or 0)
-    if q.context_span is not None and any(v and v not in sent for v in values.values()):
-        start = q.context_span.start
-    quote = text[start:end]
-    if q.candidate.kind == "StockMove":
-        return StockMoveDraft(
-            quote=quote,
-            company=values["company"] or "",
-            direction=r["direction"],
-            change_pct=r.get("change_pct"),
-            price=r.get("price"),
-            ticker=r.get("ticker"),
-            market=r.get("market"),
-            period=r.get("period"),
-            date=r.get("date"),
-        )
-    if q.candidate.kind == "ShareSale":
-        return ShareSaleDraft(
-            quote=quote,
-            seller=values["seller"] or "",
-            company=values["company"] or "",
-            shares=r.get("shares"),
-            value=r.get("value"),
-            price_per_share=r.get("price_per_share"),
-            stake_before=r.get("stake_before"),
-            stake_after=r.get("stake_after"),
-            status=r["status"],
-            date=r.get("date"),
-        )
-    return ExecutiveChangeDraft(
-        quote=quote,
-        company=values["company"] or "",
-        person=values["person"] or "",
-        role=r["role"],
-        change=r["change"],
-        predecessor=r.get("predecessor"),
-        interim=bool(r.get("interim")),
-        effective_date=r.get("effective_date"),
-    )
-
-
 # ---------------------------------------------------------------- strategy --------------------------
 
 _ORDER: dict[Kind, int] = {"StockMove": 0, "ShareSale": 1, "ExecutiveChange": 2}
@@ -1203,29 +868,12 @@ class SentenceChoices:
         person's history, not news: no question."""
         sentences = split_sentences(text)
         cands = find_candidates(text, sentences)
-        prev_of = {sp: (sentences[i - 1] if i else None) for i, sp in enumerate(sentences)}
-        next_of = {
-            sp: (sentences[i + 1] if i + 1 < len(sentences) else None) for i, sp in enumerate(sentences)
-        }
         anchors: dict[Span, list[Span]] = {}
         for c in cands:
             if c.anchor is not None:
                 anchors.setdefault(c.sentence, []).append(c.anchor)
-        an = article_names(text, sentences)
-        subject = subject_company(text, sentences, an)
-        built = [
-            build_question(
-                self._template,
-                text,
-                c,
-                prev_of.get(c.sentence),
-                anchors.get(c.sentence, []),
-                an,
-                next_of.get(c.sentence),
-                subject,
-            )
-            for c in cands
-        ]
+        ctx = ArticleContext.of(text, sentences)
+        built = [build_question(self._template, ctx, c, anchors.get(c.sentence, [])) for c in cands]
         # history ("stepped down in 2019") is filtered after grounding, on every strategy, and recorded
         qs = [q for q in built if q is not None]
         attach_stakes(text, sentences, qs)

@@ -22,6 +22,8 @@ from newsextract.errors import ExtractionError, ValidationExhaustedError
 from newsextract.grounding.lists import reroute
 from newsextract.grounding.reask import GroundedArticleDraft
 from newsextract.kinds.kindset import KindsArticleDraft, KindSet
+from newsextract.pipeline.by_kind import postprocess_kinds
+from newsextract.pipeline.postprocess import postprocess
 from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
 from newsextract.text.chunking import chunk_spans
@@ -96,7 +98,7 @@ class WholeArticle:
                 )
             except ExtractionError as exc:
                 outcomes.append(exc)
-        return self._collect(spans, outcomes)
+        return self._collect(spans, outcomes, item)
 
     async def arun(self, backend: Backend, item: StrategyInput) -> StrategyResult:
         spans = chunk_spans(item.text, self.max_chunk_chars)
@@ -110,47 +112,88 @@ class WholeArticle:
             except ExtractionError as exc:
                 return exc
 
-        return self._collect(spans, list(await asyncio.gather(*(one(s) for s in spans))))
+        return self._collect(spans, list(await asyncio.gather(*(one(s) for s in spans))), item)
 
-    def _collect(self, spans: list[Span], outcomes: list[Outcome]) -> StrategyResult:
+    def _collect(self, spans: list[Span], outcomes: list[Outcome], item: StrategyInput) -> StrategyResult:
         """Merge the chunks' replies in text order; failed chunks are salvaged or reported."""
         result = StrategyResult(draft=ArticleDraft())
         if self.kinds is not None:
             result.kinds_draft = self.kinds.reply_model()()
         for span, outcome in zip(spans, outcomes, strict=True):
             if isinstance(outcome, ExtractionError):
-                self._salvage_or_fail(outcome, span, result, whole=len(spans) == 1)
+                self._salvage_or_fail(outcome, span, result, item, whole=len(spans) == 1)
             else:
                 _add(result, outcome)
         return result
 
     def _salvage_or_fail(
-        self, exc: ExtractionError, span: Span, result: StrategyResult, *, whole: bool
+        self, exc: ExtractionError, span: Span, result: StrategyResult, item: StrategyInput, *, whole: bool
     ) -> None:
-        """After grounding re-asks run out, keep the last reply for event-by-event grounding; any other
-        failure of a one-chunk article is the article's failure, of one chunk among several a reported gap."""
+        """When re-asks run out (or the last re-ask fails in any way) after the model gave at least one
+        answer of the schema's shape, keep the best such answer and let post-processing drop or flag its
+        unsupported events one by one (each with its reasons in ``meta.dropped`` or ``flags``). Any other
+        failure of a one-chunk article is the article's failure, of one chunk among several a reported gap.
+        """
         result.requests += exc.attempts
         result.usage = result.usage + exc.usage
-        if isinstance(exc, ValidationExhaustedError) and exc.last_output:
-            try:
-                model = ArticleDraft if self.kinds is None else self.kinds.reply_model()
-                salvaged = model.model_validate(reroute(json.loads(exc.last_output)))
-            except (ValidationError, ValueError):
-                salvaged = None
-            if salvaged is not None:
-                _merge(result.drafts, salvaged)
-                result.reasks += max(exc.attempts - 1, 0)
-                result.warnings.append(
-                    f"grounding re-asks ran out for characters {span.start}-{span.end}; "
-                    "the last reply's unsupported events were dropped or flagged one by one"
-                )
-                return
+        chunk = span.slice(item.text)
+        best = best_answer(_candidates(exc), chunk, item, self.kinds)
+        if best is not None:
+            index, draft, total = best
+            _merge(result.drafts, draft)
+            result.reasks += max(exc.attempts - 1, 0)
+            result.warnings.append(
+                f"no answer passed every check for characters {span.start}-{span.end} "
+                f"({type(exc).__name__}); kept answer {index + 1} of {total} with the most supported "
+                "events, its unsupported events dropped or flagged one by one"
+            )
+            return
         if whole:
             raise exc
         result.chunk_failures.append(ChunkFailure(start=span.start, end=span.end, error=str(exc)))
 
 
-def _merge(into: ArticleDraft | KindsArticleDraft, other: ArticleDraft | KindsArticleDraft) -> None:
+def _candidates(exc: ExtractionError) -> list[str]:
+    """The failed call's schema-valid answers, oldest first, then its last output (if different)."""
+    found = list(getattr(exc, "valid_outputs", None) or [])
+    if isinstance(exc, ValidationExhaustedError) and exc.last_output and exc.last_output not in found:
+        found.append(exc.last_output)
+    return found
+
+
+Drafts = ArticleDraft | KindsArticleDraft
+
+
+def best_answer(
+    answers: list[str], text: str, item: StrategyInput, kinds: KindSet | None = None
+) -> tuple[int, Drafts, int] | None:
+    """(position, draft, count) of the answer that keeps the most grounded events (then the fewest
+    rejected, then the latest) among the ``count`` answers that parse as an ``ArticleDraft`` (with
+    ``kinds``: as the kind set's reply model); None when none does. Cost: one post-processing pass per
+    answer, only after a failure."""
+    best: tuple[tuple[int, int, int], Drafts] | None = None
+    count = 0
+    for raw in answers:
+        try:
+            if kinds is None:
+                plain = ArticleDraft.model_validate(reroute(json.loads(raw)))
+                found, dropped = postprocess(plain, text, item.published, item.grounding)
+                draft: Drafts = plain
+                kept = len(found)
+            else:
+                chosen = kinds.reply_model().model_validate(json.loads(raw))
+                events, dropped = postprocess_kinds(chosen, text, item.published, kinds, item.grounding)
+                draft, kept = chosen, len(events)
+        except (ValidationError, ValueError):
+            continue
+        score = (kept, -len(dropped), count)
+        count += 1
+        if best is None or score > best[0]:
+            best = (score, draft)
+    return None if best is None else (best[0][2], best[1], count)
+
+
+def _merge(into: Drafts, other: Drafts) -> None:
     if isinstance(into, KindsArticleDraft) and isinstance(other, KindsArticleDraft):
         into.extend(other)
         return

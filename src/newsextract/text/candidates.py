@@ -21,10 +21,13 @@ always the whole sentence.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
 
+from newsextract.lexicon.months import MONTH_WORDS
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_percents
 from newsextract.text.names import is_place
@@ -36,6 +39,7 @@ Kind = Literal["ShareSale", "ExecutiveChange", "StockMove"]
 __all__ = [
     "CORRECTION_NOTE",
     "INDEX_WORDS",
+    "MAX_PER_SENTENCE",
     "PASSIVE_SUCCESSION",
     "WIRE_SLUG",
     "Candidate",
@@ -47,6 +51,7 @@ __all__ = [
     "last_move_word",
     "move_anchors",
     "move_subject",
+    "move_word_before",
     "mover_span",
     "name_spans",
     "role_spans",
@@ -123,85 +128,65 @@ _CLAUSE_BREAK = re.compile(r"(?:,|;)\s+(?:and|while|whereas|but)\s+|;\s+")
 
 # Capitalised tokens that start sentences (the splitter's openers) or name times, units or nationalities,
 # never an entity on their own.
-_NOT_NAMES = SENTENCE_OPENERS | frozenset(
-    [
-        "adr",
-        "adrs",
-        "ads",
-        "adss",
-        "american",
-        "apr",
-        "april",
-        "are",
-        "asian",
-        "aug",
-        "august",
-        "british",
-        "chinese",
-        "cny",
-        "dec",
-        "december",
-        "each",
-        "editor's",
-        "eur",
-        "european",
-        "every",
-        "feb",
-        "february",
-        "former",
-        "french",
-        "friday",
-        "gbp",
-        "gdr",
-        "gdrs",
-        "german",
-        "had",
-        "has",
-        "have",
-        "hk",
-        "hkd",
-        "indian",
-        "is",
-        "jan",
-        "january",
-        "japanese",
-        "jpy",
-        "jul",
-        "july",
-        "jun",
-        "june",
-        "korean",
-        "local",
-        "mar",
-        "march",
-        "may",
-        "monday",
-        "news",
-        "note",
-        "nov",
-        "november",
-        "oct",
-        "october",
-        "prof",
-        "published",
-        "rmb",
-        "said",
-        "saturday",
-        "says",
-        "sep",
-        "sept",
-        "september",
-        "sunday",
-        "thursday",
-        "tuesday",
-        "usd",
-        "was",
-        "wednesday",
-        "were",
-        "will",
-        "would",
-        "written",
-    ]
+_NOT_NAMES = (
+    SENTENCE_OPENERS
+    | MONTH_WORDS
+    | frozenset(
+        [
+            "adr",
+            "adrs",
+            "ads",
+            "adss",
+            "american",
+            "are",
+            "asian",
+            "british",
+            "chinese",
+            "cny",
+            "each",
+            "editor's",
+            "eur",
+            "european",
+            "every",
+            "former",
+            "french",
+            "friday",
+            "gbp",
+            "gdr",
+            "gdrs",
+            "german",
+            "had",
+            "has",
+            "have",
+            "hk",
+            "hkd",
+            "indian",
+            "is",
+            "japanese",
+            "jpy",
+            "korean",
+            "local",
+            "monday",
+            "news",
+            "note",
+            "prof",
+            "published",
+            "rmb",
+            "said",
+            "saturday",
+            "says",
+            "sunday",
+            "thursday",
+            "tuesday",
+            "usd",
+            "was",
+            "wednesday",
+            "were",
+            "will",
+            "would",
+            "written",
+        ]
+    )
 )
 _ROLE_TOKENS = frozenset(
     [
@@ -371,7 +356,7 @@ _APPOSITIVE = re.compile(
 _MOVE_CLAUSE = re.compile(r";|\b(?:while|whereas|but)\b|,?\s+and\b|,\s+with\b", re.IGNORECASE)
 _LEVEL_LEAD = re.compile(r"^\s+(?:(?:at|to)\s+)?(?:an? [\w -]{0,25}?(?:of )?)?$", re.IGNORECASE)
 _NOT_A_MOVE_AFTER = re.compile(
-    r"^\s+of\s+(?:its|the|those|all|total|outstanding|shares|their)\b", re.IGNORECASE
+    r"\s+of\s+(?:its|the|those|all|total|outstanding|shares|their)\b", re.IGNORECASE
 )
 _TARGET_BEFORE = re.compile(
     r"\b(?:targets?|estimates?|forecasts?|guidance|valuations?)\b[^.;]{0,12}$", re.IGNORECASE
@@ -406,10 +391,28 @@ def mover_span(s: str, mw: re.Match[str], lo: int = 0) -> Span:
     return subj
 
 
+@functools.lru_cache(maxsize=64)
+def _move_words(s: str) -> tuple[list[re.Match[str]], list[int]]:
+    """Every move word of the sentence ``s`` and their ends, found in one pass and kept for the last few
+    sentences: a sentence asks for the move word before each of its values."""
+    words = list(MOVE_WORDS.finditer(s))
+    return words, [m.end() for m in words]
+
+
+def move_word_before(s: str, end: int, within: int | None = None) -> re.Match[str] | None:
+    """The last move word of the sentence ``s`` ending at or before ``end`` (and, with ``within``,
+    starting at most that many characters before ``end``). A lookup in the sentence's move words, found
+    once per sentence, so asking once per value of a sentence is linear in its length, not quadratic."""
+    words, ends = _move_words(s)
+    k = bisect.bisect_right(ends, end)
+    if k and (within is None or words[k - 1].start() >= end - within):
+        return words[k - 1]
+    return None
+
+
 def last_move_word(s: str, end: int) -> re.Match[str] | None:
-    """The last move word ending at or before ``end``, within 60 characters of it."""
-    words = [m for m in MOVE_WORDS.finditer(s, max(0, end - 60)) if m.end() <= end]
-    return words[-1] if words else None
+    """The last move word ending at or before ``end``, starting within 60 characters before it."""
+    return move_word_before(s, end, 60)
 
 
 # what moves in a company's results or the economy, not its share price: "quarterly profit jumped 21%"
@@ -430,6 +433,9 @@ def _is_index_move(s: str, subject: Span) -> bool:
     )
 
 
+_HIGHER_LOWER = re.compile(r"\s+(?:higher|lower)\b")
+
+
 def _raw_anchors(s: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_percent) of every value that states a move, before the index filter."""
     out: list[tuple[int, int, bool]] = []
@@ -439,12 +445,12 @@ def _raw_anchors(s: str) -> list[tuple[int, int, bool]]:
             continue
         if re.search(r"\bfrom\s+\S+\s*(?:%|percent|per cent)?\s+to\s*$", before, re.IGNORECASE):
             continue
-        closed = re.search(r"\b(?:closed|ended|finished|traded|were|was|stood)\s*$", before) and re.match(
-            r"\s+(?:higher|lower)\b", s[m.end :]
+        closed = re.search(r"\b(?:closed|ended|finished|traded|were|was|stood)\s*$", before) and (
+            _HIGHER_LOWER.match(s, m.end)
         )  # "closed 4.4% lower"
         if re.search(r"\bof\s*$", before) or (last_move_word(s, m.start) is None and not closed):
             continue
-        if _NOT_A_MOVE_AFTER.match(s[m.end :]) or _TARGET_BEFORE.search(before[-30:]):
+        if _NOT_A_MOVE_AFTER.match(s, m.end) or _TARGET_BEFORE.search(before[-30:]):
             continue
         out.append((m.start, m.end, True))
     # price levels ("closed flat at 44.90 yuan", "jumped to a record high of 4,820 yen") count when no
@@ -737,8 +743,26 @@ def _named_mover(text: str, sentence: Span, anchor: Span, lo: int) -> bool:
     return bool(name_spans(s, subj))
 
 
+MAX_PER_SENTENCE = 8
+"""At most this many candidates of one kind per sentence, the first ones: real sentences state one or
+two events of a kind (a market wrap a few more); a run of values with no full stop would otherwise make
+hundreds of questions, each reading the whole sentence."""
+
+
 def candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
-    """Candidates of every kind for one sentence (see the module rules)."""
+    """Candidates of every kind for one sentence (see the module rules), at most
+    :data:`MAX_PER_SENTENCE` of each kind."""
+    out = _all_candidates_in_sentence(text, sentence)
+    count: dict[Kind, int] = {}
+    kept: list[Candidate] = []
+    for c in out:
+        count[c.kind] = count.get(c.kind, 0) + 1
+        if count[c.kind] <= MAX_PER_SENTENCE:
+            kept.append(c)
+    return kept
+
+
+def _all_candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
     s = sentence.slice(text)
     out: list[Candidate] = []
     if is_title_line(s):

@@ -13,7 +13,9 @@ from newsextract.errors import InputError
 #: raise it with ``max_chars=`` (cost: one request per ~12,000 characters with the whole-article strategy).
 DEFAULT_MAX_CHARS = 1_000_000
 
-_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+#: Control characters that do not belong in text (tab, newlines, form feed and vertical tab do), as the
+#: bytes UTF-8 gives them (no multi-byte sequence holds a byte below 0x80, so bytes count characters).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
 def decode_bytes(data: bytes, *, name: str = "input") -> str:
@@ -32,7 +34,7 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, name: str = 
         text = decode_bytes(bytes(text), name=name)
     if not isinstance(text, str):
         raise InputError(f"{name} must be str or bytes, not {type(text).__name__}")
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(f"{name} is empty" if not text else f"{name} holds only whitespace")
     if len(text) > max_chars:
         raise InputError(
@@ -42,7 +44,8 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, name: str = 
     sample = text[:65536]
     if "\x00" in sample:
         raise InputError(f"{name} looks binary (it contains NUL characters), not a text article")
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in _CONTROL_OK)
+    encoded = sample.encode("utf-8", "surrogatepass")
+    controls = len(encoded) - len(encoded.translate(None, _CONTROL_BYTES))  # ~1 us per 3 KB
     if controls > max(8, len(sample) // 100):
         raise InputError(f"{name} looks binary ({controls} control characters), not a text article")
     return text

@@ -26,6 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsextract.lexicon.companies import LEGAL_FORMS
+from newsextract.text.wordindex import WordIndex
+
 __all__ = [
     "PLACES",
     "ArticleNames",
@@ -95,26 +98,8 @@ PLACES = frozenset(
 )
 """Markets, cities, regions and countries that news articles name as places. Lower case."""
 
-_CORPORATE = frozenset(
+_CORPORATE = LEGAL_FORMS | frozenset(
     [
-        "inc",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "group",
-        "holding",
-        "holdings",
-        "ltd",
-        "limited",
-        "plc",
-        "llc",
-        "lp",
-        "ag",
-        "sa",
-        "nv",
-        "se",
-        "gmbh",
         "bank",
         "capital",
         "partners",
@@ -164,27 +149,9 @@ _CORPORATE = frozenset(
     ]
 )
 # words that never make a name on their own: legal forms, filing words, board and department words
-_GENERIC = frozenset(
+_GENERIC = LEGAL_FORMS | frozenset(
     [
-        "limited",
         "partnership",
-        "holding",
-        "holdings",
-        "group",
-        "corp",
-        "corporation",
-        "inc",
-        "co",
-        "company",
-        "ltd",
-        "plc",
-        "llc",
-        "lp",
-        "ag",
-        "sa",
-        "nv",
-        "se",
-        "gmbh",
         "form",
         "forms",
         "rule",
@@ -308,9 +275,20 @@ def _contains_place(name: str) -> bool:
     return False
 
 
-def _occurrences(text: str, name: str) -> list[tuple[int, int]]:
-    pat = re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
-    return [(m.start(), m.end()) for m in pat.finditer(text)]
+def _occurrences(text: str, name: str, index: WordIndex | None = None) -> list[tuple[int, int]]:
+    """Where ``name`` occurs as a whole (no word character on either side), through ``index`` (of
+    ``text``) when given: the cost is the occurrences of the name's rarest word, not a scan of the text."""
+    if index is None:
+        pat = re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
+        return [(m.start(), m.end()) for m in pat.finditer(text)]
+    return [(s, s + len(name)) for s in index.find(name, bounded_start=True, bounded_end=True)]
+
+
+def _written(text: str, word: str, index: WordIndex | None) -> bool:
+    """True when ``word`` is written in ``text`` with no word character or hyphen on either side."""
+    if index is None:
+        return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text) is not None
+    return bool(index.find(word, bounded_start=True, bounded_end=True, extra="-", first=True))
 
 
 @dataclass(frozen=True)
@@ -362,8 +340,12 @@ class ArticleNames:
         return name not in self.common and not self.is_place(name) and not self.is_person_token(name)
 
 
-def classify_names(text: str, names: list[str]) -> ArticleNames:
-    """Classify ``names`` (as found by ``name_spans``) by how ``text`` uses each of them."""
+def classify_names(text: str, names: list[str], index: WordIndex | None = None) -> ArticleNames:
+    """Classify ``names`` (as found by ``name_spans``) by how ``text`` uses each of them. Linear in the
+    text and in the occurrences of the names: one :class:`WordIndex` of ``text`` (pass ``index`` to
+    share one) answers where each name occurs."""
+    if index is None:
+        index = WordIndex(text)
     orgs: set[str] = set()
     persons: set[str] = set()
     places: set[str] = set()
@@ -372,7 +354,7 @@ def classify_names(text: str, names: list[str]) -> ArticleNames:
         toks = _tokens(name)
         if toks and toks[-1] in _MEDIA and len(toks) > 1:
             media.add(name)
-        for start, end in _occurrences(text, name):
+        for start, end in _occurrences(text, name, index):
             after = text[end : end + 80]
             before = text[max(0, start - 40) : start]
             if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
@@ -388,7 +370,9 @@ def classify_names(text: str, names: list[str]) -> ArticleNames:
     persons = {p for p in persons if not (len(_tokens(p)) > 1 and _tokens(p)[-1].rstrip(".") in _CORPORATE)}
     orgs -= persons
     common = {
-        n for n in dict.fromkeys(names) if n not in persons and n not in orgs and is_common_word(text, n)
+        n
+        for n in dict.fromkeys(names)
+        if n not in persons and n not in orgs and is_common_word(text, n, index)
     }
     # a longer name holding a known organisation's name is part of it ("Alibaba Cloud")
     single = {o for o in orgs if " " not in o}
@@ -405,13 +389,14 @@ _ADVERB = re.compile(r"(?:where|while|ly|ever|less|over|fore|wise|wards?|theless
 _LINE_START = re.compile(r"(?:^|[.!?]['’\"”)]?\s+|\n)[\s*•\-–—(\"“'‘]*$")
 
 
-def is_common_word(text: str, name: str) -> bool:
+def is_common_word(text: str, name: str, index: WordIndex | None = None) -> bool:
     """True when a capitalised ``name`` is a common word, not an entity: it is made only of legal-form,
     filing, board or department words ("Limited Partnership", "Form", "Supervisory"), or it is one
     word, not in capitals, that the article also writes in lower case ("Bankers" beside "bankers"), or
     a sentence adverb: a word ending like one that the article only writes to open a sentence, before a
     comma ("Elsewhere, ...", "Separately, ..."). A company named once to open a sentence ("Volkswagen
-    appointed ...") is no common word."""
+    appointed ...") is no common word. ``index`` (a :class:`WordIndex` of ``text``) makes each lookup
+    cost the name's occurrences instead of a scan of the text."""
     toks = _tokens(name)
     if not toks:
         return False
@@ -420,13 +405,13 @@ def is_common_word(text: str, name: str) -> bool:
     if len(toks) > 1 or name.isupper() or any(c.isdigit() for c in name):
         return False
     low = name.lower()
-    if len(name) > 1 and re.search(r"(?<![\w-])" + re.escape(name.upper()) + r"(?![\w-])", text):
+    if len(name) > 1 and _written(text, name.upper(), index):
         return False  # "DAGMAR ROE SOLD ..." beside "Roe sold ...": a name a headline writes in capitals
-    if re.search(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text):
+    if _written(text, low, index):
         return True
     if not _ADVERB.search(low):
         return False
-    occ = _occurrences(text, name)
+    occ = _occurrences(text, name, index)
     return bool(occ) and all(
         _LINE_START.search(text[max(0, s - 12) : s]) and text[e : e + 1] == "," for s, e in occ
     )
