@@ -327,3 +327,36 @@ def test_extract_many_with_a_user_kind_in_threads_and_worker_processes(
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(line["id"] for line in lines) == ["a0", "a1", "a2"]
     assert all(line["result"]["other_events"][0]["type"] == "Dividend" for line in lines)
+
+
+def test_a_user_kind_is_scored_against_gold(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    from newsextract.evaluate import parse_gold, score
+    from newsextract.io.results import outcome_from_line, result_line
+
+    start = ARTICLE.index(S1)
+    gold_line = {
+        "id": "h1",
+        "published": "2024-03-04",
+        "events": [
+            {"type": "Dividend", "company": "Harrowgate Foods Plc", "per_share": {"amount": 0.25,
+             "currency": "USD"}, "payable": "2024-04-15", "kind": "special", "quote": S1, "start": start,
+             "end": start + len(S1)},
+            {"type": "Dividend", "company": "Northwind", "quote": S4, "start": ARTICLE.index(S4),
+             "end": ARTICLE.index(S4) + len(S4)},
+        ],
+    }  # fmt: skip
+    with pytest.raises(ValueError, match="unknown event type 'Dividend'"):
+        parse_gold([json.dumps(gold_line)])
+    gold = parse_gold([json.dumps(gold_line)], kinds=[Dividend])
+    server.default = Content(json.dumps({"dividends": REPLY["dividends"]}))
+    with _extractor(server, tmp_path, [Dividend], cache=False) as ex:
+        result = ex.extract(ARTICLE, published=PUBLISHED)
+    report = score(gold, {"h1": result})
+    counts = report.per_type["Dividend"]
+    assert (counts.tp, counts.fp, counts.fn) == (1, 0, 1)  # Northwind was never predicted
+    accuracy = report.field_accuracy()["Dividend"]
+    assert accuracy == {"company": 1.0, "per_share": 1.0, "payable": 1.0, "kind": 1.0}
+    # read back from a results file (no class at hand): scored the same, by its fields
+    reread = outcome_from_line(json.loads(json.dumps(result_line("h1", result))))
+    again = score(gold, {"h1": reread})
+    assert (again.per_type["Dividend"].tp, again.per_type["Dividend"].fn) == (1, 1)
