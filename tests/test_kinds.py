@@ -360,3 +360,30 @@ def test_a_user_kind_is_scored_against_gold(server: FakeOpenAIServer, tmp_path: 
     reread = outcome_from_line(json.loads(json.dumps(result_line("h1", result))))
     again = score(gold, {"h1": reread})
     assert (again.per_type["Dividend"].tp, again.per_type["Dividend"].fn) == (1, 1)
+
+
+def test_mentions_merge_by_identity_and_conflicting_values_stay_apart() -> None:
+    from decimal import Decimal
+
+    from newsextract import Evidence
+    from newsextract import Money as MoneyValue
+    from newsextract.kinds.identity import dedupe_kind
+
+    def d(company: str, at: int, amount: str | None = None, payable: dt.date | None = None) -> Dividend:
+        money = MoneyValue(amount=Decimal(amount), currency="USD") if amount else None
+        evidence = Evidence(quote="q", start=at, end=at + 1)
+        return Dividend(company=company, per_share=money, payable=payable, evidence=evidence)
+
+    merged = dedupe_kind(
+        [d("Harrowgate Foods Plc", 0, "0.25"), d("Northwind", 5),
+         d("Harrowgate", 9, None, dt.date(2024, 4, 15)), d("Harrowgate Foods", 12, "0.30"),
+         d("Northwind Holdings", 20, "1")]
+    )  # fmt: skip
+    assert [(e.company, e.evidence.start) for e in merged] == [
+        ("Harrowgate Foods Plc", 0), ("Northwind", 5), ("Harrowgate Foods", 12)
+    ]  # fmt: skip
+    first, north, other = merged
+    assert isinstance(first, Dividend) and first.payable == dt.date(2024, 4, 15)  # from the later mention
+    assert isinstance(north, Dividend) and north.per_share is not None and north.per_share.amount == 1
+    assert isinstance(other, Dividend) and other.per_share is not None
+    assert other.per_share.amount == Decimal("0.30")

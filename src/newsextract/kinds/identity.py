@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsextract.core.schemas import Event
-from newsextract.dedupe import names_match
+from newsextract.dedupe import name_tokens, names_match
 from newsextract.grounding.checks import normalize_for_search
 from newsextract.kinds.spec import BASE_FIELDS, KindSpec, kind_spec
 
@@ -42,13 +42,31 @@ def identity_key(event: Event) -> tuple[str, ...]:
     return (spec.name, *(normalize_for_search(str(getattr(event, n, "") or "")) for n in spec.identity))
 
 
+def _index_keys(spec: KindSpec, event: Event) -> set[str]:
+    """Keys under which ``event`` is filed: a mention can only be merged with a group that shares one.
+    For a name, its comparison tokens (two names that match share a token); otherwise the folded value
+    of the first identity field."""
+    first = spec.field(spec.identity[0])
+    value = getattr(event, first.name, None)
+    if value is None:
+        return {"\0none"}
+    if first.role in ("name", "person") and isinstance(value, str):
+        return set(name_tokens(value))
+    return {normalize_for_search(str(value)) if isinstance(value, str) else repr(value)}
+
+
 def dedupe_kind(events: Sequence[Event]) -> list[Event]:
-    """``events`` with repeated mentions of one event merged (order of first mentions kept)."""
+    """``events`` with repeated mentions of one event merged (order of first mentions kept). Each mention
+    is compared only with the groups filed under one of its keys, not with every earlier group."""
     groups: list[Event] = []
+    index: dict[tuple[str, str], list[int]] = {}
     for event in events:
         spec = kind_spec(type(event))
-        for i, kept in enumerate(groups):
-            if type(kept) is type(event) and same_kind_event(spec, kept, event):
+        keys = [(spec.name, k) for k in _index_keys(spec, event)]
+        candidates = sorted({i for key in keys for i in index.get(key, [])})
+        for i in candidates:
+            kept = groups[i]
+            if same_kind_event(spec, kept, event):
                 fill = {
                     n: getattr(event, n)
                     for n in type(event).model_fields
@@ -58,5 +76,7 @@ def dedupe_kind(events: Sequence[Event]) -> list[Event]:
                 groups[i] = kept.model_copy(update={**fill, "flags": flags})
                 break
         else:
+            for key in keys:
+                index.setdefault(key, []).append(len(groups))
             groups.append(event)
     return groups
