@@ -36,7 +36,7 @@ def main() -> int:
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     print(
-        f"{'pattern':12} " + " ".join(f"{s:>10,}" for s in sizes) + "  growth (size ratio)  requests events"
+        f"{'pattern':15} " + " ".join(f"{s:>10,}" for s in sizes) + "  growth (size ratio)  requests events"
     )
     for name in args.patterns.split(","):
         times: list[float] = []
@@ -52,7 +52,7 @@ def main() -> int:
             f"{t / times[0]:.1f}x ({s / sizes[0]:.0f}x)" for s, t in zip(sizes[1:], times[1:], strict=True)
         )
         cells = " ".join(f"{t:9.2f}s" for t in times)
-        print(f"{name:12} {cells}  {growth}  {requests} {events}", flush=True)
+        print(f"{name:15} {cells}  {growth}  {requests} {events}", flush=True)
     return 0
 
 

@@ -392,6 +392,13 @@ def _percent_problem(field: str, value: str, context: str, *, core: bool) -> Pro
     return Problem(field, f'{field} "{value}" is not stated in the quoted sentence or next to it')
 
 
+@functools.lru_cache(maxsize=64)  # a date missing from its sentence is looked for in the whole article
+def _days_stated(context: str, published: dt.date | None) -> frozenset[dt.date]:
+    """Every day a date expression of ``context`` names, resolved against ``published``; read once per
+    context, however many events ask."""
+    return frozenset(m.value for m in find_dates(context, published) if m.value is not None)
+
+
 def _date_problem(field: str, value: str | None, context: str, published: dt.date | None) -> Problem | None:
     """A date must name a day that a date expression of the context names (resolved against
     ``published``), or, when it names no single day ("last week"), occur in the context as written."""
@@ -399,7 +406,7 @@ def _date_problem(field: str, value: str | None, context: str, published: dt.dat
         return None
     day = resolve_date(value, published)
     if day is not None:
-        if any(m.value == day for m in find_dates(context, published)):
+        if day in _days_stated(context, published):
             return None
         return Problem(field, f'{field} "{value}" is not a date the quoted sentence or the next one states')
     if date_in_text(value, context):

@@ -76,17 +76,35 @@ class WordIndex:
         self._word = word
         self._char = re.compile(word)
         self._run = re.compile(f"{word}+")
-        self._positions: dict[str, list[int]] = defaultdict(list)
-        self._ordinals: dict[str, list[int]] = defaultdict(list)
-        self.tokens: list[str] = []
-        """The words of the text in order."""
-        for m in self._run.finditer(text):
-            w = m.group()
-            self._positions[w].append(m.start())
-            self._ordinals[w].append(len(self.tokens))
-            self.tokens.append(w)
+        # each view is built in one pass on first use (an index serves either lookups or windows)
+        self._by_offset: dict[str, list[int]] | None = None
+        self._by_ordinal: tuple[list[str], dict[str, list[int]]] | None = None
         self._memo: dict[tuple[str, bool, bool, str, bool], list[int]] = {}
         self._near: dict[tuple[frozenset[str], int], bool] = {}
+
+    @property
+    def _positions(self) -> dict[str, list[int]]:
+        """Each word and the offsets where it starts."""
+        if self._by_offset is None:
+            positions: dict[str, list[int]] = defaultdict(list)
+            for m in self._run.finditer(self.text):
+                positions[m.group()].append(m.start())
+            self._by_offset = positions
+        return self._by_offset
+
+    @property
+    def tokens(self) -> list[str]:
+        """The words of the text in order."""
+        return self._windows()[0]
+
+    def _windows(self) -> tuple[list[str], dict[str, list[int]]]:
+        if self._by_ordinal is None:
+            tokens = self._run.findall(self.text)
+            ordinals: dict[str, list[int]] = defaultdict(list)
+            for i, w in enumerate(tokens):
+                ordinals[w].append(i)
+            self._by_ordinal = (tokens, ordinals)
+        return self._by_ordinal
 
     def _starts(self, needle: str, bounded_start: bool, bounded_end: bool) -> list[int] | None:
         """Offsets where ``needle`` may start (a superset of its bounded occurrences), from the rarest
@@ -159,10 +177,10 @@ class WordIndex:
         hit = self._near.get(key)
         if hit is not None:
             return hit
-        rarest = min(need, key=lambda w: len(self._ordinals.get(w, ())))
-        toks = self.tokens
+        toks, ordinals = self._windows()
+        rarest = min(need, key=lambda w: len(ordinals.get(w, ())))
         found = False
-        for q in self._ordinals.get(rarest, ()):
+        for q in ordinals.get(rarest, ()):
             for i in range(max(0, q - size + 1), q + 1):
                 if toks[i] in need and need.issubset(toks[i : i + size]):
                     found = True
