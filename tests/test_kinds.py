@@ -387,3 +387,24 @@ def test_mentions_merge_by_identity_and_conflicting_values_stay_apart() -> None:
     assert isinstance(north, Dividend) and north.per_share is not None and north.per_share.amount == 1
     assert isinstance(other, Dividend) and other.per_share is not None
     assert other.per_share.amount == Decimal("0.30")
+
+
+def test_a_kind_named_like_a_built_in_is_refused_and_stored_events_read_back_plainly() -> None:
+    from newsextract import Evidence, Extraction, Meta
+    from newsextract.core.schemas import StoredEvent
+
+    class StockMove(Event):
+        """A look-alike."""
+
+        company: Name
+
+    with pytest.raises(KindError, match="name of a built-in kind"):
+        resolve_kinds([StockMove])
+    evidence = Evidence(quote="q", start=0, end=1)
+    meta = Meta(model="m", endpoint="e")
+    ex = Extraction.from_events([Dividend(company="Harrowgate", evidence=evidence)], meta)
+    back = Extraction.model_validate_json(ex.model_dump_json())
+    [stored] = back.other_events
+    assert isinstance(stored, StoredEvent) and stored.type == "Dividend" and stored.company == "Harrowgate"
+    own = Dividend.model_validate({"company": "Harrowgate", "evidence": evidence, "compnay": "typo"})
+    assert not hasattr(own, "compnay")  # a kind's own class keeps only its fields

@@ -73,6 +73,7 @@ from newsextract.core.schemas import (
     Money,
     ShareSale,
     StockMove,
+    StoredEvent,
 )
 from newsextract.dedupe import markets_match, names_match, normalize_period, roles_match
 from newsextract.kinds.spec import kind_spec
@@ -137,7 +138,7 @@ def key_fields_of(event: Event) -> tuple[str, ...]:
     caller's kind's identity fields (an event read back without its class: all its fields)."""
     if event.type in KEY_FIELDS:
         return KEY_FIELDS[event.type]
-    if type(event) is Event:
+    if isinstance(event, StoredEvent):
         return tuple(k for k in event.model_dump() if k not in _NON_FIELDS)
     return kind_spec(type(event)).identity
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SerializeAsAny
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, SerializeAsAny
 
 SaleStatus = Literal["planned", "completed", "postponed", "cancelled", "denied", "rumored", "unknown"]
 ChangeKind = Literal["appointed", "departed"]
@@ -46,11 +46,8 @@ class Event(BaseModel):
 
     ``type`` is the kind's class name; ``evidence`` where it is stated; ``flags`` what grounding found
     wrong when asked to keep such events. A kind's own fields follow (see ``newsextract.kinds`` for the
-    field roles). An event read back without its class (a results file of a caller's kind) keeps its
-    fields as extra attributes.
+    field roles). Unknown keys are ignored, as on the built-ins.
     """
-
-    model_config = ConfigDict(extra="allow")
 
     type: str = ""
     evidence: Evidence
@@ -64,10 +61,24 @@ class Event(BaseModel):
             self.type = type(self).__name__
 
 
-class _Event(Event):
-    """The built-ins: extra keys are ignored, as they always were."""
+class StoredEvent(Event):
+    """An event of a caller's kind read back without its class (from a results file or JSON): its
+    fields are kept as attributes, unchecked. Never executes or imports anything the data names."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="allow")
+
+
+def _stored(value: Any) -> Any:
+    """An event of a caller's kind as given (an ``Event``), or read back from JSON as a ``StoredEvent``."""
+    return StoredEvent.model_validate(value) if isinstance(value, dict) else value
+
+
+#: An event of a caller's kind inside an ``Extraction``: dumped with all its fields, read back as given.
+OtherEvent = Annotated[SerializeAsAny[Event], BeforeValidator(_stored)]
+
+
+class _Event(Event):
+    """The built-ins."""
 
 
 class ShareSale(_Event):
@@ -192,7 +203,7 @@ class Extraction(BaseModel):
     executive_changes: list[ExecutiveChange] = Field(default_factory=list)
     stock_moves: list[StockMove] = Field(default_factory=list)
     #: Events of the caller's own kinds (``extract(..., kinds=[...])``), in text order.
-    other_events: list[SerializeAsAny[Event]] = Field(default_factory=list)
+    other_events: list[OtherEvent] = Field(default_factory=list)
     meta: Meta
 
     _text: str | None = PrivateAttr(default=None)

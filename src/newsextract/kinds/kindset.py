@@ -104,6 +104,8 @@ def resolve_kinds(kinds: Iterable[type[Event]] | type[Event] | None) -> KindSet 
     for k in given:
         if k not in BUILTIN_KINDS:
             kind_spec(k)
+            if k.__name__ in BUILTIN_LISTS:
+                raise KindError(f"{k.__name__} is the name of a built-in kind: give your kind another name")
     names = [k.__name__ for k in given]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
