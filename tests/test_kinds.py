@@ -408,3 +408,43 @@ def test_a_kind_named_like_a_built_in_is_refused_and_stored_events_read_back_pla
     assert isinstance(stored, StoredEvent) and stored.type == "Dividend" and stored.company == "Harrowgate"
     own = Dividend.model_validate({"company": "Harrowgate", "evidence": evidence, "compnay": "typo"})
     assert not hasattr(own, "compnay")  # a kind's own class keeps only its fields
+
+
+class Layoff(Event):
+    """A company cuts jobs."""
+
+    company: Name
+    jobs: Quantity | None = None
+    share: Percent | None = None
+    unit: Text | None = None
+    announced_by: Person | None = None
+    title: Role | None = None
+
+
+LAYOFF_ARTICLE = (
+    "Northwind Holdings to cut 1,200 jobs\n\n"
+    "Northwind Holdings said on Tuesday it would cut 1,200 jobs, or 8% of its workforce, in its logistics "
+    "unit. Chief executive Maria Lopez announced the plan to staff."
+)
+LAYOFF_QUOTE = LAYOFF_ARTICLE.split("\n\n")[1].split(". ")[0] + "."
+
+
+@pytest.mark.parametrize(
+    "values,problems",
+    [
+        ({"jobs": "1,200", "share": "8%", "unit": "logistics unit", "announced_by": "Lopez",
+          "title": "CEO"}, set()),
+        ({"jobs": "2,500", "share": "8 percent", "unit": "retail arm", "announced_by": "John Smith",
+          "title": "chief pilot"}, {"jobs", "unit", "announced_by", "title"}),
+        ({"jobs": "2,500", "share": "12%"}, {"jobs", "share", None}),  # every number invented: the event
+    ],
+)  # fmt: skip
+def test_each_role_is_checked_by_meaning(values: dict[str, str], problems: set[str | None]) -> None:
+    from newsextract.kinds.checks import judge_kind
+
+    spec = kind_spec(Layoff)
+    draft = spec.draft.model_validate({"quote": LAYOFF_QUOTE, "company": "Northwind Holdings", **values})
+    verdict = judge_kind(spec, draft, LAYOFF_ARTICLE, dt.date(2024, 3, 5))
+    assert verdict.span is not None
+    assert {p.field for p in verdict.problems} == problems
+    assert verdict.keeps_event == (None not in problems)
