@@ -75,7 +75,8 @@ def _field_problem(f: FieldSpec, value: str, ev: Grounds) -> Problem | None:
             return None
         return Problem(name, f'{name} "{value}" does not occur in the article')
     if f.role == "text":
-        if occurs(clean_text(value) or "", ev.text):  # through the article's word index: linear
+        clean = clean_text(value) or ""
+        if occurs(clean, ev.context) or occurs(clean, ev.text):  # the article through its word index
             return None
         return Problem(name, f'{name} "{value}" does not occur in the article')
     return None
