@@ -448,3 +448,17 @@ def test_each_role_is_checked_by_meaning(values: dict[str, str], problems: set[s
     assert verdict.span is not None
     assert {p.field for p in verdict.problems} == problems
     assert verdict.keeps_event == (None not in problems)
+
+
+def test_a_built_in_event_in_the_wrong_list_is_moved_when_its_list_is_asked_for() -> None:
+    from newsextract import ExecutiveChange, StockMove
+
+    move = {"quote": "q", "company": "Xpeng", "direction": "down", "change_pct": "3%"}
+    every = resolve_kinds([ShareSale, ExecutiveChange, StockMove, Dividend])
+    assert every is not None
+    routed = every.reply_model().model_validate({"share_sales": [move], "dividends": []})
+    assert [k for k, _ in routed.items()] == ["StockMove"]
+    fewer = resolve_kinds([ShareSale, Dividend])
+    assert fewer is not None
+    with pytest.raises(ValueError):  # no stock_moves list to move it to: it stays, and fails as a sale
+        fewer.reply_model().model_validate({"share_sales": [move], "dividends": []})

@@ -21,6 +21,7 @@ from newsextract.core.drafts import DRAFT_TYPES
 from newsextract.core.schemas import Event, ExecutiveChange, ShareSale, StockMove
 from newsextract.core.strict_schema import strict_schema
 from newsextract.grounding.context import locate
+from newsextract.grounding.lists import reroute
 from newsextract.kinds.spec import KindError, KindSpec, kind_spec
 
 BUILTIN_KINDS: tuple[type[Event], ...] = (ShareSale, ExecutiveChange, StockMove)
@@ -150,6 +151,13 @@ class KindsArticleDraft(BaseModel):
         """Append ``other``'s drafts (a later chunk's) to this one's lists."""
         for key in self.lists:
             getattr(self, key).extend(getattr(other, key))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _route(cls, data: Any) -> Any:
+        """With all three built-ins in the set, a built-in event in the wrong list is moved to its own
+        (``grounding.lists.reroute``); with fewer, nothing moves (its list may not be asked for)."""
+        return reroute(data) if set(BUILTIN_LISTS.values()) <= set(cls.lists) else data
 
     @model_validator(mode="before")
     @classmethod
