@@ -142,6 +142,12 @@ def test_the_true_sale_is_kept(tmp_path: Path) -> None:
         pytest.param(
             {"seller": "Joe Tsai"}, 'seller "Joe Tsai" is not named in the quoted sentence', id="seller"
         ),
+        # Jane Jiang Fang is named in the very next sentence, but the quoted one says who sells: Ma
+        pytest.param(
+            {"seller": "Jane Jiang Fang"},
+            'seller "Jane Jiang Fang" is not named in the quoted sentence',
+            id="seller-next-door",
+        ),
         # JC Properties is named two sentences later, as a vehicle of the sale
         pytest.param(
             {"company": "JC Properties"},

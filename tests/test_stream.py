@@ -164,3 +164,20 @@ def test_cancelling_aextract_many_stops_handing_out_articles(
             count, stable_since = server.request_count, time.monotonic()
         time.sleep(0.05)
     assert 1 <= count < 50  # in-flight articles finished; the rest were never handed out
+
+
+def test_async_twin_holds_nothing_after_yielding(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    server.default = REPLY
+    ex = extractor(server, tmp_path)
+    refs: list[weakref.ref[Any]] = []
+
+    async def run() -> None:
+        async for done in ex.aiter_many(articles(12), concurrency=3):
+            gc.collect()
+            assert all(r() is None for r in refs), "an outcome already yielded is still referenced"
+            refs.append(weakref.ref(done.outcome))
+            del done
+
+    asyncio.run(run())
+    gc.collect()
+    assert len(refs) == 12 and all(r() is None for r in refs)

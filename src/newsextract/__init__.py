@@ -25,6 +25,7 @@ _EXPORTS = {
     "aextract_many": "newsextract.api",
     "extract": "newsextract.api",
     "extract_many": "newsextract.api",
+    "BatchJob": "newsextract.batch_api.job",
     "iter_many": "newsextract.api",
     "aiter_many": "newsextract.api",
     "Completed": "newsextract.stream",
@@ -47,6 +48,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "BatchJob",
     "Completed",
     "ConfigError",
     "Event",
@@ -83,6 +85,7 @@ if TYPE_CHECKING:
         extract_many,
         iter_many,
     )
+    from newsextract.batch_api.job import BatchJob
     from newsextract.core.schemas import (
         Event,
         Evidence,

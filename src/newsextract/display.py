@@ -254,8 +254,11 @@ def _meta_line(ex: Extraction) -> str:
         "cached" if m.cached else f"{m.attempts} request(s)",
         f"{m.usage.total_tokens:,} tokens",
     ]
-    if m.dropped:
-        bits.append(f"{len(m.dropped)} dropped by grounding")
+    whole = sum(d.field is None for d in m.dropped)
+    if whole:
+        bits.append(f"{whole} event(s) dropped")
+    if len(m.dropped) > whole:
+        bits.append(f"{len(m.dropped) - whole} field(s) removed")
     if m.chunk_failures:
         bits.append(f"{len(m.chunk_failures)} chunk(s) failed")
     return " · ".join(bits)

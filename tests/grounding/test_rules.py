@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsextract.core.drafts import ShareSaleDraft, StockMoveDraft
+from newsextract.core.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.grounding.context import locate, window_at
 from newsextract.grounding.instructions import is_instruction
 from newsextract.grounding.lists import reroute
@@ -189,3 +190,99 @@ def test_a_date_the_article_cannot_resolve_is_not_supported_in_iso_form() -> Non
     d = ShareSaleDraft(quote=text, seller="Ma", company="Alibaba", date="2013-08-07")
     v = judge("ShareSale", d, text, None)  # no publication date: the year is not stated
     assert [p.field for p in v.problems if p.field != "company"] == ["date"]
+
+
+_ITEM = st.dictionaries(
+    st.sampled_from(
+        ["quote", "seller", "company", "person", "role", "change", "direction", "market", "shares"]
+    ),
+    st.one_of(st.none(), st.text(max_size=5)),
+    max_size=5,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["share_sales", "executive_changes", "stock_moves"]), st.lists(_ITEM, max_size=4)
+    )
+)
+def test_reroute_keeps_every_item_once_and_is_idempotent(data: dict[str, list[dict[str, object]]]) -> None:
+    out = reroute(data)
+    before = sorted(repr(i) for items in data.values() for i in items)
+    after = sorted(repr(i) for items in out.values() for i in items)
+    assert before == after
+    assert reroute(out) == out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["planned", "completed", "postponed", "cancelled", "denied", "rumored", "unknown"]),
+    st.text(max_size=120),
+    st.text(max_size=120),
+)
+def test_decide_status_is_a_status(draft: str, sentence: str, extra: str) -> None:
+    got = decide_status(draft, sentence, sentence + " " + extra)  # type: ignore[arg-type]
+    assert got in {"planned", "completed", "postponed", "cancelled", "denied", "rumored", "unknown"}
+    if not sale_statuses(sentence + " " + extra):
+        assert got == draft
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=300))
+def test_locate_never_raises_and_stays_in_the_text(quote: str, text: str) -> None:
+    span = locate(quote, text)
+    if span is not None:
+        assert 0 <= span[0] <= span[1] <= len(text)
+        w = window_at(text, *span)
+        assert 0 <= w.context_start <= w.start <= w.end <= w.context_end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical", "field"),
+    [
+        ("33 million", "33000000", "shares"),
+        ("33m", "33,000,000", "shares"),
+        ("33 mln", "33 million", "shares"),
+        ("1.375 million", "1375000", "shares"),
+        ("about $314 million", "USD 314000000", "value"),
+        ("HK$37.50", "HKD 37.5", "price_per_share"),
+        ("A$2.1 billion", "AUD 2100000000", "value"),
+        ("C$12", "CAD 12.00", "price_per_share"),
+        ("212 pence", "GBP 2.12", "price_per_share"),
+        ("45 cents", "USD 0.45", "price_per_share"),
+        ("2.5 billion rand", "ZAR 2500000000", "value"),
+        ("60 yuan", "CNY 60", "price_per_share"),
+        ("500 million CZK", "CZK 500000000", "value"),
+        ("a 16.3 percent stake", "16.3", "stake_before"),
+        ("a 16.3 percent stake", "16.3%", "stake_before"),
+    ],
+)
+def test_a_value_in_another_form_is_the_same_value(written: str, canonical: str, field: str) -> None:
+    text = f"Acme Capital sold {written} worth of Zeta shares, it said."
+    if field == "shares":
+        text = f"Acme Capital sold {written} Zeta shares, it said."
+    d = ShareSaleDraft.model_validate(
+        {"quote": text, "seller": "Acme Capital", "company": "Zeta", field: canonical}
+    )
+    assert [p.message for p in judge("ShareSale", d, text, None).problems] == []
+    bumped = re.sub(r"[0-9]", lambda m: str((int(m.group()) + 1) % 10), canonical, count=1)
+    wrong = d.model_copy(update={field: bumped})
+    assert [p.field for p in judge("ShareSale", wrong, text, None).problems][:1] == [field]
+
+
+@pytest.mark.parametrize(
+    "seller",
+    ["Berkshire Hathaway", "Berkshire", "Berkshire Hathaway Inc", "Berkshire Hathaway Inc.", "Berkshire's"],
+)
+def test_names_in_fuller_shorter_possessive_or_suffixed_forms(seller: str) -> None:
+    text = "Berkshire Hathaway sold 10 million shares of Apple on Monday, a filing showed."
+    d = ShareSaleDraft(quote=text, seller=seller, company="Apple Inc", shares="10 million")
+    assert judge("ShareSale", d, text, None).problems == ()
+
+
+@pytest.mark.parametrize(("role", "ok"), [("CEO", True), ("chief executive officer", True), ("CFO", False)])
+def test_role_abbreviations(role: str, ok: bool) -> None:
+    text = "Acme Corp named Jane Doe chief executive officer on Monday."
+    d = ExecutiveChangeDraft(quote=text, company="Acme", person="Jane Doe", role=role, change="appointed")
+    assert (judge("ExecutiveChange", d, text, None).problems == ()) is ok

@@ -35,3 +35,10 @@ def test_the_table_is_the_iso_table() -> None:
     assert len(ISO_CODES) > 130 and {"USD", "EUR", "CZK", "NGN", "KWD", "CNH"} <= ISO_CODES
     assert not AMBIGUOUS_CODES & ISO_CODES
     assert to_iso("czk") == "CZK" and to_iso("ALL") is None
+
+
+def test_rand() -> None:
+    for text in ("2.5 billion rand", "500 million South African rand"):
+        money = parse_money(text)
+        assert money is not None and money.currency == "ZAR"
+    assert parse_money("the brand 5") is None

@@ -245,20 +245,22 @@ _ROLE_ABBR = {
 }
 
 
-def other_name(name: str, *, person: bool, k: int) -> str:
-    """A fuller, shorter, possessive or suffixed form of ``name``."""
+def other_name(name: str, *, person: bool, k: int, quote: str = "") -> str:
+    """A fuller, shorter, possessive or suffixed form of ``name``; a person's shorter form is the name
+    the quote calls them by ("Ma" for "Jack Ma", not "Xiaoyu" for "Ms. Tang")."""
     if person:
         parts = name.split()
-        return parts[-1] if len(parts) > 1 and k % 2 == 0 else f"{name}'s"
+        short = next((p for p in (parts[-1], parts[0]) if re.search(rf"\b{re.escape(p)}\b", quote)), None)
+        return short if len(parts) > 1 and short and k % 2 == 0 else f"{name}'s"
     forms = [f"{name} Inc", f"{name}'s", f"{name} Holdings"]
     return forms[k % len(forms)]
 
 
-def other_names(fields: dict[str, Any], kind: str, k: int) -> dict[str, Any]:
+def other_names(fields: dict[str, Any], kind: str, k: int, quote: str = "") -> dict[str, Any]:
     out = dict(fields)
     for key in ("seller", "company", "person", "predecessor"):
         if out.get(key):
-            out[key] = other_name(str(out[key]), person=key in {"person", "predecessor"}, k=k)
+            out[key] = other_name(str(out[key]), person=key in {"person", "predecessor"}, k=k, quote=quote)
     role = out.get("role")
     if isinstance(role, str) and role.lower() in _ROLE_ABBR:
         out["role"] = _ROLE_ABBR[role.lower()]
@@ -305,7 +307,7 @@ def answer(case: Case, style: str) -> tuple[dict[str, Any], Expected]:
         if style == "misquoted":
             quote = misquote(ev.quote, case.text, ev.start, ev.end, QUOTE_FORMS[k % len(QUOTE_FORMS)])
         if style == "other_names":
-            fields = other_names(fields, ev.type, k)
+            fields = other_names(fields, ev.type, k, ev.quote)
         if style == "unstated_field":
             extra = _unstated(ev.type, fields)
             if extra is not None:

@@ -14,6 +14,7 @@ Per request the client does: build the body (the schema fields are made once per
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any, TypeVar
 
@@ -23,7 +24,7 @@ from instructor.core.exceptions import IncompleteOutputException, ResponseParsin
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
-from newsextract.backends.base import Messages, ModelReply
+from newsextract.backends.base import Messages, ModelReply, usage_from
 from newsextract.backends.http_transport import AsyncRetryingTransport, RequestCounter, RetryingTransport
 from newsextract.backends.modes import choose_mode
 from newsextract.backends.structured import (
@@ -34,7 +35,9 @@ from newsextract.backends.structured import (
     conversation,
     drive,
     has_no_choices,
+    parse_reply,
     raw_output,
+    reask_body,
     refusal_of,
     request_body,
 )
@@ -109,6 +112,45 @@ class OpenAICompatBackend:
         )
         body.update(structured_fields(response_model, self.request_mode))  # shared, never mutated
         return body
+
+    # -- one answer that arrived as data (a Batch API output line), read as ``structured`` reads a reply --
+    def parse_answer(
+        self, completion: dict[str, Any], response_model: type[T], *, context: dict[str, Any] | None = None
+    ) -> ModelReply[T]:
+        """Validate one chat-completion body as ``structured`` validates a reply (the same parser and
+        validation context, so grounding runs too). Raises one of ``structured.REASKABLE`` for output worth
+        a re-ask, a newsextract ``ExtractionError`` for anything else (truncated, refused, no choices)."""
+        try:
+            response = ChatCompletion.model_validate(completion)
+        except ValueError as exc:
+            raise ExtractionError(f"not a chat completion: {_short(str(exc))}", attempts=1) from None
+        exchange: Exchange[T] = Exchange(replies=1, last_completion=response)
+        exchange.usage = usage_from(completion.get("usage"))
+        if has_no_choices(response):
+            raise self._map_error(ResponseParsingError("No choices in the response"), 1, exchange)
+        try:
+            parsed = parse_reply(response, response_model, self.mode, context)
+        except REASKABLE:
+            raise
+        except Exception as exc:
+            raise self._map_error(exc, 1, exchange) from exc
+        return self._reply(parsed, exchange, 1)
+
+    def schema_valid_output(self, completion: dict[str, Any], response_model: type[T]) -> str | None:
+        """The answer as JSON when it has the schema's shape (checked without the grounding context), for
+        the best-answer salvage; None otherwise."""
+        try:
+            return parse_reply(
+                ChatCompletion.model_validate(completion), response_model, self.mode
+            ).model_dump_json()
+        except Exception:  # not even the schema's shape
+            return None
+
+    def reask_messages(self, body: dict[str, Any], completion: dict[str, Any], error: Exception) -> Messages:
+        """The messages of the re-ask ``structured`` would send after ``completion`` failed with ``error``:
+        the request's messages, the model's answer and the validation errors (instructor's wording)."""
+        again = reask_body(body, ChatCompletion.model_validate(completion), error, self.mode)
+        return list(json.loads(json.dumps(again["messages"], default=str)))
 
     def structured(
         self,

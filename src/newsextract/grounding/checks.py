@@ -1,27 +1,35 @@
-"""Grounding checks: is every value of a draft really in the article? Pure.
+"""Grounding checks: is every value of a draft stated by the article, for this event? Pure.
 
-:func:`check_draft` returns short, specific problem messages (an empty list means grounded), written to be
-sent back to the model as a re-ask. Rules:
+:func:`find_problems` returns :class:`Problem` objects (an empty list means grounded), each a short,
+specific message that names the value and, where it can, quotes what the sentence does state. A problem
+is event-level (the event goes) or field-level (the field goes). Rules:
 
-* Matching is tolerant: case, Unicode compatibility forms, curly vs straight quotes, hyphens/dashes vs
-  spaces, runs of whitespace, and commas that are not thousands separators are all ignored. A value
-  must match on word boundaries ("Ma" does not match inside "market").
-* Numeric fields (shares, value, price_per_share, stake_before, stake_after, change_pct, price) must occur
-  in the article *and* their parsed value must equal a value of the same kind stated in ``evidence`` (the
-  quote's sentences): a count or plain number for shares, an amount and currency for money (a money
-  string with no currency is compared as a plain number), a percentage for stakes and change_pct. A
-  range in the evidence ("10-12 million", "between 5% and 6%") offers both bounds.
-* Name fields (seller, company, person, predecessor, market, ticker) must be named in the article: the
-  whole name (possessive and quotes ignored, leading "the" dropped); or all its words, corporate suffixes
-  (Group, Holding(s), Inc, Ltd ...) aside, within a few words of each other; or, for people (seller,
-  person, predecessor), the last word of the name with its capitalisation ("Ma" for "Jack Ma"). Markets
-  also match a few aliases (NYSE ~ New York Stock Exchange ~ New York, HKEX ~ Hong Kong ...); a ticker
-  matches with or without its exchange part ("9988.HK" ~ "9988").
-* role must occur, allowing common abbreviations both ways (CEO, CFO, CTO, COO, CPO, CIO, CMO,
-  chairman/chair) or all its words within a few words of each other.
-* Date strings (date, effective_date, period) must occur, with or without a leading "on"/"in".
-* Cheap plausibility: seller/company/person/role not empty; a ShareSale's seller is not its issuer; a
-  predecessor is not the person; a sale does not raise the seller's stake.
+* Matching is by meaning. Both sides are parsed and the typed values compared: numbers with magnitudes
+  and abbreviations ("33000000" ~ "33 million" ~ "33m" ~ "33 mln"), money with symbols, codes and local
+  prefixes ("USD 314000000" ~ "about $314 million", "HKD 37.5" ~ "HK$37.50", pence and cents),
+  percentages ("16.3" ~ "16.3%" ~ "16.3 percent"), dates resolved against the publication date
+  ("2013-08-07" ~ "on Aug. 7"; an ISO date whose year the article does not give is not supported).
+  A range in the text ("10-12 million", "between 5% and 6%") offers both bounds.
+* Where: the *context* is the evidence sentence(s) with one neighbouring sentence each side, with any
+  instruction sentence blanked out. Numbers must be stated in the context or at most
+  :data:`NEAR_SENTENCES` sentences from the evidence; dates in the context or anywhere in the article
+  (an article dates an event once).
+* Identity (a sale's seller and company, a change's person and company, a move's company) must be named
+  in the context: in full, in a fuller or shorter form (corporate suffixes aside; a person's last name),
+  possessive, or in the short form the article uses for a company it introduced by its full name; or be
+  linked to it by a pronoun or "the company"/"the stock" and named in the :data:`LINK_SENTENCES`
+  sentences before; a company may also be the article's subject (named in its opening sentences).
+  Who acts (seller, person) must be named in the quoted sentence itself unless that sentence refers to
+  someone ("he", "the fund"). Otherwise the event goes. A predecessor named nowhere near goes as a field.
+* Markets: the market the quoted clause names, or, when the clause names none, one named in the context
+  (aliases: NYSE ~ New York, HKEX ~ Hong Kong ...). Tickers: anywhere in the article.
+* Roles may be abbreviated both ways (CEO, CFO, CTO, COO, chairman/chair ...).
+* Status: :func:`~newsextract.normalize.modality.decide_status`; a status that disagrees with the
+  sentence is replaced by the sentence's (a field-level problem with a replacement).
+* Event-level besides identity: the quoted sentence is an instruction
+  (:mod:`~newsextract.grounding.instructions`); a sale's share count or a move's percentage contradicts
+  what the sentence states; two or more numbers, none stated in the article; a sale whose sentences
+  never speak of selling; a seller that is the issuer itself.
 """
 
 from __future__ import annotations
@@ -194,6 +202,16 @@ def _nfkc_words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", unicodedata.normalize("NFKC", text)))
 
 
+_TITLED_RE = re.compile(r"\b(?:Mr|Ms|Mrs|Miss|Dr|Mme|Herr|Frau)\.?\s+(\w+)")
+
+
+@functools.lru_cache(maxsize=8)
+def _titled_words(text: str) -> frozenset[str]:
+    """Every word that follows a title ("Ms. Tang", "Mr Liang") in ``text``, after NFKC, kept for the
+    last few articles."""
+    return frozenset(_TITLED_RE.findall(unicodedata.normalize("NFKC", text)))
+
+
 def _strip_article(name: str) -> str:
     return re.sub(r"^(?:the)\s+", "", name, flags=re.IGNORECASE)
 
@@ -212,8 +230,11 @@ def name_in_text(name: str, text: str, *, person: bool = False) -> bool:
     if _words_together(core or words, text):
         return True
     if person and len(words) >= 2:
-        last = re.findall(r"\w+", unicodedata.normalize("NFKC", clean))[-1]
-        if len(last) >= 2 and last in _nfkc_words(text):
+        parts = re.findall(r"\w+", unicodedata.normalize("NFKC", clean))
+        if len(parts[-1]) >= 2 and parts[-1] in _nfkc_words(text):
+            return True
+        # family name first ("Tang Xiaoyu" is "Ms. Tang")
+        if len(parts[0]) >= 2 and parts[0] in _titled_words(text):
             return True
     return False
 
@@ -486,8 +507,19 @@ def _identity(
     if value is None or not value.strip() or clean_text(value) is None:
         return [Problem(field, f"{field} is empty", level)] if required else []
     kinds = (True, False) if person and field == "seller" else (person,)
+    opening_end = len(ev.opening)
     if any(
-        named_here(value, ev.context, ev.before, person=k, text=ev.text, opening_end=len(ev.opening))
+        named_here(value, ev.sentence, "", person=k, text=ev.text, opening_end=opening_end) for k in kinds
+    ):
+        return []
+    # Who acts (a seller, a person) may be named in a neighbouring sentence only when the quoted sentence
+    # refers to someone ("he", "the fund", "the founder's family trust"); otherwise the name next door is
+    # someone else's ("... Ma was looking to sell ..." is not Jane Jiang's sale because the next sentence
+    # names her).
+    actor = field in {"seller", "person"}
+    refers = _PERSON_REFS.search(ev.sentence) is not None or _ORG_REFS.search(ev.sentence) is not None
+    if (not actor or refers) and any(
+        named_here(value, ev.context, ev.before, person=k, text=ev.text, opening_end=opening_end)
         for k in kinds
     ):
         return []

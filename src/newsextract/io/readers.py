@@ -79,6 +79,17 @@ def read_inputs(
     return out
 
 
+def read_file_bytes(data: bytes, path: str, *, published: str | None = None) -> ReadResult:
+    """The records in one file's bytes, read as ``read_inputs`` reads ``path`` (``.jsonl``: one record
+    a line; anything else: one article named after the file's stem). Never raises for bad content."""
+    out = ReadResult()
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    stem = stem if dot else name
+    _read_bytes(data, path, stem, published, out, guess_jsonl=False, jsonl=f".{suffix}" == ".jsonl")
+    return out
+
+
 def _expand(raw: str, out: ReadResult) -> list[Path]:
     """The files a path names: itself, a folder's articles, or a glob's matches."""
     path = Path(raw).expanduser()

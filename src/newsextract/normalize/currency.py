@@ -7,9 +7,9 @@ Pure tables and look-ups, no I/O. Rules:
   ``RMB``/``Rmb``/``CNY``/``yuan``/``renminbi``/``CN¥`` -> CNY, ``€``/``EUR``/``euro(s)`` -> EUR,
   ``£``/``GBP``/``pound(s)``/``sterling`` -> GBP, ``yen``/``JP¥`` -> JPY, ``S$`` -> SGD, ``A$`` -> AUD,
   ``C$`` -> CAD, ``NT$`` -> TWD, ``NZ$`` -> NZD, ``R$`` -> BRL, ``₩``/``won`` -> KRW,
-  ``₹``/``Rs``/``rupee(s)`` -> INR, ``CHF``/``Swiss francs`` -> CHF, and any ISO 4217 code of the ISO
-  table (``pycountry``: "500 million CZK", "NGN 2 billion", "KWD 10 million") as itself, except codes
-  that are also everyday words or tickers in capitals (:data:`AMBIGUOUS_CODES`).
+  ``₹``/``Rs``/``rupee(s)`` -> INR, ``rand`` -> ZAR, ``CHF``/``Swiss francs`` -> CHF, and any ISO 4217
+  code of the ISO table (``pycountry``: "500 million CZK", "NGN 2 billion", "KWD 10 million") as itself,
+  except codes that are also everyday words or tickers in capitals (:data:`AMBIGUOUS_CODES`).
 * "pence" is GBP (in hundredths), and so is a "p" written right after the number ("212.4p").
 * "Swedish/Norwegian/Danish crowns" (krona, kronor, krone, kroner) map to SEK/NOK/DKK ("kronor" alone is
   SEK); a bare "crowns"/"kroner" takes the one country (or capital) the context names, else is no money.
@@ -119,6 +119,8 @@ _WORDS: dict[str, str] = {
     "ringgit": "MYR",
     "baht": "THB",
     "rupiah": "IDR",
+    "rand": "ZAR",
+    "south african rand": "ZAR",
 }
 
 _CODES_ALT = "|".join(sorted(ISO_CODES, key=len, reverse=True))
@@ -135,7 +137,7 @@ SUFFIX_PATTERN: str = (
     r"(?:(?i:(?:US|U\.S\.|American|Hong\s+Kong|HK|Singapore|Australian|Canadian|New\s+Taiwan|Taiwan|"
     r"Taiwanese|New\s+Zealand)\s+dollars?|dollars?|cents?|yuan|renminbi|euros?|"
     r"(?:British\s+)?pounds?(?:\s+sterling)?|sterling|(?:Japanese\s+)?yen|(?:South\s+)?(?:Korean\s+)?won|"
-    r"(?:Indian\s+)?rupees?|(?:Swiss\s+)?francs?|ringgit|baht|rupiah|pence|RMB|"
+    r"(?:Indian\s+)?rupees?|(?:Swiss\s+)?francs?|ringgit|baht|rupiah|(?:South\s+African\s+)?rand|pence|RMB|"
     r"(?:(?:Swedish|Norwegian|Danish)\s+)?(?:crowns?|kron(?:or|a|er|e)))(?![A-Za-z])"
     r"|(?:" + _CODES_ALT + r")(?![A-Za-z])"
     r"|(?<=[0-9])p(?![A-Za-z0-9]|\.[A-Za-z]))"

@@ -47,7 +47,7 @@ _NUM_AHEAD = (
     r"[$€£¥]?[0-9.])"
 )
 _WEAK_DIR = (
-    r"(?:(?<=\b(?:"
+    r"(?=(?:up|down|higher|lower)\b)(?:(?<=\b(?:"
     + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:")
     + r")\s))(?P<weak>up|down|higher|lower)\b(?!\s+to\b)"
     r"|\b(?P<weak2>up|down|higher|lower)\b(?:" + _NUM_AHEAD + r"|(?=\s+(?:by|sharply|slightly|marginally)\b))"
@@ -58,11 +58,14 @@ _LOST = (
     r"(?=\s+(?:about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:[$€£¥]?[0-9.]|ground))"
 )
 _FLAT_WEAK = (
-    r"(?:(?<=\b(?:" + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:") + r")\s))(?P<flatweak>flat|steady)\b"
+    r"(?=(?:flat|steady)\b)(?:(?<=\b(?:"
+    + _PRICE_VERBS.replace("|", r")\s)|(?<=\b(?:")
+    + r")\s))(?P<flatweak>flat|steady)\b"
 )
 
 # Every alternative starts a word with an ASCII letter: the leading lookahead lets the engine skip every
-# other position before trying the ~40 lookbehinds (same matches, several times faster).
+# other position, and the look-aheads before the ~40 look-behinds of the weak words try those only where
+# such a word follows (same matches, many times faster).
 _DIRECTION_RE = re.compile(
     r"\b(?=[a-z])(?:"
     r"\b(?P<short>(?:fall(?:s|en|ing)?|fell)\s+short)\b"

@@ -6,17 +6,18 @@ are cued, picks by this precedence (strongest first):
     denied > cancelled > postponed > rumored > completed > planned
 
 so "has postponed plans to sell" is postponed, "denied reports it plans to sell" is denied, and
-"reportedly plans to sell" is rumored. No cue gives "unknown".
+"reportedly plans to sell" is rumored. No cue gives "unknown". :func:`decide_status` weighs a
+model's (or the rules') status against these cues: it is the one status decision of every strategy.
 
 * denied: won't/will not/would not/does not plan to sell, no plans/intention to sell, denied/denies,
   ruled out (a sale).
-* cancelled: cancelled/canceled/cancels, scrapped, abandoned, called off, dropped/withdrew/terminated the
-  plan/sale/offering.
+* cancelled: cancelled/canceled/cancels, scrapped, abandoned, called off, dropped/withdrew/withdrawn/
+  terminated (up to three words, then) the plan/sale/offering.
 * postponed: postponed, delayed, put off, shelved, deferred, pushed back, on hold, suspended.
-* rumored: reportedly, reported to, rumo(u)r(s/ed), is/are/was said to, considering, weighing, mulling,
-  exploring, people familiar with the matter.
+* rumored: reportedly, reported to, rumo(u)r(s/ed), is/are/was said to, "was said by two traders to be",
+  considering, weighing, mulling, exploring, sounding out, speculation, people familiar with the matter.
 * completed: sold (not "to be sold"), has sold, sells, offloaded, unloaded, disposed of, divested,
-  completed (the sale), cashed out, reduced/cut/trimmed its stake.
+  completed (the sale), cashed out, reduced/cut/trimmed its stake, "after the sale".
 * planned: plans/planned/planning/intends/intended/filed/looking/seeks/aims/expects/set/going to sell,
   will/would sell, to sell, to be sold, will be sold, proposed/intended/planned sale.
 """

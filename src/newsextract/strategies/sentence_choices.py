@@ -863,9 +863,9 @@ class SentenceChoices:
         return {kind: choice_model(kind, ch).model_json_schema() for kind, ch in examples.items()}
 
     def questions(self, text: str, published: dt.date | None = None) -> list[Question]:
-        """All questions for an article, grouped by kind (shared prompt prefix), then in text order. With
-        ``published``, a change dated two or more years before it ("became president in 2019") is the
-        person's history, not news: no question."""
+        """All questions for an article, grouped by kind (shared prompt prefix), then in text order.
+        ``published`` is accepted for callers; history ("became president in 2019") is filtered after
+        grounding by ``pipeline.filters``, the same on every strategy, and recorded in ``meta.dropped``."""
         sentences = split_sentences(text)
         cands = find_candidates(text, sentences)
         anchors: dict[Span, list[Span]] = {}

@@ -85,6 +85,19 @@ class WholeArticle:
             "max_tokens": item.max_tokens,
         }
 
+    def requests(self, item: StrategyInput) -> list[tuple[Span, Messages, dict[str, Any]]]:
+        """What ``run`` asks, as data: each chunk's span, messages and ``structured`` options (the Batch
+        API sends the same requests offline)."""
+        out = []
+        for span in chunk_spans(item.text, self.max_chunk_chars):
+            chunk = span.slice(item.text)
+            out.append((span, self.messages(chunk, item), self._options(chunk, item)))
+        return out
+
+    def combine(self, spans: list[Span], outcomes: list[Outcome], item: StrategyInput) -> StrategyResult:
+        """The article's result from its chunks' replies or errors, exactly as ``run`` merges them."""
+        return self._collect(spans, outcomes, item)
+
     def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:
         spans = chunk_spans(item.text, self.max_chunk_chars)
         outcomes: list[Outcome] = []
