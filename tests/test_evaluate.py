@@ -240,10 +240,19 @@ def test_missing_and_unscored_articles() -> None:
     assert r.overall.f1 == pytest.approx(2 / 3)
 
 
-def test_empty_is_perfect_and_nothing_predicted_is_zero() -> None:
-    assert score([article(id="e")], {"e": []}).overall.f1 == 1.0
+def test_nothing_to_find_and_nothing_predicted_is_undefined_not_perfect() -> None:
+    empty = score([article(id="e")], {"e": []})
+    assert empty.overall.precision is None and empty.overall.recall is None and empty.overall.f1 is None
     r = score([article(SALE)], {})
     assert r.overall.f1 == 0.0 and r.overall.recall == 0.0
+    # a type with zero predictions has no precision (never 1.0), shown as n/a and null in JSON
+    assert r.per_type["ShareSale"].precision is None
+    row = next(line for line in r.table().splitlines() if line.startswith("ShareSale"))
+    assert row.split()[4:7] == ["n/a", "0.000", "0.000"], row
+    assert r.to_dict()["per_type"]["ShareSale"]["precision"] is None
+    # predictions where there is nothing to find: precision 0, recall undefined, F1 0
+    fp = score([article(id="a1")], {"a1": [SALE]})
+    assert fp.overall.precision == 0.0 and fp.overall.recall is None and fp.overall.f1 == 0.0
 
 
 def test_field_agrees_rules() -> None:

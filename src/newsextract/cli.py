@@ -11,14 +11,18 @@ per article to a file as results arrive; ``--resume`` re-runs only what that fil
 
 Endpoint configuration comes from options and the environment (``OPENAI_BASE_URL``,
 ``OPENAI_API_KEY``, ``NEWSEXTRACT_MODEL``, ``NEWSEXTRACT_CACHE_DIR``); with none, the embedded local
-model runs. The API key is only ever read from the environment and is never printed.
+model runs (``OPENAI_API_KEY`` alone selects no endpoint). The API key is only ever read from the
+environment and is never printed; the summary line names the endpoint. Configuration is checked before
+any input is read: a problem exits 2 at once.
 
 Exit codes (``extract`` and ``eval``):
 
     0  every input was processed
     1  some inputs failed (unreadable file, extraction error, token budget reached); the rest are output
-    2  usage or configuration error (bad option, unknown model file, repeated ids with --out)
-    3  nothing could be processed (no input found, or every input failed)
+    2  usage or configuration error (bad option, unknown model file, no key, repeated ids with --out)
+    3  nothing could be processed (no input found, every input failed, or for ``eval``: no prediction
+       belongs to a gold article)
+    4  --out could not be written (disk full, permissions): the run stopped; what was done is on stdout
   130  interrupted (Ctrl-C); the lines already in --out are kept for --resume
 """
 
@@ -40,19 +44,20 @@ from rich.table import Table
 from newsextract.batch import BatchResult, run_batch
 from newsextract.core.schemas import Event, Extraction
 from newsextract.display import event_key, event_values, records, shorten
-from newsextract.errors import ConfigError, InputError, NewsextractError
+from newsextract.errors import ConfigError, InputError, NewsextractError, OutputError
 from newsextract.io.readers import ReadResult, read_inputs
-from newsextract.io.results import outcome_from_line, result_line
+from newsextract.io.results import latest_outcomes, result_line
 from newsextract.io.tables import write_csv
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOTHING = 3
+EXIT_OUTPUT = 4
 
 _EXIT_HELP = (
     "Exit codes: 0 all inputs processed; 1 some inputs failed; 2 usage or configuration error; "
-    "3 nothing could be processed."
+    "3 nothing could be processed; 4 --out could not be written."
 )
 
 app = typer.Typer(
@@ -72,6 +77,31 @@ batch_app = typer.Typer(
 app.add_typer(batch_app, name="batch")
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from newsextract import __version__
+
+        sys.stdout.write(f"newsextract {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_show_version, is_eager=True, metavar=""
+        ),
+    ] = False,
+) -> None:
+    """Turn financial news articles into typed events (share sales, executive changes, stock moves)."""
+
+
+def _flag(decls: str, help: str) -> Any:
+    """A boolean option shown as its pair of flags (``--resume/--no-resume``), without a ``<bool>``."""
+    return typer.Option(decls, help=help, metavar="")
 
 
 class OutputFormat(enum.StrEnum):
@@ -114,7 +144,9 @@ BaseUrlOpt = Annotated[
 ConcurrencyOpt = Annotated[
     int, typer.Option("--concurrency", min=1, help="Articles in flight at once (the embedded model: 1).")
 ]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")]
+CacheOpt = Annotated[
+    bool, _flag("--cache/--no-cache", "Read and write the response cache (--no-cache: neither).")
+]
 CacheDirOpt = Annotated[
     Path | None,
     typer.Option("--cache-dir", help="Cache directory (else NEWSEXTRACT_CACHE_DIR or the user cache)."),
@@ -137,7 +169,9 @@ KindsOpt = Annotated[
 ProgressOpt = Annotated[
     bool | None,
     typer.Option(
-        "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."
+        "--progress/--no-progress",
+        help="Progress bar on stderr (default: when stderr is a terminal).",
+        metavar="",
     ),
 ]
 
@@ -175,7 +209,7 @@ def _extractor(
     *,
     model: str | None,
     base_url: str | None,
-    no_cache: bool,
+    cache: bool,
     cache_dir: Path | None,
     strategy: StrategyChoice,
     grounding: GroundingChoice,
@@ -184,10 +218,10 @@ def _extractor(
     from newsextract.api import Extractor
 
     try:
-        return Extractor(
+        extractor = Extractor(
             model=model,
             base_url=base_url,
-            cache=not no_cache,
+            cache=cache,
             cache_dir=str(cache_dir) if cache_dir is not None else None,
             strategy=strategy.value,  # type: ignore[arg-type]
             grounding=grounding.value,  # type: ignore[arg-type]
@@ -195,6 +229,12 @@ def _extractor(
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    try:
+        extractor.check()  # before any input is read: a configuration problem exits 2 at once
+    except ConfigError as exc:
+        extractor.close()
+        raise _fail(str(exc)) from None
+    return extractor
 
 
 def _exit_code(read_problems: int, result: BatchResult) -> int:
@@ -239,11 +279,11 @@ def extract(
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="What stdout shows.")] = OutputFormat.table,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Keep the articles already done in --out; extract only the rest.")
+        bool, _flag("--resume/--no-resume", "Keep the articles already done in --out; extract only the rest.")
     ] = False,
-    no_cache: NoCacheOpt = False,
+    cache: CacheOpt = True,
     refresh: Annotated[
-        bool, typer.Option("--refresh", help="Ask the model again; overwrite cached answers.")
+        bool, _flag("--refresh/--no-refresh", "Ask the model again; overwrite cached answers.")
     ] = False,
     cache_dir: CacheDirOpt = None,
     strategy: StrategyOpt = StrategyChoice.auto,
@@ -267,13 +307,13 @@ def extract(
     extractor = _extractor(
         model=model,
         base_url=base_url,
-        no_cache=no_cache,
+        cache=cache,
         cache_dir=cache_dir,
         strategy=strategy,
         grounding=grounding,
         kinds=kinds,
     )
-    read = read_inputs(paths, published=published)
+    read = read_inputs(paths, published=published, max_chars=extractor.max_chars)
     _report_problems(read)
     if not read.records:
         raise _fail("nothing to extract: no readable article among the inputs", EXIT_NOTHING)
@@ -294,6 +334,14 @@ def extract(
     except KeyboardInterrupt:
         hint = f"; finished articles are in {out}: re-run with --resume" if out else ""
         raise _fail(f"interrupted{hint}", 130) from None
+    except OutputError as exc:
+        if exc.result is not None:
+            _print_results(exc.result, fmt)
+        raise _fail(
+            f"{exc}; the batch stopped ({exc.result.summary if exc.result is not None else 'no summary'}). "
+            f"The complete lines are kept in {out}: once it can be written, re-run with --resume",
+            EXIT_OUTPUT,
+        ) from None
     finally:
         extractor.close()
     _print_results(result, fmt)
@@ -329,7 +377,7 @@ def _print_tables(result: BatchResult) -> None:
             console.print()
             continue
         events = outcome.events
-        note = " (cached)" if outcome.meta.cached else ""
+        note = " (cached)" if outcome.meta.cached else f", {outcome.meta.attempts} model request(s)"
         if not events:
             console.print(f"[bold]{_esc(rid)}[/]: no events{note}")
             console.print()
@@ -353,7 +401,12 @@ def _esc(text: str) -> str:
 # -- eval --------------------------------------------------------------------------------------------
 @app.command("eval", epilog=_EXIT_HELP)
 def eval_(
-    gold: Annotated[Path, typer.Argument(help="Gold annotations (JSONL, SCHEMA.md).", show_default=False)],
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold annotations (JSONL; the format is in docs/GOLD_FORMAT.md).", show_default=False
+        ),
+    ],
     predictions: Annotated[
         Path | None,
         typer.Argument(help="Predictions: an extract --out file. Omitted: extract the gold articles now."),
@@ -365,12 +418,12 @@ def eval_(
         NamesChoice, typer.Option("--names", help="How names are compared.")
     ] = NamesChoice.relaxed,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the report as JSON instead of a table.")
+        bool, _flag("--json/--table", "Print the report as JSON (--table: as a table).")
     ] = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     concurrency: ConcurrencyOpt = 16,
-    no_cache: NoCacheOpt = False,
+    cache: CacheOpt = True,
     cache_dir: CacheDirOpt = None,
     strategy: StrategyOpt = StrategyChoice.auto,
     grounding: GroundingOpt = GroundingChoice.strict,
@@ -379,25 +432,33 @@ def eval_(
     """Score predictions against gold annotations and print precision, recall, F1 and field accuracy."""
     from newsextract.evaluate import load_gold, score
 
-    try:
-        gold_articles = load_gold(gold)
-    except (OSError, ValueError) as exc:
-        raise _fail(f"cannot read gold file {gold}: {exc}") from None
-    failures = 0
-    if predictions is not None:
-        preds, failures = _load_predictions(predictions)
-    else:
-        extractor = _extractor(
+    # with no predictions the gold's articles are extracted: check that configuration before any reading
+    extractor = (
+        _extractor(
             model=model,
             base_url=base_url,
-            no_cache=no_cache,
+            cache=cache,
             cache_dir=cache_dir,
             strategy=strategy,
             grounding=grounding,
         )
+        if predictions is None
+        else None
+    )
+    try:
+        gold_articles = load_gold(gold)
+    except (OSError, ValueError) as exc:
+        if extractor is not None:
+            extractor.close()
+        raise _fail(f"cannot read gold file {gold}: {exc}") from None
+    failures = 0
+    preds: dict[str, Extraction] = {}
+    if predictions is not None:
+        preds, failures = _load_predictions(predictions)
+    elif extractor is not None:
         inputs: list[dict[str, Any]] = []
         for art in gold_articles:
-            read = read_inputs([str(texts / f"{art.id}.txt")])
+            read = read_inputs([str(texts / f"{art.id}.txt")], max_chars=extractor.max_chars)
             _report_problems(read)
             failures += len(read.problems)
             for rec in read.records:
@@ -408,7 +469,6 @@ def eval_(
             )
         finally:
             extractor.close()
-        preds = {}
         if result is not None:
             preds = {e.id: e for e in result.extractions if e.id is not None}
             for rid, error in result.errors:
@@ -417,38 +477,33 @@ def eval_(
             _err.print(f"newsextract: {result.summary}", markup=False)
     report = score(gold_articles, preds, names=names.value)  # type: ignore[arg-type]
     sys.stdout.write((json.dumps(report.to_dict(), indent=2) if as_json else report.table()) + "\n")
-    if gold_articles and not preds:
+    gold_ids = {a.id for a in gold_articles}
+    if gold_articles and not gold_ids & set(preds):
+        what = f"none of the {len(preds)} prediction(s)" if preds else "no prediction"
+        _err.print(
+            f"newsextract: {what} belongs to an article of {gold} (ids differ, or the wrong file): "
+            "nothing was scored",
+            markup=False,
+        )
         raise typer.Exit(EXIT_NOTHING)
     raise typer.Exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 
 def _load_predictions(path: Path) -> tuple[dict[str, Extraction], int]:
     """Extractions by id from a results file (``extract --out``/``--format jsonl``) or from lines of
-    ``Extraction.model_dump`` with an id; the count of failed or unusable lines."""
-    preds: dict[str, Extraction] = {}
-    bad = 0
+    ``Extraction.model_dump`` with an id, the latest line per id counting (a resumed run's success
+    replaces the first run's error); the count of ids whose latest line failed plus unusable lines."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with open(path, encoding="utf-8", newline="\n") as fh:
+            latest, bad = latest_outcomes(fh)
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(f"cannot read predictions {path}: {exc}") from None
-    for n, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            line = json.loads(raw)
-            outcome = outcome_from_line(line) if "ok" in line else Extraction.model_validate(line)
-        except (ValueError, TypeError, KeyError) as exc:
-            _err.print(
-                f"newsextract: skipped {path}:{n}: not a result line ({shorten(str(exc), 100)})", markup=False
-            )
-            bad += 1
-            continue
-        if isinstance(outcome, Extraction):
-            rid = outcome.id if outcome.id is not None else str(line.get("id"))
-            preds[rid] = outcome
-        else:
-            bad += 1
-    return preds, bad
+    for n, reason in bad:
+        _err.print(
+            f"newsextract: skipped {path}:{n}: not a result line ({shorten(reason, 100)})", markup=False
+        )
+    preds = {rid: o for rid, o in latest.items() if isinstance(o, Extraction)}
+    return preds, len(bad) + len(latest) - len(preds)
 
 
 # -- batch -------------------------------------------------------------------------------------------
@@ -500,10 +555,11 @@ def batch_submit(
         str | None, typer.Option("--published", help="Publication date for articles that carry none.")
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only write the request JSONL (input of vllm run-batch).")
+        bool, _flag("--dry-run/--no-dry-run", "Only write the request JSONL (input of vllm run-batch).")
     ] = False,
     reask_batch: Annotated[
-        bool, typer.Option("--reask-batch", help="Re-ask invalid answers in follow-up batches, not online.")
+        bool,
+        _flag("--reask-batch/--reask-online", "Re-ask invalid answers in follow-up batches, not online."),
     ] = False,
     cache_dir: CacheDirOpt = None,
     grounding: GroundingOpt = GroundingChoice.strict,
@@ -512,7 +568,7 @@ def batch_submit(
     from newsextract.batch_api import BatchJob
 
     extractor = _batch_extractor(model, base_url, mode, cache_dir, grounding)
-    read = read_inputs(paths, published=published)
+    read = read_inputs(paths, published=published, max_chars=extractor.max_chars)
     _report_problems(read)
     if not read.records:
         raise _fail("nothing to submit: no readable article among the inputs", EXIT_NOTHING)
@@ -603,7 +659,8 @@ def batch_collect(
     ] = 30.0,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="What stdout shows.")] = OutputFormat.table,
     retry_failed: Annotated[
-        bool, typer.Option("--retry-failed", help="Try the articles whose line in OUT is an error again.")
+        bool,
+        _flag("--retry-failed/--no-retry-failed", "Try the articles whose line in OUT is an error again."),
     ] = False,
 ) -> None:
     """Wait for the batches, turn their answers into results (re-asking what failed) and write them to OUT."""
@@ -648,9 +705,21 @@ def cache_stats(cache_dir: CacheDirOpt = None) -> None:
 
 
 @cache_app.command("clear")
-def cache_clear(cache_dir: CacheDirOpt = None) -> None:
-    """Remove every cached answer."""
+def cache_clear(
+    cache_dir: CacheDirOpt = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.", metavar="")
+    ] = False,
+) -> None:
+    """Remove every cached answer (asks first, unless --yes)."""
     store = _store(cache_dir)
+    if not yes:
+        entries = store.stats()["entries"]
+        question = f"Remove all {entries} cached answer(s) from {store.directory}?"
+        if not sys.stdin.isatty():
+            raise _fail(f"{question} Not without confirmation: stdin is not a terminal; pass --yes")
+        if not typer.confirm(question, default=False, err=True):
+            raise _fail("cache clear: nothing removed", EXIT_OK)
     removed = store.clear()
     sys.stdout.write(f"removed {removed} entries from {store.directory}\n")
 

@@ -11,28 +11,34 @@ Environment variables read (only when the matching argument is not given):
                          ``tools``, ``json`` or ``md_json`` (default: per endpoint, ``backends/modes.py``)
 ``NEWSEXTRACT_CACHE_URL`` a shared second cache tier (``s3://bucket/prefix``, ``gs://...``, a shared folder)
 
-With none of these set the embedded local model (llama.cpp in-process) is used, so nothing leaves the machine.
+The backend is the first of: ``backend=`` / ``NEWSEXTRACT_BACKEND``; ``client=`` (that client's
+endpoint); ``base_url=`` / ``OPENAI_BASE_URL``; ``model=`` / ``NEWSEXTRACT_MODEL`` naming a model (not a
+``.gguf`` file): OpenAI's API; otherwise the embedded model. An API key alone selects nothing: it is a
+credential, used once an endpoint is chosen, so an ``OPENAI_API_KEY`` exported for other tools never
+sends articles off the machine. With none of these set the embedded local model (llama.cpp
+in-process) is used and nothing leaves the machine.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from newsextract.backends.modes import mode_named
 from newsextract.core.schemas import GroundingMode
 from newsextract.errors import ConfigError
+from newsextract.options import BackendName, StrategyName
 
 if TYPE_CHECKING:
     from newsextract.core.schemas import Event
     from newsextract.kinds.kindset import KindSet
 
-BackendName = Literal["embedded", "openai"]
-StrategyName = Literal["auto", "whole_article", "sentence_choices"]
+__all__ = ["BackendName", "Settings", "StrategyName", "default_cache_dir", "redact_url", "resolve_settings"]
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -59,8 +65,21 @@ class Settings:
     strategy: StrategyName = "auto"
     grounding: GroundingMode = "strict"
     mode: str | None = None
+    default_headers: tuple[tuple[str, str], ...] = ()
+    #: an openai / instructor client given with ``client=`` (not picklable: one process only)
+    client: Any = field(default=None, repr=False, compare=False)
     #: the event kinds to extract; None: the three built-ins
     kinds: KindSet | None = None
+
+    def __repr__(self) -> str:
+        """Every field but ``api_key`` and ``client``, with credentials in ``base_url`` masked
+        (``mask_url_secrets``) and the values of credential headers (``api-key``, ``Authorization``)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
+        values["default_headers"] = tuple(
+            (k, "***" if secret_header(k) else v) for k, v in self.default_headers
+        )
+        shown = ", ".join(f"{name}={value!r}" for name, value in values.items())
+        return mask_url_secrets(f"Settings({shown})")
 
     @property
     def endpoint(self) -> str:
@@ -86,6 +105,50 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
 
 
+#: A query parameter whose name says it carries a credential (``api-key``, ``access_token``, ``sig`` ...).
+_SECRET_QUERY_RE = re.compile(
+    r"([?&;][^=&#\s]*(?:key|token|secret|passw|pwd|sig|auth|credential)[^=&#\s]*=)[^&#\s'\"]*",
+    re.IGNORECASE,
+)
+#: The ``user:password@`` part of a URL.
+_USERINFO_RE = re.compile(r"([a-z][a-z0-9+.\-]*://)[^/?#@\s'\"]*@", re.IGNORECASE)
+
+
+def secret_header(name: str) -> bool:
+    """True for a header that carries a credential (``Authorization``, ``api-key``, ``X-Auth-Token`` ...)."""
+    return re.search(r"key|auth|token|secret|passw|cookie", name, re.IGNORECASE) is not None
+
+
+def mask_url_secrets(text: str) -> str:
+    """``text`` with each URL's ``user:password@`` part and credential-like query values (``api-key=``,
+    ``token=``, ``sig=`` ...) replaced by ``***``. Used wherever the library prints a URL."""
+    return _SECRET_QUERY_RE.sub(r"\1***", _USERINFO_RE.sub(r"\1***@", text))
+
+
+def split_query(url: str) -> tuple[str, dict[str, str]]:
+    """``url`` without its query string, and that query as a dict. The openai client appends paths to
+    its ``base_url``, so a query left there (``.../v1?api-key=K``) would end up inside the request path;
+    passed apart (``default_query``) it is sent as a query on every request."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url, {}
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", parts.fragment))
+    return base, dict(parse_qsl(parts.query, keep_blank_values=True))
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """The credentials written into ``url``: its password (or lone user name) and every query value
+    ``mask_url_secrets`` would hide. Logs and messages are scrubbed of these literally too."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    found = [v for v in (parts.password, parts.username if parts.password is None else None) if v]
+    for name, value in parse_qsl(parts.query, keep_blank_values=False):
+        if value and _SECRET_QUERY_RE.match(f"?{name}=x"):
+            found.append(value)
+    return found
+
+
 def _env(name: str) -> str | None:
     value = os.environ.get(name)
     return value if value else None
@@ -107,7 +170,7 @@ def resolve_settings(
     base_url: str | None = None,
     api_key: str | None = None,
     backend: BackendName | None = None,
-    model_path: str | None = None,
+    model_path: str | os.PathLike[str] | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     cache: bool = True,
     cache_url: str | None = None,
@@ -120,9 +183,13 @@ def resolve_settings(
     strategy: StrategyName = "auto",
     grounding: GroundingMode = "strict",
     mode: str | None = None,
+    client: Any = None,
+    client_base_url: str | None = None,
+    default_headers: Mapping[str, str] | None = None,
     kinds: Iterable[type[Event]] | None = None,
 ) -> Settings:
-    """Merge arguments, environment and defaults (in that order of precedence)."""
+    """Merge arguments, environment and defaults (in that order of precedence; see the module
+    docstring for how the backend is chosen). ``client_base_url`` is the base URL of ``client``."""
     if max_retries < 0:
         raise ConfigError("max_retries must be >= 0")
     if transport_attempts < 1:
@@ -132,8 +199,16 @@ def resolve_settings(
     if strategy not in ("auto", "whole_article", "sentence_choices"):
         raise ConfigError(f"unknown strategy {strategy!r}")
 
-    base_url = base_url or _env("OPENAI_BASE_URL")
-    api_key = api_key or _env("OPENAI_API_KEY")
+    if client is not None:
+        if backend == "embedded":
+            raise ConfigError("client= is an endpoint's client; it cannot be used with backend='embedded'")
+        if base_url is not None:
+            raise ConfigError("give either client= or base_url=, not both (the client has its own)")
+        base_url = client_base_url
+        backend = "openai"
+    else:
+        base_url = base_url or _env("OPENAI_BASE_URL")
+        api_key = api_key or _env("OPENAI_API_KEY")
     model = model or _env("NEWSEXTRACT_MODEL")
     mode = mode or _env("NEWSEXTRACT_MODE")
     if mode is not None:
@@ -144,19 +219,23 @@ def resolve_settings(
             raise ConfigError(f"NEWSEXTRACT_BACKEND must be 'embedded' or 'openai', not {env_backend!r}")
         backend = env_backend  # type: ignore[assignment]
 
+    model_path = os.fspath(model_path) if model_path is not None else None
     if model_path is None and model is not None and model.endswith(".gguf"):
         model_path, model = model, None
     if backend is None:
-        backend = "openai" if (base_url or api_key) and model_path is None else "embedded"
+        chosen = client is not None or base_url or model is not None
+        backend = "openai" if chosen and model_path is None else "embedded"
 
     if backend == "embedded":
         if model_path is not None and not Path(model_path).is_file():
             raise ConfigError(f"model file not found: {model_path}")
         resolved_model = model or (Path(model_path).name if model_path else "SmolLM2-135M-Instruct-Q4_1")
     else:
-        if not base_url and not api_key:
+        if client is None and not base_url and not api_key:
             raise ConfigError(
-                "the openai backend needs base_url= (or OPENAI_BASE_URL) or api_key= (or OPENAI_API_KEY)"
+                f"model {model or DEFAULT_OPENAI_MODEL!r} is served by OpenAI's API, which needs a key: set "
+                "OPENAI_API_KEY or pass api_key=; for another endpoint pass base_url= (or OPENAI_BASE_URL); "
+                "for the embedded model pass no model name (or a .gguf file)"
             )
         resolved_model = model or DEFAULT_OPENAI_MODEL
 
@@ -178,6 +257,8 @@ def resolve_settings(
         strategy=strategy,
         grounding=grounding,
         mode=mode,
+        default_headers=tuple(sorted((default_headers or {}).items())),
+        client=client,
         kinds=_kinds(kinds, backend, strategy),
     )
 

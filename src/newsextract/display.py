@@ -2,21 +2,28 @@
 
 ``records``/``to_pandas`` flatten events into one dict/row per event with the article ``id``; Money
 becomes ``<field>_amount`` (float) / ``<field>_currency`` / ``<field>_qualifier``; the evidence becomes
-``quote``, ``start``, ``end``. pandas is optional: ``to_pandas`` raises an ``ImportError`` saying how to
-install it.
+``quote``, ``start``, ``end``. ``to_pandas`` always has the columns of ``COLUMNS`` (plus ``error`` with
+``include_errors=True``) with the dtypes of ``DTYPES``, whatever the content: a result with only stock
+moves, or none at all, has the same columns as a full one. pandas is optional: ``to_pandas`` raises an
+``ImportError`` saying how to install it.
 
-``extraction_html`` renders the article with every event's evidence highlighted and a table of the
-events. Every piece of text (article, values, quotes, ids, errors) is HTML-escaped, so an article
-containing ``<script>`` renders as inert text.
+``extraction_html`` renders the article with every event's evidence highlighted, a colour legend and a
+table of the events; ``page_html`` wraps any of these in a standalone page (``save_html``). Every piece
+of text (article, values, quotes, ids, errors) is HTML-escaped, so an article containing ``<script>``
+renders as inert text. Wherever the HTML sets a background it also sets the text colour, so it reads
+the same in light and dark notebook themes; nothing is put in a scrolling box.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import itertools
+import os
 import typing
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsextract.core.schemas import (
@@ -38,8 +45,11 @@ AnyEvent = Event
 Outcome = Extraction | NewsextractError
 
 _SKIP = {"type", "evidence", "flags"}
-_COLORS = {"ShareSale": "#ffe08a", "ExecutiveChange": "#b8e0ff", "StockMove": "#c6f0c2"}
-_OVERLAP = "#e3ccff"
+#: highlight colour per event type, and for text that is evidence of more than one event
+COLORS = {"ShareSale": "#ffe08a", "ExecutiveChange": "#b8e0ff", "StockMove": "#c6f0c2"}
+OVERLAP_COLOR = "#e3ccff"
+#: the text colour used on every coloured background (dark on light pastels, in any theme)
+INK = "#111111"
 
 
 # -- records ---------------------------------------------------------------------------------------
@@ -47,21 +57,41 @@ def _is_money(annotation: Any) -> bool:
     return annotation is Money or Money in typing.get_args(annotation)
 
 
-def _columns() -> list[str]:
-    cols = ["id", "type"]
+def _dtype(annotation: Any) -> str:
+    """The pandas dtype of a field's column, from its annotation (``X | None`` is nullable X)."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    base = args[0]
+    if base is bool:
+        return "boolean"
+    if base is int:
+        return "Int64"
+    if base is float:
+        return "Float64"
+    if base is dt.date:
+        return "datetime64[ns]"
+    return "string"  # str and Literal choices
+
+
+def _dtypes() -> dict[str, str]:
+    out = {"id": "string", "type": "string"}
     for model in EVENT_TYPES.values():
         for name, info in model.model_fields.items():
             if name in _SKIP:
                 continue
-            names = [f"{name}_amount", f"{name}_currency", f"{name}_qualifier"]
-            for col in names if _is_money(info.annotation) else [name]:
-                if col not in cols:
-                    cols.append(col)
-    return [*cols, "quote", "start", "end", "flags", "error"]
+            if _is_money(info.annotation):
+                out.setdefault(f"{name}_amount", "Float64")
+                out.setdefault(f"{name}_currency", "string")
+                out.setdefault(f"{name}_qualifier", "string")
+            else:
+                out.setdefault(name, _dtype(info.annotation))
+    out.update({"quote": "string", "start": "Int64", "end": "Int64", "flags": "string"})
+    return out
 
 
-#: Every column ``records`` may produce, in a stable order (``to_pandas`` uses it).
-COLUMNS: list[str] = _columns()
+#: pandas dtype of every column of ``to_pandas`` (``error`` is added with ``include_errors=True``).
+DTYPES: dict[str, str] = _dtypes()
+#: Every column ``records`` may produce, in a stable order (``to_pandas`` and CSV use it).
+COLUMNS: list[str] = [*DTYPES, "error"]
 
 
 def event_record(event: AnyEvent, id: str | None = None) -> dict[str, Any]:
@@ -109,8 +139,10 @@ def records(
 def to_pandas(
     results: Iterable[Outcome], *, ids: Sequence[str] | None = None, include_errors: bool = False
 ) -> pandas.DataFrame:
-    """A DataFrame of ``records(results)`` with the columns of ``COLUMNS`` that occur (or all of them
-    when there are no rows), and before ``quote`` the columns of a caller's kinds. Needs pandas:
+    """A DataFrame of ``records(results)``: always the columns of ``COLUMNS`` (``error`` only with
+    ``include_errors=True``), in that order, with the dtypes of ``DTYPES`` (nullable ``Int64``,
+    ``Float64``, ``boolean`` and ``string``; dates as ``datetime64[ns]``, missing as ``NaT``), whatever
+    the content; then the columns of a caller's kinds (object dtype). Needs pandas:
     ``pip install 'newsextract[pandas]'``."""
     try:
         import pandas as pd
@@ -120,14 +152,18 @@ def to_pandas(
             "(or pip install pandas); to_records() gives the same rows as plain dicts"
         ) from exc
     rows = records(results, ids=ids, include_errors=include_errors)
-    present = [c for c in COLUMNS if any(c in r for r in rows)] if rows else list(COLUMNS)
-    # a caller's kinds bring their own columns, in their schema order, before the evidence columns
-    own = list(dict.fromkeys(c for r in rows for c in r if c not in COLUMNS))
-    at = present.index("quote") if "quote" in present else len(present)
-    present[at:at] = own
-    if not include_errors and "error" in present:
-        present.remove("error")
-    return pd.DataFrame(rows, columns=present)
+    dtypes = {**DTYPES, "error": "string"} if include_errors else DTYPES
+    columns: dict[str, Any] = {}
+    for name, dtype in dtypes.items():
+        values = [row.get(name) for row in rows]
+        if dtype == "datetime64[ns]":
+            columns[name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
+        else:
+            columns[name] = pd.array(values, dtype=dtype)
+    own = list(dict.fromkeys(c for r in rows for c in r if c not in dtypes and c != "error"))
+    for name in own:  # a caller's kinds bring their own columns, in their schema order
+        columns[name] = pd.Series([row.get(name) for row in rows], dtype=object)
+    return pd.DataFrame(columns, columns=[*dtypes, *own])
 
 
 # -- text summaries (shared with the CLI table) -----------------------------------------------------
@@ -138,12 +174,14 @@ def shorten(text: str, width: int = 80) -> str:
 
 
 def format_value(value: Any) -> str:
-    """A field value as a short human string (Money: "about USD 871,000,000")."""
+    """A field value as a short human string: Money "about USD 871,000,000", counts "10,000,000"."""
     if isinstance(value, Money):
         amount = value.amount
         shown = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,}"
         text = f"{value.currency} {shown}"
         return f"{value.qualifier} {text}" if value.qualifier else text
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # counts grouped like money: shares=10,000,000 next to value=USD 871,000,000
     if isinstance(value, Decimal | float):
         return f"{value:g}"
     return str(value)
@@ -209,13 +247,15 @@ def highlight_html(text: str, events: Sequence[AnyEvent]) -> str:
         active = [(n, e) for n, e in numbered if e.evidence.start <= a and b <= e.evidence.end]
         piece = _e(text[a:b])
         if active:
-            color = _COLORS.get(active[0][1].type, _OVERLAP) if len(active) == 1 else _OVERLAP
+            color = COLORS.get(active[0][1].type, OVERLAP_COLOR) if len(active) == 1 else OVERLAP_COLOR
             title = _e("; ".join(f"[{n}] {e.type}" for n, e in active))
-            piece = f'<mark style="background:{color};padding:0 1px" title="{title}">{piece}</mark>'
+            piece = (
+                f'<mark style="background:{color};color:{INK};padding:0 1px" title="{title}">{piece}</mark>'
+            )
         parts.append(piece)
         for n, e in numbered:
             if e.evidence.end == b:
-                parts.append(f'<sup style="color:#555;font-size:70%">[{n}]</sup>')
+                parts.append(f'<sup style="color:inherit;opacity:0.75;font-size:70%">[{n}]</sup>')
     return "".join(parts)
 
 
@@ -233,11 +273,11 @@ def events_table_html(events: Sequence[AnyEvent], *, id: str | None = None) -> s
             shorten(e.evidence.quote, 120),
             "; ".join(e.flags),
         ]
-        color = _COLORS.get(e.type, "#fff")
+        color = COLORS.get(e.type, OVERLAP_COLOR)
         type_col = head.index("type")
         tds = "".join(
             f'<td style="text-align:left;vertical-align:top'
-            f'{";background:" + color if i == type_col else ""}">{_e(c)}</td>'
+            f'{f";background:{color};color:{INK}" if i == type_col else ""}">{_e(c)}</td>'
             for i, c in enumerate(cells)
         )
         rows.append(f"<tr>{tds}</tr>")
@@ -264,8 +304,36 @@ def _meta_line(ex: Extraction) -> str:
     return " · ".join(bits)
 
 
+def _swatch(color: str, label: str, title: str) -> str:
+    return (
+        f'<span title="{_e(title)}" style="display:inline-block;margin-right:10px">'
+        f'<span style="background:{color};color:{INK};padding:0 6px;border-radius:2px">{_e(label)}</span>'
+        "</span>"
+    )
+
+
+def legend_html(types: Iterable[str] | None = None) -> str:
+    """The colour legend: one swatch per event type (all three, or those in ``types``) and one for
+    overlapping evidence, which is shown once in its own colour and titled with every event it
+    belongs to (hover it)."""
+    shown = [t for t in COLORS if types is None or t in set(types)]
+    swatches = [_swatch(COLORS[t], t, f"evidence of a {t}") for t in shown]
+    swatches.append(
+        _swatch(
+            OVERLAP_COLOR, "overlap", "text that is evidence of more than one event; hover it to see which"
+        )
+    )
+    return (
+        '<div class="newsextract-legend" style="margin:4px 0;font-size:12px">'
+        f"{''.join(swatches)}"
+        '<span style="opacity:0.75">hover a highlight for its event(s); [n] is the event\'s row below</span>'
+        "</div>"
+    )
+
+
 def extraction_html(ex: Extraction, text: str | None = None) -> str:
-    """The article (``text`` or ``ex.text``) with evidence highlighted, then the events table."""
+    """The article (``text`` or ``ex.text``) with evidence highlighted, the legend, then the events
+    table. The whole article is shown (no scrolling box can hide a highlight)."""
     text = text if text is not None else ex.text
     events = ex.events
     title = f"<b>{_e(ex.id)}</b> · " if ex.id is not None else ""
@@ -274,18 +342,42 @@ def extraction_html(ex: Extraction, text: str | None = None) -> str:
         f'<div style="margin-bottom:4px">{title}{_e(_meta_line(ex))}</div>',
     ]
     for warning in ex.meta.warnings:
-        parts.append(f'<div style="color:#a60">⚠ {_e(warning)}</div>')
-    if text is not None:
         parts.append(
-            '<div style="white-space:pre-wrap;border:1px solid #ddd;padding:6px;max-height:28em;'
-            'overflow:auto;line-height:1.5;font-family:serif;font-size:14px">'
+            f'<div style="background:#fff3cd;color:{INK};padding:1px 4px;margin:2px 0">⚠ {_e(warning)}</div>'
+        )
+    if text is not None:
+        parts.append(legend_html())
+        parts.append(
+            '<div class="newsextract-article" style="white-space:pre-wrap;border:1px solid #8884;'
+            'padding:6px;line-height:1.6;font-family:serif;font-size:14px">'
             f"{highlight_html(text, events)}</div>"
         )
     else:
-        parts.append('<div style="color:#777">(article text not available: evidence not highlighted)</div>')
-    parts.append(events_table_html(events) if events else '<div style="color:#777">No events found.</div>')
+        parts.append('<div style="opacity:0.75">(article text not available: evidence not highlighted)</div>')
+    parts.append(events_table_html(events) if events else '<div style="opacity:0.75">No events found.</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def page_html(body: str, title: str = "newsextract") -> str:
+    """A standalone HTML page around a fragment from this module, light or dark following the
+    reader's system setting (the fragment's own colours read on both)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_e(title)}</title>"
+        '<meta name="color-scheme" content="light dark">'
+        "<style>body{margin:16px;background:#fff;color:#111}"
+        "@media (prefers-color-scheme: dark){body{background:#1e1e1e;color:#ddd}}"
+        "table{border-collapse:collapse}td,th{border:1px solid #8884;padding:2px 6px}</style>"
+        f"</head><body>{body}</body></html>\n"
+    )
+
+
+def save_html(html_fragment: str, path: str | os.PathLike[str], title: str = "newsextract") -> Path:
+    """Write ``html_fragment`` as a standalone page (UTF-8) to ``path``; returns the path."""
+    target = Path(path)
+    target.write_text(page_html(html_fragment, title), encoding="utf-8")
+    return target
 
 
 def batch_html(

@@ -35,8 +35,26 @@ class ConfigError(NewsextractError):
     """The configuration cannot work (unknown backend, missing model file, bad option)."""
 
 
+class OptionTypeError(ConfigError, TypeError):
+    """A setting of the wrong type (``max_retries="2"``): a ``TypeError`` and a ``ConfigError``."""
+
+
 class InputError(NewsextractError):
     """The input itself cannot be extracted: empty, binary, not UTF-8, too large."""
+
+
+class ContextOverflowError(InputError):
+    """The prompt for this text is longer than the model's context window. The whole-article strategy
+    answers it by asking about smaller pieces of the text; it reaches the caller only for a piece too
+    short to cut further."""
+
+
+class InputTypeError(InputError, TypeError):
+    """An article or date of the wrong type (``extract(42)``, ``published=3.5``).
+
+    A ``TypeError`` for callers of ``extract``; also an ``InputError``, so that in a batch it is that
+    one input's outcome and the others go on.
+    """
 
 
 class ExtractionError(NewsextractError):
@@ -94,6 +112,20 @@ class ValidationExhaustedError(ExtractionError):
 
 class OutputTruncatedError(ExtractionError):
     """The model stopped at its token limit (finish_reason=length) before finishing the output."""
+
+
+class OutputError(NewsextractError):
+    """Results could not be written to the output file (disk full, permissions, a vanished drive).
+
+    The batch stops starting articles; ``result`` holds the ``BatchResult`` of what was done (in memory,
+    including the outcome whose line could not be written). The file keeps every complete line written
+    before the failure, so ``resume`` picks up from there once the cause is fixed.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.result: Any = None
 
 
 class BudgetExceededError(NewsextractError):

@@ -1,6 +1,6 @@
 """Score predicted events against hand-written gold annotations.
 
-Gold format (SCHEMA.md): JSONL, one article a line::
+Gold format (docs/GOLD_FORMAT.md): JSONL, one article a line::
 
     {"id": ..., "published": "YYYY-MM-DD" | null,
      "events": [{"type": ..., <fields>, "quote": ..., "start": ..., "end": ..., "optional": false}]}
@@ -29,8 +29,11 @@ Names (``seller``, ``company``, ``person``, ``predecessor``) compare under ``nam
 Counting: a prediction matched to a non-optional gold event is a true positive; one matched to an
 ``optional`` gold event counts for nothing; an unmatched prediction is a false positive; an
 unmatched non-optional gold event is a false negative (an unmatched optional one is not).
-Precision is ``tp / (tp + fp)`` (1.0 when nothing was predicted), recall ``tp / (tp + fn)`` (1.0
-when there is nothing to find), F1 their harmonic mean (0.0 when both are 0).
+Precision is ``tp / (tp + fp)``, undefined (``None``, shown "n/a") when nothing was predicted: a type
+the model never predicts has no precision, not a perfect one. Recall is ``tp / (tp + fn)``, ``None``
+when there is nothing to find. F1 is ``2tp / (2tp + fp + fn)`` (the harmonic mean of the two where
+both are defined; 0.0 when one is 0 or undefined and the other side has errors), ``None`` only when
+there was nothing to find and nothing predicted.
 
 Field accuracy, over true-positive pairs only, per type and field: the fraction of pairs where the
 field agrees. Money agrees when amount (exact Decimal) and currency agree (the qualifier is
@@ -377,20 +380,21 @@ class Counts:
     fn: int = 0
 
     @property
-    def precision(self) -> float:
-        """tp / (tp + fp); 1.0 when nothing was predicted."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+    def precision(self) -> float | None:
+        """tp / (tp + fp); None (undefined, "n/a") when nothing was predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
 
     @property
-    def recall(self) -> float:
-        """tp / (tp + fn); 1.0 when there was nothing to find."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+    def recall(self) -> float | None:
+        """tp / (tp + fn); None (undefined, "n/a") when there was nothing to find."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
     @property
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall; 0.0 when both are 0."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def f1(self) -> float | None:
+        """2tp / (2tp + fp + fn): the harmonic mean of precision and recall where both are defined;
+        None when there was nothing to find and nothing was predicted."""
+        denominator = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / denominator if denominator else None
 
     def add(self, other: Counts) -> None:
         """Add ``other``'s counts to these (in place)."""
@@ -398,7 +402,7 @@ class Counts:
         self.fp += other.fp
         self.fn += other.fn
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, float | int | None]:
         """Counts and metrics as plain JSON."""
         return {
             "tp": self.tp,
@@ -491,7 +495,8 @@ class Report:
             if name == "overall":
                 lines.append("-" * 58)
             lines.append(
-                f"{name:<16} {c.tp:>4} {c.fp:>4} {c.fn:>4} {c.precision:>10.3f} {c.recall:>8.3f} {c.f1:>6.3f}"
+                f"{name:<16} {c.tp:>4} {c.fp:>4} {c.fn:>4} "
+                f"{_metric(c.precision):>10} {_metric(c.recall):>8} {_metric(c.f1):>6}"
             )
         lines += ["", f"{'field accuracy (on tp pairs)':<40} {'acc':>6} {'pairs':>6}"]
         for t, fields in self.field_hits.items():
@@ -503,6 +508,11 @@ class Report:
         if self.unscored_ids:
             lines += ["", f"ignored (not in gold): {', '.join(self.unscored_ids)}"]
         return "\n".join(lines)
+
+
+def _metric(value: float | None) -> str:
+    """A metric for the table: three decimals, or "n/a" when undefined."""
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 # --- scoring ------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ instructor with the errors fed back to the model; a rate limit never reaches tha
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -59,21 +61,24 @@ def is_retryable_status(status: int, body: bytes = b"") -> bool:
 
 
 def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` (delta-seconds or HTTP date) or ``retry-after-ms`` header."""
+    """Seconds from a ``Retry-After`` (delta-seconds or HTTP date) or ``retry-after-ms`` header; None
+    when absent or not a finite number (``nan``, ``inf``: the backoff applies instead)."""
     ms = headers.get("retry-after-ms")
     if ms:
-        try:
-            return float(ms) / 1000.0
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            seconds = float(ms) / 1000.0
+            if math.isfinite(seconds):
+                return seconds
     value = headers.get("retry-after")
     if not value:
         return None
     value = value.strip()
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) else None
     try:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

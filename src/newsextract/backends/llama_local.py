@@ -45,7 +45,12 @@ from pydantic import BaseModel
 
 from newsextract.backends.base import Messages, ModelReply, usage_from
 from newsextract.core.schemas import Usage
-from newsextract.errors import ConfigError, InputError, OutputTruncatedError, ValidationExhaustedError
+from newsextract.errors import (
+    ConfigError,
+    ContextOverflowError,
+    OutputTruncatedError,
+    ValidationExhaustedError,
+)
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -255,7 +260,7 @@ class LlamaLocalBackend:
             try:
                 resp = self._llama.create_chat_completion(**call)
             except ValueError as exc:  # llama.cpp: "Requested tokens (...) exceed context window"
-                raise InputError(f"prompt does not fit the model's context: {exc}") from exc
+                raise ContextOverflowError(f"prompt does not fit the model's context: {exc}") from exc
             elapsed = time.perf_counter() - t0
             usage = usage_from(resp.get("usage"))
             reused = min(_common_prefix(before, self._llama._input_ids), usage.prompt_tokens)

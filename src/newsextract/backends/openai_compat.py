@@ -14,6 +14,7 @@ Per request the client does: build the body (the schema fields are made once per
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from typing import Any, TypeVar
@@ -24,7 +25,9 @@ from instructor.core.exceptions import IncompleteOutputException, ResponseParsin
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
+from newsextract.backends import log_redaction
 from newsextract.backends.base import Messages, ModelReply, usage_from
+from newsextract.backends.clients import async_client, sync_client, unwrap_client
 from newsextract.backends.http_transport import AsyncRetryingTransport, RequestCounter, RetryingTransport
 from newsextract.backends.modes import choose_mode
 from newsextract.backends.structured import (
@@ -42,9 +45,11 @@ from newsextract.backends.structured import (
     request_body,
 )
 from newsextract.backends.structured_request import structured_fields
-from newsextract.config import Settings
+from newsextract.config import Settings, secret_header, split_query, url_secrets
 from newsextract.errors import (
+    ContextOverflowError,
     ExtractionError,
+    NewsextractError,
     OutputTruncatedError,
     TransportError,
     ValidationExhaustedError,
@@ -53,6 +58,7 @@ from newsextract.retry import RetryPolicy
 
 T = TypeVar("T", bound=BaseModel)
 log = logging.getLogger("newsextract.openai")
+log_redaction.install()  # credentials in base_url never reach a log line (httpx logs URLs at INFO)
 
 _CHAT = "/chat/completions"
 
@@ -71,24 +77,39 @@ class OpenAICompatBackend:
         self.settings = settings
         self.model = settings.model
         self.base_url = settings.base_url
-        self.request_mode = choose_mode(settings.base_url, settings.mode)
-        self.mode = self.request_mode.instructor_mode()  # reads and re-asks a reply in that envelope
+        self._given = unwrap_client(settings.client) if settings.client is not None else None
+        # mode= (or NEWSEXTRACT_MODE) first, then an instructor client's own mode, then the endpoint table
+        given_mode = self._given.mode_name if self._given is not None else None
+        self.request_mode = choose_mode(settings.base_url, settings.mode or given_mode)
+        self.mode = self.request_mode.instructor_mode()
         policy = RetryPolicy(
             attempts=settings.transport_attempts, max_total_wait_s=settings.transport_max_wait_s
         )
         timeout = httpx2.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
+        header_secrets = [v for k, v in settings.default_headers if secret_header(k)]
+        for secret in [settings.api_key, *url_secrets(settings.base_url), *header_secrets]:
+            log_redaction.register_secret(secret)
+        # a query in base_url (Azure-style ?api-key=) goes on every request, not into the path
+        base_url, query = split_query(settings.base_url) if settings.base_url else (None, {})
+        self._headers = dict(settings.default_headers)
         common: dict[str, Any] = {
             "api_key": settings.api_key or PLACEHOLDER_KEY,
-            "base_url": settings.base_url,
+            "base_url": base_url,
+            "default_query": query or None,
             "max_retries": 0,
             "timeout": timeout,
+            "default_headers": self._headers or None,
         }
         self._sync_http = httpx2.Client(transport=RetryingTransport(policy), timeout=timeout)
         self._async_http: httpx2.AsyncClient | None = None
         self._policy = policy
         self._timeout = timeout
         self._common = common
-        self._client = openai.OpenAI(http_client=self._sync_http, **common)
+        self._client: openai.OpenAI = (
+            sync_client(self._given, self._sync_http, self._headers).with_options(timeout=timeout)
+            if self._given is not None
+            else openai.OpenAI(http_client=self._sync_http, **common)
+        )
         self._aclient: openai.AsyncOpenAI | None = None
         self._aloop: asyncio.AbstractEventLoop | None = None
 
@@ -189,7 +210,11 @@ class OpenAICompatBackend:
             self._async_http = httpx2.AsyncClient(
                 transport=AsyncRetryingTransport(self._policy), timeout=self._timeout
             )
-            self._aclient = openai.AsyncOpenAI(http_client=self._async_http, **self._common)
+            self._aclient = (
+                async_client(self._given, self._async_http, self._headers).with_options(timeout=self._timeout)
+                if self._given is not None
+                else openai.AsyncOpenAI(http_client=self._async_http, **self._common)
+            )
         return self._aclient
 
     async def astructured(
@@ -230,10 +255,14 @@ class OpenAICompatBackend:
             raw=raw_output(exchange.last_completion),
         )
 
-    def _map_error(self, exc: Exception, requests: int, exchange: Exchange[Any]) -> ExtractionError:
-        """Translate openai/instructor exceptions into newsextract's typed errors (no key ever shown)."""
+    def _map_error(self, exc: Exception, requests: int, exchange: Exchange[Any]) -> NewsextractError:
+        """Translate openai/instructor exceptions into newsextract's typed errors (no key ever shown: the
+        chain kept as ``__cause__`` has its texts scrubbed too, since a server may echo the URL)."""
+        _scrub_chain(exc)
         endpoint = self.settings.endpoint
         cause: BaseException = exc.error if isinstance(exc, ReplyFailed) else exc
+        if cause is not exc:
+            _scrub_chain(cause)
         common: dict[str, Any] = {
             "attempts": requests,
             "last_output": raw_output(exchange.last_completion),
@@ -241,6 +270,10 @@ class OpenAICompatBackend:
             "endpoint": endpoint,
             "valid_outputs": list(exchange.valid_outputs),
         }
+        if isinstance(cause, openai.APIStatusError) and _context_overflow(cause):
+            return ContextOverflowError(
+                f"the prompt does not fit the model's context at {endpoint}: {_short(cause.message)}"
+            )
         if isinstance(cause, openai.APIStatusError):
             return TransportError(
                 f"{endpoint} answered HTTP {cause.status_code} after {requests} request(s): "
@@ -283,6 +316,32 @@ class OpenAICompatBackend:
         self._sync_http.close()
 
 
+#: How OpenAI, Azure and vLLM word a prompt longer than the model's context (HTTP 400).
+_OVERFLOW_MARKERS = ("context_length_exceeded", "maximum context length", "context window")
+
+
+def _context_overflow(error: openai.APIStatusError) -> bool:
+    if error.status_code != 400:
+        return False
+    text = f"{getattr(error, 'code', '') or ''} {error.message}".lower()
+    return any(marker in text for marker in _OVERFLOW_MARKERS)
+
+
+def _scrub_chain(exc: BaseException) -> None:
+    """Mask credentials in the messages of ``exc`` and the exceptions it was raised from, in place."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(log_redaction.scrub(a) if isinstance(a, str) else a for a in current.args)
+        message = getattr(current, "message", None)
+        if isinstance(message, str):
+            with contextlib.suppress(AttributeError, TypeError):
+                current.message = log_redaction.scrub(message)  # type: ignore[attr-defined]
+        current = current.__cause__ or current.__context__
+
+
 def _short(message: str, limit: int = 300) -> str:
-    message = " ".join(str(message).split())
+    """One line of at most ``limit`` characters, with credentials masked (error texts quote URLs)."""
+    message = log_redaction.scrub(" ".join(str(message).split()))
     return message if len(message) <= limit else message[: limit - 1] + "…"

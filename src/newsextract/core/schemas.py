@@ -1,4 +1,4 @@
-"""Public result models: the contract in SCHEMA.md.
+"""Public result models: the contract described in docs/EVENTS.md.
 
 Names here are fixed by the public contract; fields may be added, never renamed or removed.
 Everything dumps to plain JSON with ``model_dump(mode="json")``. No I/O happens here.
@@ -7,8 +7,10 @@ Everything dumps to plain JSON with ``model_dump(mode="json")``. No I/O happens 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, SerializeAsAny
@@ -249,6 +251,12 @@ class Extraction(BaseModel):
         from newsextract.display import extraction_html
 
         return extraction_html(self)
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write what the notebook shows as a standalone HTML page (to share or open in a browser)."""
+        from newsextract.display import extraction_html, save_html
+
+        return save_html(extraction_html(self), path, title=self.id or "newsextract")
 
     @classmethod
     def from_events(

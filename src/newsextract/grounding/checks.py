@@ -220,8 +220,8 @@ def name_in_text(name: str, text: str, *, person: bool = False) -> bool:
     """True when ``name`` is named in ``text`` by the module's name rules; ``person`` enables the
     last-word rule ("Ma" for "Jack Ma")."""
     clean = clean_text(name)
-    if not clean:
-        return False
+    if not clean or not re.search(r"[^\W\d_]", clean):
+        return False  # no letter: a number or a sign ("3.84%") is never a name, whatever the text says
     clean = _strip_article(clean)
     if occurs(clean, text):
         return True

@@ -12,23 +12,37 @@ Accepted paths:
 
 A file that cannot be used (missing, unreadable, empty, binary, not UTF-8) and a JSONL line that is not
 a JSON object yield one ``ReadProblem`` each; everything else is still read.
+
+What is read, and how much:
+
+- only regular files: a FIFO, a device (``/dev/zero``), a socket is refused with one problem, before
+  anything is read from it (it is opened non-blocking, so a FIFO with no writer cannot hang the run);
+- a ``.txt`` file (one article) larger than ``max_chars`` characters can take is refused from its size
+  alone, never read (UTF-8 needs at most 4 bytes a character); at most that many bytes are ever read;
+- a ``.jsonl`` file (or JSONL on stdin) is read line by line, and a line longer than one article can
+  take is skipped with a problem without being held in memory;
+- each real file is read once, however many paths, globs or symlinks lead to it (``**`` through a
+  symlink that points at its own folder finds each file once).
 """
 
 from __future__ import annotations
 
 import glob
 import json
+import os
+import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from newsextract.errors import InputError
-from newsextract.text.inputs import check_text, decode_bytes
+from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, decode_bytes
 
 SUFFIXES = (".txt", ".jsonl")
 _GLOB_CHARS = frozenset("*?[")
+_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -50,43 +64,160 @@ class ReadResult:
     problems: list[ReadProblem] = field(default_factory=list)
 
 
+def article_byte_limit(max_chars: int) -> int:
+    """The most bytes an article of ``max_chars`` characters can take in UTF-8 (with a BOM)."""
+    return 4 * max_chars + 3
+
+
+def jsonl_line_limit(max_chars: int) -> int:
+    """The most bytes one JSONL record holding such an article can take (JSON escapes a character in
+    at most 6 bytes; 64 KB left for the id, the date and other fields)."""
+    return 6 * max_chars + _CHUNK
+
+
+@dataclass
+class _Reader:
+    published: str | None
+    max_chars: int
+    out: ReadResult
+    seen: set[str] = field(default_factory=set)
+
+    def problem(self, source: str, message: str) -> None:
+        self.out.problems.append(ReadProblem(source, message))
+
+    # -- files ----------------------------------------------------------------------------------------
+    def file(self, path: Path) -> None:
+        real = os.path.realpath(path)
+        if real in self.seen:
+            return  # the same file by another path, glob match or symlink: read once
+        self.seen.add(real)
+        source = str(path)
+        try:  # non-blocking: opening a FIFO nobody writes to returns at once (and is refused below)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError as exc:
+            self.problem(source, f"cannot read: {exc.strerror or exc}")
+            return
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                self.problem(source, f"is {_kind(st.st_mode)}, not a regular file: not read")
+                return
+            try:
+                if path.suffix == ".jsonl":
+                    self.jsonl(_chunks(fh.read), source, path.stem)
+                else:
+                    self.article_file(fh, st.st_size, source, path.stem)
+            except OSError as exc:
+                self.problem(source, f"cannot read: {exc.strerror or exc}")
+
+    def article_file(self, fh: BinaryIO, size: int, source: str, stem: str) -> None:
+        limit = article_byte_limit(self.max_chars)
+        if size > limit:
+            self.problem(source, _too_long(size, self.max_chars))
+            return
+        data = fh.read(limit + 1)
+        if len(data) > limit:  # it grew after the size was read
+            self.problem(source, _too_long(len(data), self.max_chars))
+            return
+        self.article(data, source, stem)
+
+    # -- stdin ----------------------------------------------------------------------------------------
+    def stream(self, stream: BinaryIO) -> None:
+        """Standard input: JSONL when its first non-blank character is ``{``, else one article."""
+        head = b""
+        while not head.strip() and len(head) <= _CHUNK:
+            chunk = stream.read(_CHUNK)
+            if not chunk:
+                break
+            head += chunk
+        rest = _chunks(stream.read)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            self.jsonl(_prepend(head, rest), "<stdin>", "stdin")
+            return
+        limit = article_byte_limit(self.max_chars)
+        data = bytearray()
+        for chunk in _prepend(head, rest):
+            data += chunk
+            if len(data) > limit:
+                self.problem("<stdin>", f"is longer than {self.max_chars:,} characters (max_chars): not read")
+                return
+        self.article(bytes(data), "<stdin>", "stdin")
+
+    # -- contents -------------------------------------------------------------------------------------
+    def article(self, data: bytes, source: str, stem: str) -> None:
+        try:
+            text = check_text(decode_bytes(data, name="file"), name="file", max_chars=self.max_chars)
+        except InputError as exc:
+            self.problem(source, str(exc).removeprefix("file "))
+            return
+        self.out.records.append({"id": stem, "text": text, "published": self.published})
+
+    def jsonl(self, chunks: Iterator[bytes], source: str, stem: str) -> None:
+        before, problems_before = len(self.out.records), len(self.out.problems)
+        limit = jsonl_line_limit(self.max_chars)
+        for lineno, line in _lines(chunks, limit):
+            where = f"{source}:{lineno}"
+            if line is None:
+                self.problem(where, f"longer than {limit:,} bytes (max_chars={self.max_chars:,}): skipped")
+                continue
+            if lineno == 1 and b"\x00" in line:
+                self.problem(source, "looks binary (it contains NUL bytes), not JSONL")
+                return
+            if not line.strip():
+                continue
+            try:
+                text = decode_bytes(line, name="line")
+            except InputError as exc:
+                self.problem(where, str(exc).removeprefix("line "))
+                continue
+            record = _jsonl_record(text, where, f"{stem}:{lineno}", self.published, self.out)
+            if record is not None:
+                self.out.records.append(record)
+        if len(self.out.records) == before and len(self.out.problems) == problems_before:
+            self.problem(source, "is empty (no JSONL records)")
+
+
 def read_inputs(
     paths: Iterable[str],
     *,
     published: str | None = None,
     stdin: BinaryIO | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> ReadResult:
     """Read every path (see the module docstring). Never raises for a bad file: it becomes a problem.
 
-    ``published`` is the default publication date for articles that do not carry their own.
+    ``published`` is the default publication date for articles that do not carry their own;
+    ``max_chars`` the longest article accepted (larger ``.txt`` files are refused unread).
     ``stdin`` replaces ``sys.stdin.buffer`` for ``-`` (tests).
     """
     out = ReadResult()
+    reader = _Reader(published, max_chars, out)
     for raw in paths:
         if raw == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            _read_bytes(stream.read(), "<stdin>", "stdin", published, out, guess_jsonl=True)
+            reader.stream(stdin if stdin is not None else sys.stdin.buffer)
             continue
         for path in _expand(raw, out):
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                out.problems.append(ReadProblem(str(path), f"cannot read: {exc.strerror or exc}"))
-                continue
-            _read_bytes(
-                data, str(path), path.stem, published, out, guess_jsonl=False, jsonl=path.suffix == ".jsonl"
-            )
+            reader.file(path)
     return out
 
 
-def read_file_bytes(data: bytes, path: str, *, published: str | None = None) -> ReadResult:
+def read_file_bytes(
+    data: bytes, path: str, *, published: str | None = None, max_chars: int = DEFAULT_MAX_CHARS
+) -> ReadResult:
     """The records in one file's bytes, read as ``read_inputs`` reads ``path`` (``.jsonl``: one record
-    a line; anything else: one article named after the file's stem). Never raises for bad content."""
+    a line, each line bounded; anything else: one article named after the file's stem, refused when
+    larger than ``max_chars`` allows). Never raises for bad content."""
     out = ReadResult()
+    reader = _Reader(published, max_chars, out)
     name = path.rstrip("/").rsplit("/", 1)[-1]
     stem, dot, suffix = name.rpartition(".")
     stem = stem if dot else name
-    _read_bytes(data, path, stem, published, out, guess_jsonl=False, jsonl=f".{suffix}" == ".jsonl")
+    if f".{suffix}" == ".jsonl":
+        reader.jsonl(iter([data]), path, stem)
+    elif len(data) > article_byte_limit(max_chars):
+        reader.problem(path, _too_long(len(data), max_chars))
+    else:
+        reader.article(data, path, stem)
     return out
 
 
@@ -110,37 +241,57 @@ def _expand(raw: str, out: ReadResult) -> list[Path]:
     return []
 
 
-def _read_bytes(
-    data: bytes,
-    source: str,
-    stem: str,
-    published: str | None,
-    out: ReadResult,
-    *,
-    guess_jsonl: bool,
-    jsonl: bool = False,
-) -> None:
-    try:
-        text = decode_bytes(data, name="file")
-        if guess_jsonl:
-            jsonl = text.lstrip().startswith("{")
-        if not jsonl:
-            check_text(text, name="file")
-    except InputError as exc:
-        out.problems.append(ReadProblem(source, str(exc).removeprefix("file ")))
-        return
-    if not jsonl:
-        out.records.append({"id": stem, "text": text, "published": published})
-        return
-    before = len(out.records)
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        record = _jsonl_record(line, f"{source}:{lineno}", f"{stem}:{lineno}", published, out)
-        if record is not None:
-            out.records.append(record)
-    if len(out.records) == before and not any(p.source.startswith(source) for p in out.problems):
-        out.problems.append(ReadProblem(source, "is empty (no JSONL records)"))
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def _too_long(size: int, max_chars: int) -> str:
+    return f"is {size:,} bytes, more than an article of max_chars={max_chars:,} characters can take: not read"
+
+
+def _chunks(read: Callable[[int], bytes]) -> Iterator[bytes]:
+    while chunk := read(_CHUNK):
+        yield chunk
+
+
+def _prepend(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if head:
+        yield head
+    yield from rest
+
+
+def _lines(chunks: Iterator[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line without its newline) for each ``\\n``-separated line; None for a line longer
+    than ``limit`` bytes, which is skipped without being kept in memory."""
+    buf = bytearray()
+    lineno = 0
+    overlong = False
+    for chunk in chunks:
+        pos = 0
+        while True:
+            nl = chunk.find(b"\n", pos)
+            piece = chunk[pos:] if nl < 0 else chunk[pos:nl]
+            if not overlong:
+                buf += piece
+                if len(buf) > limit:
+                    overlong, buf = True, bytearray()
+            if nl < 0:
+                break
+            lineno += 1
+            yield lineno, (None if overlong else bytes(buf).rstrip(b"\r"))
+            buf, overlong, pos = bytearray(), False, nl + 1
+    if buf or overlong:
+        yield lineno + 1, (None if overlong else bytes(buf).rstrip(b"\r"))
 
 
 def _jsonl_record(

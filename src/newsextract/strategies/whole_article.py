@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from newsextract.backends.base import Backend, Messages, ModelReply
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import ChunkFailure
-from newsextract.errors import ExtractionError, ValidationExhaustedError
+from newsextract.errors import ContextOverflowError, ExtractionError, ValidationExhaustedError
 from newsextract.grounding.lists import reroute
 from newsextract.grounding.reask import GroundedArticleDraft
 from newsextract.kinds.kindset import KindsArticleDraft, KindSet
@@ -34,6 +35,8 @@ Outcome = ModelReply[Reply] | ExtractionError
 
 #: About 3,000 tokens of English: fits a 4k context with the instructions and the answer.
 DEFAULT_CHUNK_CHARS = 12_000
+#: A piece whose prompt still overflows the context below twice this size is not cut further.
+MIN_PIECE_CHARS = 200
 
 
 class WholeArticle:
@@ -99,9 +102,13 @@ class WholeArticle:
         return self._collect(spans, outcomes, item)
 
     def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:
-        spans = chunk_spans(item.text, self.max_chunk_chars)
+        """One request per chunk; a chunk whose prompt overflows the model's context (many tokens per
+        character: CJK, emoji, mixed scripts) is asked about again in smaller pieces."""
+        spans: list[Span] = []
         outcomes: list[Outcome] = []
-        for span in spans:
+        todo = deque(chunk_spans(item.text, self.max_chunk_chars))
+        while todo:
+            span = todo.popleft()
             chunk = span.slice(item.text)
             try:
                 outcomes.append(
@@ -109,23 +116,36 @@ class WholeArticle:
                         self.messages(chunk, item), self.response_model, **self._options(chunk, item)
                     )
                 )
+            except ContextOverflowError:
+                smaller = _pieces(item.text, span)
+                if not smaller:
+                    raise
+                todo.extendleft(reversed(smaller))
+                continue
             except ExtractionError as exc:
                 outcomes.append(exc)
+            spans.append(span)
         return self._collect(spans, outcomes, item)
 
     async def arun(self, backend: Backend, item: StrategyInput) -> StrategyResult:
-        spans = chunk_spans(item.text, self.max_chunk_chars)
-
-        async def one(span: Span) -> Outcome:
+        async def one(span: Span) -> list[tuple[Span, Outcome]]:
             chunk = span.slice(item.text)
             try:
-                return await backend.astructured(
+                reply = await backend.astructured(
                     self.messages(chunk, item), self.response_model, **self._options(chunk, item)
                 )
+                return [(span, reply)]
+            except ContextOverflowError:
+                smaller = _pieces(item.text, span)
+                if not smaller:
+                    raise
+                return [pair for part in await asyncio.gather(*(one(s) for s in smaller)) for pair in part]
             except ExtractionError as exc:
-                return exc
+                return [(span, exc)]
 
-        return self._collect(spans, list(await asyncio.gather(*(one(s) for s in spans))), item)
+        parts = await asyncio.gather(*(one(s) for s in chunk_spans(item.text, self.max_chunk_chars)))
+        pairs = [pair for part in parts for pair in part]
+        return self._collect([s for s, _ in pairs], [o for _, o in pairs], item)
 
     def _collect(self, spans: list[Span], outcomes: list[Outcome], item: StrategyInput) -> StrategyResult:
         """Merge the chunks' replies in text order; failed chunks are salvaged or reported."""
@@ -164,6 +184,17 @@ class WholeArticle:
         if whole:
             raise exc
         result.chunk_failures.append(ChunkFailure(start=span.start, end=span.end, error=str(exc)))
+
+
+def _pieces(text: str, span: Span) -> list[Span]:
+    """``span`` cut in about two at sentence boundaries (the chunks' usual overlap kept), or [] when it
+    is already too short to be worth cutting."""
+    size = span.end - span.start
+    if size < 2 * MIN_PIECE_CHARS:
+        return []
+    return [
+        Span(span.start + s.start, span.start + s.end) for s in chunk_spans(span.slice(text), size // 2 + 1)
+    ]
 
 
 def _candidates(exc: ExtractionError) -> list[str]:
