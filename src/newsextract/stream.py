@@ -70,6 +70,12 @@ async def _aone(extractor: Extractor, item: _Item, refresh: bool) -> Completed:
     return Completed(item.id, item.index, outcome)
 
 
+async def _aone_boxed(extractor: Extractor, item: _Item, refresh: bool) -> list[Completed]:
+    """``_aone``'s result in a box the consumer empties: a finished task may stay referenced for a
+    while by the event loop's bookkeeping, and must not keep an outcome alive after it is yielded."""
+    return [await _aone(extractor, item, refresh)]
+
+
 class _Order:
     """Completed items waiting for their turn (``ordered=True``) and how far reading may go ahead."""
 
@@ -159,7 +165,7 @@ async def aiter_outcomes(
         sync_source = iter(inputs)
     read = 0
     exhausted = False
-    pending: set[asyncio.Task[Completed]] = set()
+    pending: set[asyncio.Task[list[Completed]]] = set()
 
     async def next_input() -> Any:
         if async_source is not None:
@@ -177,12 +183,12 @@ async def aiter_outcomes(
                 if raw is _END:
                     exhausted = True
                     break
-                pending.add(asyncio.ensure_future(_aone(extractor, _item(raw, read), refresh)))
+                pending.add(asyncio.ensure_future(_aone_boxed(extractor, _item(raw, read), refresh)))
                 read += 1
             if not pending:
                 return
             finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            ready = [task.result() for task in finished]
+            ready = [task.result().pop() for task in finished]  # empties each task's box
             del finished  # the tasks hold their results: drop them before yielding
             while ready:
                 batch = order.release(ready.pop())
