@@ -32,3 +32,5 @@ def test_quickstart_notebook_executes() -> None:
     assert any("<table" in h and "dataframe" in h for h in html), "the batch DataFrame rendered"
     printed = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "article(s):" in printed and '"meta"' in printed
+    assert "dividends - A company declares or pays a dividend" in printed  # the fourth kind's cell
+    assert "embedded model: the embedded model (strategy sentence_choices) has rules only for" in printed

@@ -29,6 +29,7 @@ _EXPORTS = {
     "iter_many": "newsextract.api",
     "aiter_many": "newsextract.api",
     "Completed": "newsextract.stream",
+    "Event": "newsextract.core.schemas",
     "Evidence": "newsextract.core.schemas",
     "ExecutiveChange": "newsextract.core.schemas",
     "Extraction": "newsextract.core.schemas",
@@ -54,6 +55,7 @@ __all__ = [
     "CacheWarning",
     "Completed",
     "ConfigError",
+    "Event",
     "Evidence",
     "ExecutiveChange",
     "Extraction",
@@ -90,6 +92,7 @@ if TYPE_CHECKING:
     from newsextract.batch_api.job import BatchJob
     from newsextract.cache.store import CacheWarning
     from newsextract.core.schemas import (
+        Event,
         Evidence,
         ExecutiveChange,
         Extraction,

@@ -28,14 +28,20 @@ from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import (
     ChunkFailure,
     Dropped,
+    Event,
+    ExecutiveChange,
     Extraction,
     GroundingMode,
     Meta,
+    ShareSale,
+    StockMove,
     Usage,
 )
 from newsextract.errors import ConfigError, InputTypeError
 from newsextract.grounding.recheck import recheck_events
+from newsextract.kinds.kindset import KindsArticleDraft, KindSet
 from newsextract.options import ExtractorOptions, check_options, with_extractor_options
+from newsextract.pipeline.by_kind import postprocess_kinds
 from newsextract.pipeline.postprocess import AnyEvent, postprocess
 from newsextract.strategies.base import Strategy, StrategyInput, StrategyResult
 from newsextract.text.inputs import DEFAULT_MAX_CHARS, check_text, parse_published
@@ -89,6 +95,10 @@ class Extractor:
             endpoint (``backends.modes.ENDPOINTS``: strict ``json_schema`` on OpenAI and Azure, a named
             tool elsewhere).
         max_chars: refuse longer articles (default 1,000,000 characters).
+        kinds: the event kinds to extract (default: ``ShareSale``, ``ExecutiveChange``, ``StockMove``):
+            built-ins and your own ``newsextract.kinds.Event`` subclasses, in any mix. Each kind adds one
+            list to the schema sent with every request (prompt tokens). Your own kinds need an endpoint
+            (``whole_article``); on the embedded model they are a ``ConfigError``.
     """
 
     def __init__(
@@ -114,6 +124,7 @@ class Extractor:
         grounding: GroundingMode = "strict",
         mode: str | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        kinds: Iterable[type[Event]] | None = None,
     ) -> None:
         given = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
         check_options(given, "Extractor", Extractor.__init__)
@@ -143,6 +154,7 @@ class Extractor:
             strategy=strategy,
             grounding=grounding,
             mode=mode,
+            kinds=kinds,
         )
         self.max_chars = max_chars
         self._backend: Backend | None = None
@@ -234,6 +246,8 @@ class Extractor:
                     "strategy": strategy.name,
                     "grounding": s.grounding,
                     "rules": rules,
+                    # the kinds' public schemas shape post-processing on every strategy
+                    **({"kinds": s.kinds.cache_schema()} if s.kinds is not None else {}),
                 },
             )
             made = self._keys = (token, maker)
@@ -272,24 +286,48 @@ class Extractor:
             return None
         try:
             usage = Usage.model_validate(hit.get("usage", {}))
-            processed = _stored_events(hit)
+            # a caller's kinds have no re-check of stored events: they are always re-made from the drafts
+            processed = _stored_events(hit, None) if self.settings.kinds is None else None
             # the drafts are read only when the stored events cannot be used (the hit's cheap path)
-            draft = ArticleDraft.model_validate(hit["draft"]) if processed is None else _NO_DRAFT
+            draft = self._draft_model().model_validate(hit["draft"]) if processed is None else _NO_DRAFT
         except (KeyError, ValueError, TypeError):
             return None  # an entry of an older layout or damaged: treat as a miss
-        result = StrategyResult(draft=draft, usage=usage, warnings=list(hit.get("warnings", [])))
+        result = StrategyResult(draft=ArticleDraft(), usage=usage, warnings=list(hit.get("warnings", [])))
+        if isinstance(draft, ArticleDraft):
+            result.draft = draft
+        else:
+            result.kinds_draft = draft
         if processed is None:  # made by other post-processing code: redo it from the drafts
-            processed = postprocess(draft, text, pub, self.settings.grounding)
+            processed = self._postprocess(draft, text, pub)
         else:  # someone else may have written the entry: its events are re-checked against the text
-            processed = _rechecked(processed, text, self.settings.grounding)
-            if processed is None:
+            rechecked = _rechecked(processed, text, self.settings.grounding)
+            if rechecked is None:
                 return None  # a miss: extracted again, and the fresh answer replaces the entry
+            processed = rechecked
         return self._finish(result, processed, text, started, id, cached=True)
+
+    def _draft_model(self) -> type[ArticleDraft] | type[KindsArticleDraft]:
+        """What the strategy's drafts are: the kind set's reply model on ``whole_article``."""
+        kinds = self.settings.kinds
+        if kinds is not None and self.strategy.name == "whole_article":
+            return kinds.reply_model()
+        return ArticleDraft
+
+    def _postprocess(
+        self, draft: ArticleDraft | KindsArticleDraft, text: str, pub: dt.date | None
+    ) -> tuple[list[Event], list[Dropped]]:
+        kinds = self.settings.kinds
+        if kinds is None and isinstance(draft, ArticleDraft):
+            events, dropped = postprocess(draft, text, pub, self.settings.grounding)
+            return list(events), dropped
+        if kinds is None:  # pragma: no cover - the default kinds always have ArticleDraft drafts
+            raise TypeError("drafts of a kind set without a kind set")
+        return postprocess_kinds(draft, text, pub, kinds, self.settings.grounding)
 
     def _finish(
         self,
         result: StrategyResult,
-        processed: tuple[list[AnyEvent], list[Dropped]],
+        processed: tuple[list[Event], list[Dropped]],
         text: str,
         started: float,
         id: str | None,
@@ -328,7 +366,7 @@ class Extractor:
         id: str | None,
     ) -> Extraction:
         """Post-process a fresh strategy result, cache it (drafts and events), and build the Extraction."""
-        processed = postprocess(result.draft, text, pub, self.settings.grounding)
+        processed = self._postprocess(result.drafts, text, pub)
         store = self.store
         if key is not None and store is not None and not result.chunk_failures:
             # a partial result is never cached: the next run retries the failed part
@@ -336,7 +374,7 @@ class Extractor:
             store.set(
                 key,
                 {
-                    "draft": result.draft.model_dump(mode="json"),
+                    "draft": result.drafts.model_dump(mode="json"),
                     "usage": result.usage.model_dump(),
                     "requests": result.requests,
                     "warnings": result.warnings,
@@ -538,27 +576,38 @@ _DROPPED: TypeAdapter[list[Dropped]] = TypeAdapter(list[Dropped])
 _NO_DRAFT = ArticleDraft.model_construct()
 
 
-def _stored_events(hit: Mapping[str, Any]) -> tuple[list[AnyEvent], list[Dropped]] | None:
-    """The cached final events, if this process's post-processing code made them; else None."""
+def _stored_events(hit: Mapping[str, Any], kinds: KindSet | None) -> tuple[list[Event], list[Dropped]] | None:
+    """The cached final events, if this process's post-processing code made them; else None. With a
+    kind set, a stored ``type`` must name one of its kinds (else the entry is a miss): stored data
+    never picks a class of its own."""
     if hit.get("pipeline") != pipeline_fingerprint() or "events" not in hit:
         return None
-    events: list[AnyEvent] = _EVENTS.validate_python(hit["events"])  # one pass in pydantic-core
+    events: list[Event]
+    if kinds is None:
+        events = list(_EVENTS.validate_python(hit["events"]))  # one pass in pydantic-core
+    else:
+        types = kinds.event_types()
+        events = [types[e["type"]].model_validate(e) for e in hit["events"]]
     dropped = _DROPPED.validate_python(hit.get("dropped", []))
     return events, dropped
 
 
 def _rechecked(
-    processed: tuple[list[AnyEvent], list[Dropped]], text: str, grounding: GroundingMode
-) -> tuple[list[AnyEvent], list[Dropped]] | None:
+    processed: tuple[list[Event], list[Dropped]], text: str, grounding: GroundingMode
+) -> tuple[list[Event], list[Dropped]] | None:
     """Cached events whose quotes are in ``text`` and whose values are grounded (``recheck_events``), with
-    offsets corrected; None, with a warning, when any is not (the entry is then treated as a miss)."""
-    events, dropped = processed
+    offsets corrected; None, with a warning, when any is not (the entry is then treated as a miss). Only
+    built-in events are stored for re-checking (a caller's kinds are re-made from the drafts)."""
+    stored, dropped = processed
+    events = [e for e in stored if isinstance(e, ShareSale | ExecutiveChange | StockMove)]
+    if len(events) != len(stored):
+        return None
     checked = recheck_events(events, text, grounding)
     if checked.problems:
         message = f"newsextract cache: a stored result does not match the article ({checked.problems[0]})"
         warn_caller(f"{message}; extracting it again", CacheWarning)
         return None
-    return checked.events, dropped
+    return list(checked.events), dropped
 
 
 def _model_file_identity(s: Settings) -> str:
@@ -603,7 +652,7 @@ def _make_strategy(s: Settings) -> Strategy:
         return strategy
     from newsextract.strategies.whole_article import WholeArticle
 
-    return WholeArticle()
+    return WholeArticle(kinds=s.kinds)
 
 
 # -- module-level conveniences --------------------------------------------------------------------

@@ -29,7 +29,9 @@ Exit codes (``extract`` and ``eval``):
 from __future__ import annotations
 
 import enum
+import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +42,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsextract.batch import BatchResult, run_batch
-from newsextract.core.schemas import Extraction
+from newsextract.core.schemas import Event, Extraction
 from newsextract.display import event_key, event_values, records, shorten
 from newsextract.errors import ConfigError, InputError, NewsextractError, OutputError
 from newsextract.io.readers import ReadResult, read_inputs
@@ -154,6 +156,16 @@ GroundingOpt = Annotated[
     GroundingChoice,
     typer.Option("--grounding", help="strict: drop unsupported events; flag: keep them flagged."),
 ]
+KindsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kinds",
+        help="An event kind to extract, as module:Class (a newsextract.kinds.Event subclass; the module is "
+        "imported, from the current directory too) or a built-in name (ShareSale, ExecutiveChange, "
+        "StockMove). Repeat for several; default: the three built-ins.",
+        show_default=False,
+    ),
+]
 ProgressOpt = Annotated[
     bool | None,
     typer.Option(
@@ -169,6 +181,30 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
+def load_kind(spec: str) -> type[Event]:
+    """The kind named by ``spec``: ``module:Class`` (the module imported; the current directory is
+    searched too, as for ``python -m``) or a built-in's name. Raises ConfigError saying what is wrong.
+    Importing the module runs its code: name only modules you trust, as with any import."""
+    from newsextract.kinds import BUILTIN_KINDS
+
+    builtin = {k.__name__: k for k in BUILTIN_KINDS}
+    if spec in builtin:
+        return builtin[spec]
+    module_name, sep, name = spec.partition(":")
+    if not sep or not module_name or not name:
+        raise ConfigError(f"--kinds {spec!r}: write module:Class, or one of {', '.join(builtin)}")
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(f"--kinds {spec!r}: cannot import {module_name!r} ({exc})") from None
+    kind = getattr(module, name, None)
+    if not (isinstance(kind, type) and issubclass(kind, Event)):
+        raise ConfigError(f"--kinds {spec!r}: {module_name} has no event kind {name!r} (an Event subclass)")
+    return kind
+
+
 def _extractor(
     *,
     model: str | None,
@@ -177,6 +213,7 @@ def _extractor(
     cache_dir: Path | None,
     strategy: StrategyChoice,
     grounding: GroundingChoice,
+    kinds: Sequence[str] | None = None,
 ) -> Any:
     from newsextract.api import Extractor
 
@@ -188,6 +225,7 @@ def _extractor(
             cache_dir=str(cache_dir) if cache_dir is not None else None,
             strategy=strategy.value,  # type: ignore[arg-type]
             grounding=grounding.value,  # type: ignore[arg-type]
+            kinds=[load_kind(k) for k in kinds] if kinds else None,
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
@@ -255,6 +293,7 @@ def extract(
         typer.Option("--budget", min=1, help="Stop starting articles once this many tokens were spent."),
     ] = None,
     progress: ProgressOpt = None,
+    kinds: KindsOpt = None,
 ) -> None:
     """Extract events from articles and print them (and stream them to --out)."""
     from newsextract.text.inputs import parse_published
@@ -272,6 +311,7 @@ def extract(
         cache_dir=cache_dir,
         strategy=strategy,
         grounding=grounding,
+        kinds=kinds,
     )
     read = read_inputs(paths, published=published, max_chars=extractor.max_chars)
     _report_problems(read)

@@ -23,16 +23,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from newsextract.backends.modes import mode_named
 from newsextract.core.schemas import GroundingMode
 from newsextract.errors import ConfigError
 from newsextract.options import BackendName, StrategyName
+
+if TYPE_CHECKING:
+    from newsextract.core.schemas import Event
+    from newsextract.kinds.kindset import KindSet
 
 __all__ = ["BackendName", "Settings", "StrategyName", "default_cache_dir", "redact_url", "resolve_settings"]
 
@@ -64,6 +68,8 @@ class Settings:
     default_headers: tuple[tuple[str, str], ...] = ()
     #: an openai / instructor client given with ``client=`` (not picklable: one process only)
     client: Any = field(default=None, repr=False, compare=False)
+    #: the event kinds to extract; None: the three built-ins
+    kinds: KindSet | None = None
 
     def __repr__(self) -> str:
         """Every field but ``api_key`` and ``client``, with credentials in ``base_url`` masked
@@ -180,6 +186,7 @@ def resolve_settings(
     client: Any = None,
     client_base_url: str | None = None,
     default_headers: Mapping[str, str] | None = None,
+    kinds: Iterable[type[Event]] | None = None,
 ) -> Settings:
     """Merge arguments, environment and defaults (in that order of precedence; see the module
     docstring for how the backend is chosen). ``client_base_url`` is the base URL of ``client``."""
@@ -252,4 +259,30 @@ def resolve_settings(
         mode=mode,
         default_headers=tuple(sorted((default_headers or {}).items())),
         client=client,
+        kinds=_kinds(kinds, backend, strategy),
     )
+
+
+def _kinds(
+    kinds: Iterable[type[Event]] | None, backend: BackendName, strategy: StrategyName
+) -> KindSet | None:
+    """The checked kind set (None: the built-ins). The embedded strategy reads only the kinds it has
+    rules for: any other kind is a ConfigError there, before a model is loaded."""
+    from newsextract.kinds.kindset import BUILTIN_KINDS, resolve_kinds
+    from newsextract.kinds.spec import KindError
+
+    try:
+        resolved = resolve_kinds(kinds)
+    except KindError as exc:
+        raise ConfigError(str(exc)) from exc
+    if resolved is None or resolved.is_default:
+        return None
+    embedded = strategy == "sentence_choices" or (strategy == "auto" and backend == "embedded")
+    unread = [k.__name__ for k in resolved.kinds if k not in BUILTIN_KINDS]
+    if embedded and unread:
+        can = ", ".join(k.__name__ for k in BUILTIN_KINDS)
+        raise ConfigError(
+            f"the embedded model (strategy sentence_choices) has rules only for {can}; it cannot read "
+            f"{', '.join(unread)}. Use an endpoint (base_url=..., strategy 'whole_article') for these kinds"
+        )
+    return resolved

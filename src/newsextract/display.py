@@ -26,13 +26,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsextract.core.schemas import EVENT_TYPES, ExecutiveChange, Extraction, Money, ShareSale, StockMove
+from newsextract.core.schemas import (
+    EVENT_TYPES,
+    Event,
+    ExecutiveChange,
+    Extraction,
+    Money,
+    ShareSale,
+    StockMove,
+)
 from newsextract.errors import NewsextractError
+from newsextract.kinds.spec import kind_spec
 
 if TYPE_CHECKING:
     import pandas
 
-AnyEvent = ShareSale | ExecutiveChange | StockMove
+AnyEvent = Event
 Outcome = Extraction | NewsextractError
 
 _SKIP = {"type", "evidence", "flags"}
@@ -133,7 +142,8 @@ def to_pandas(
     """A DataFrame of ``records(results)``: always the columns of ``COLUMNS`` (``error`` only with
     ``include_errors=True``), in that order, with the dtypes of ``DTYPES`` (nullable ``Int64``,
     ``Float64``, ``boolean`` and ``string``; dates as ``datetime64[ns]``, missing as ``NaT``), whatever
-    the content. Needs pandas: ``pip install 'newsextract[pandas]'``."""
+    the content; then the columns of a caller's kinds (object dtype). Needs pandas:
+    ``pip install 'newsextract[pandas]'``."""
     try:
         import pandas as pd
     except ImportError as exc:
@@ -150,7 +160,10 @@ def to_pandas(
             columns[name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
         else:
             columns[name] = pd.array(values, dtype=dtype)
-    return pd.DataFrame(columns, columns=list(dtypes))
+    own = list(dict.fromkeys(c for r in rows for c in r if c not in dtypes and c != "error"))
+    for name in own:  # a caller's kinds bring their own columns, in their schema order
+        columns[name] = pd.Series([row.get(name) for row in rows], dtype=object)
+    return pd.DataFrame(columns, columns=[*dtypes, *own])
 
 
 # -- text summaries (shared with the CLI table) -----------------------------------------------------
@@ -181,18 +194,26 @@ _KEY_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _key_fields(event: AnyEvent) -> tuple[str, ...]:
+    key = _KEY_FIELDS.get(event.type)
+    return key if key is not None else kind_spec(type(event)).identity
+
+
 def event_key(event: AnyEvent) -> str:
-    """Who the event is about: "seller → company", "person @ company", "company (TICKER)"."""
+    """Who the event is about: "seller → company", "person @ company", "company (TICKER)"; for a
+    caller's kind, its identity values joined by " · "."""
     if isinstance(event, ShareSale):
         return f"{event.seller} → {event.company}"
     if isinstance(event, ExecutiveChange):
         return f"{event.person} @ {event.company}"
-    return f"{event.company} ({event.ticker})" if event.ticker else event.company
+    if isinstance(event, StockMove):
+        return f"{event.company} ({event.ticker})" if event.ticker else event.company
+    return " · ".join(format_value(getattr(event, n, None)) for n in _key_fields(event))
 
 
 def event_values(event: AnyEvent) -> list[tuple[str, str]]:
     """The event's other set fields as (name, shown value), in schema order."""
-    key = _KEY_FIELDS[event.type]
+    key = _key_fields(event)
     out: list[tuple[str, str]] = []
     for name in type(event).model_fields:
         if name in _SKIP or name in key:

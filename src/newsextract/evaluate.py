@@ -12,7 +12,9 @@ of the predicted evidence with the gold quote span, then by position. Key fields
 
 * ``ShareSale``: ``seller`` and ``company``;
 * ``ExecutiveChange``: ``person`` and ``change``;
-* ``StockMove``: ``company``, ``direction`` and ``market`` (None matches only None).
+* ``StockMove``: ``company``, ``direction`` and ``market`` (None matches only None);
+* a caller's own kind (``newsextract.kinds``): its identity fields. Its gold events are read and its
+  predictions scored when the kind is passed (``parse_gold(..., kinds=[...])``, ``score(..., kinds=[...])``).
 
 Names (``seller``, ``company``, ``person``, ``predecessor``) compare under ``names``:
 
@@ -53,10 +55,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from newsextract.core.schemas import (
     EVENT_TYPES,
+    BuiltinEvent,
     Event,
     Evidence,
     ExecutiveChange,
@@ -64,8 +76,10 @@ from newsextract.core.schemas import (
     Money,
     ShareSale,
     StockMove,
+    StoredEvent,
 )
 from newsextract.dedupe import markets_match, names_match, normalize_period, roles_match
+from newsextract.kinds.spec import kind_spec
 
 __all__ = [
     "EVENT_TYPE_NAMES",
@@ -105,7 +119,31 @@ FIELDS: dict[str, tuple[str, ...]] = {
 
 _NAME_FIELDS = frozenset({"seller", "company", "person", "predecessor"})
 _RESERVED = frozenset({"type", "quote", "start", "end", "optional", "fields"})
-_EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
+_EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(BuiltinEvent)
+Kinds = Mapping[str, type[Event]]
+EventClass = type[Event]
+
+
+def _kinds_of(kinds: Iterable[type[Event]]) -> dict[str, type[Event]]:
+    return {k.__name__: k for k in kinds}
+
+
+def fields_of(type_name: str, kinds: Kinds | None = None) -> tuple[str, ...]:
+    """The scored fields of a built-in type or of a caller's kind in ``kinds``. KeyError if neither."""
+    if type_name in FIELDS:
+        return FIELDS[type_name]
+    cls = (kinds or {})[type_name]
+    return tuple(f for f in cls.model_fields if f not in _NON_FIELDS)
+
+
+def key_fields_of(event: Event) -> tuple[str, ...]:
+    """The fields that must agree for ``event`` to match: :data:`KEY_FIELDS` for the built-ins, a
+    caller's kind's identity fields (an event read back without its class: all its fields)."""
+    if event.type in KEY_FIELDS:
+        return KEY_FIELDS[event.type]
+    if isinstance(event, StoredEvent):
+        return tuple(k for k in event.model_dump() if k not in _NON_FIELDS)
+    return kind_spec(type(event)).identity
 
 
 # --- gold models --------------------------------------------------------------------------------
@@ -117,12 +155,14 @@ class GoldEvent(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: EventType
+    #: a built-in type, or a caller's kind passed to ``parse_gold(..., kinds=[...])``
+    type: str
     quote: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     optional: bool = False
     fields: dict[str, Any] = Field(default_factory=dict)
+    _kind: EventClass | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -133,21 +173,30 @@ class GoldEvent(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _check(self) -> GoldEvent:
+    def _check(self, info: ValidationInfo) -> GoldEvent:
         if self.end < self.start or self.end - self.start != len(self.quote):
             raise ValueError(
                 f"start/end {self.start}/{self.end} do not fit a quote of {len(self.quote)} chars"
             )
-        unknown = set(self.fields) - set(FIELDS[self.type])
+        kinds: Kinds = (info.context or {}).get("kinds", {}) if isinstance(info.context, dict) else {}
+        if self.type not in FIELDS and self.type not in kinds:
+            raise ValueError(
+                f"unknown event type {self.type!r}: one of {', '.join(EVENT_TYPE_NAMES)}, or a kind passed "
+                "as kinds=[...]"
+            )
+        self._kind = kinds.get(self.type)
+        unknown = set(self.fields) - set(fields_of(self.type, kinds))
         if unknown:
             raise ValueError(f"unknown {self.type} fields: {sorted(unknown)}")
         self.event()  # validates the field values
         return self
 
-    def event(self) -> AnyEvent:
+    def event(self) -> Event:
         """The typed event this annotation describes, with its evidence."""
         data = {**self.fields, "type": self.type}
         data["evidence"] = {"quote": self.quote, "start": self.start, "end": self.end}
+        if self._kind is not None:
+            return self._kind.model_validate(data)
         return _EVENT_ADAPTER.validate_python(data)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -181,16 +230,20 @@ class GoldArticle(BaseModel):
         ]
 
 
-def parse_gold(lines: Iterable[str], *, source: str = "<gold>") -> list[GoldArticle]:
-    """Parse gold JSONL lines (blank lines are skipped). Raises ``ValueError`` naming the source
-    and line number on malformed JSON or invalid annotations, and on duplicate article ids."""
+def parse_gold(
+    lines: Iterable[str], *, source: str = "<gold>", kinds: Iterable[type[Event]] = ()
+) -> list[GoldArticle]:
+    """Parse gold JSONL lines (blank lines are skipped); events of the caller's ``kinds`` are read by
+    their classes. Raises ``ValueError`` naming the source and line number on malformed JSON or invalid
+    annotations (an unknown type included), and on duplicate article ids."""
     out: list[GoldArticle] = []
     seen: set[str] = set()
+    context = {"kinds": _kinds_of(kinds)}
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            art = GoldArticle.model_validate(json.loads(line))
+            art = GoldArticle.model_validate(json.loads(line), context=context)
         except (json.JSONDecodeError, ValidationError) as exc:
             raise ValueError(f"{source}:{n}: {exc}") from exc
         if art.id in seen:
@@ -200,10 +253,10 @@ def parse_gold(lines: Iterable[str], *, source: str = "<gold>") -> list[GoldArti
     return out
 
 
-def load_gold(path: str | os.PathLike[str]) -> list[GoldArticle]:
+def load_gold(path: str | os.PathLike[str], *, kinds: Iterable[type[Event]] = ()) -> list[GoldArticle]:
     """Read a gold JSONL file (UTF-8) into validated :class:`GoldArticle` objects, in file order."""
     with open(path, encoding="utf-8") as fh:
-        return parse_gold(fh, source=os.fspath(path))
+        return parse_gold(fh, source=os.fspath(path), kinds=kinds)
 
 
 # --- conversion helpers -------------------------------------------------------------------------
@@ -242,10 +295,10 @@ def _json_number(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def _coerce(pred: AnyEvent | Mapping[str, Any]) -> AnyEvent:
+def _coerce(pred: Event | Mapping[str, Any], kinds: Kinds) -> Event:
     """A prediction as a typed event: events pass through; dicts may be full event dumps (with
     ``evidence``) or flat gold-format dicts (with quote/start/end; ``optional`` is ignored)."""
-    if isinstance(pred, ShareSale | ExecutiveChange | StockMove):
+    if isinstance(pred, Event):
         return pred
     data = dict(pred)
     data.pop("optional", None)
@@ -254,7 +307,8 @@ def _coerce(pred: AnyEvent | Mapping[str, Any]) -> AnyEvent:
         start = int(data.pop("start", 0))
         end = int(data.pop("end", start + len(quote)))
         data["evidence"] = Evidence(quote=quote, start=start, end=end)
-    return _EVENT_ADAPTER.validate_python(data)
+    kind = kinds.get(str(data.get("type")))
+    return kind.model_validate(data) if kind is not None else _EVENT_ADAPTER.validate_python(data)
 
 
 # --- comparison ---------------------------------------------------------------------------------
@@ -296,17 +350,18 @@ def field_agrees(name: str, a: Any, b: Any, *, names: NameMode = "relaxed") -> b
     return bool(a == b)
 
 
-def _keys_agree(p: AnyEvent, g: AnyEvent, names: NameMode) -> bool:
+def _keys_agree(p: Event, g: Event, names: NameMode) -> bool:
     return p.type == g.type and all(
-        field_agrees(k, getattr(p, k), getattr(g, k), names=names) for k in KEY_FIELDS[p.type]
+        field_agrees(k, getattr(p, k, None), getattr(g, k, None), names=names) for k in key_fields_of(g)
     )
 
 
-def _agreement(p: AnyEvent, g: AnyEvent, names: NameMode) -> float:
-    rest = [f for f in FIELDS[p.type] if f not in KEY_FIELDS[p.type]]
+def _agreement(p: Event, g: Event, names: NameMode) -> float:
+    key = key_fields_of(g)
+    rest = [f for f in type(g).model_fields if f not in _NON_FIELDS and f not in key]
     if not rest:
         return 1.0
-    return sum(field_agrees(f, getattr(p, f), getattr(g, f), names=names) for f in rest) / len(rest)
+    return sum(field_agrees(f, getattr(p, f, None), getattr(g, f), names=names) for f in rest) / len(rest)
 
 
 def _overlap(a: Evidence, b: Evidence) -> int:
@@ -366,7 +421,7 @@ class MatchedPair:
 
     article_id: str
     type: str
-    predicted: AnyEvent
+    predicted: Event
     gold: GoldEvent
     field_agreement: dict[str, bool]
 
@@ -383,7 +438,7 @@ class Report:
     )
     matches: list[MatchedPair] = field(default_factory=list)
     optional_matches: int = 0
-    false_positives: list[tuple[str, AnyEvent]] = field(default_factory=list)
+    false_positives: list[tuple[str, Event]] = field(default_factory=list)
     false_negatives: list[tuple[str, GoldEvent]] = field(default_factory=list)
     missing_ids: list[str] = field(default_factory=list)
     unscored_ids: list[str] = field(default_factory=list)
@@ -466,9 +521,14 @@ PredictionInput = Sequence[AnyEvent | Mapping[str, Any]] | Extraction
 
 
 def _match_article(
-    aid: str, gold: list[GoldEvent], preds: list[AnyEvent], names: NameMode, report: Report
+    aid: str, gold: list[GoldEvent], preds: list[Event], names: NameMode, report: Report
 ) -> None:
-    for t in EVENT_TYPE_NAMES:
+    extra = dict.fromkeys(g.type for g in gold if g.type not in EVENT_TYPE_NAMES)
+    for t in [*EVENT_TYPE_NAMES, *extra]:
+        if t not in report.per_type:  # a caller's kind: counted from its first gold event on
+            gold_of_t = next(g for g in gold if g.type == t).event()
+            report.per_type[t] = Counts()
+            report.field_hits[t] = {f: [0, 0] for f in type(gold_of_t).model_fields if f not in _NON_FIELDS}
         gs = [(i, g, g.event()) for i, g in enumerate(gold) if g.type == t]
         ps = [(j, p) for j, p in enumerate(preds) if p.type == t]
         cands: list[tuple[tuple[int, float, int, int, int], int, int]] = []
@@ -500,7 +560,8 @@ def _match_article(
                 continue
             counts.tp += 1
             p = pred_by_j[j]
-            agree = {f: field_agrees(f, getattr(p, f), getattr(gev, f), names=names) for f in FIELDS[t]}
+            scored = report.field_hits[t]
+            agree = {f: field_agrees(f, getattr(p, f, None), getattr(gev, f), names=names) for f in scored}
             for f, ok in agree.items():
                 report.field_hits[t][f][0] += int(ok)
                 report.field_hits[t][f][1] += 1
@@ -520,13 +581,16 @@ def score(
     predictions: Mapping[str, PredictionInput],
     *,
     names: NameMode = "relaxed",
+    kinds: Iterable[type[Event]] = (),
 ) -> Report:
     """Score ``predictions`` (article id -> events, event dicts or an :class:`Extraction`) against
-    ``gold``, as described in the module docstring. Pure; the inputs are not modified.
+    ``gold``, as described in the module docstring; prediction dicts of the caller's ``kinds`` are read
+    by their classes. Pure; the inputs are not modified.
 
     Raises ``pydantic.ValidationError`` when a prediction dict is not a valid event.
     """
     report = Report(names=names)
+    by_name = _kinds_of(kinds)
     gold_ids = {a.id for a in gold}
     report.unscored_ids = [k for k in predictions if k not in gold_ids]
     for art in gold:
@@ -534,10 +598,10 @@ def score(
         raw = predictions.get(art.id)
         if raw is None:
             report.missing_ids.append(art.id)
-            preds: list[AnyEvent] = []
+            preds: list[Event] = []
         elif isinstance(raw, Extraction):
             preds = raw.events
         else:
-            preds = [_coerce(p) for p in raw]
+            preds = [_coerce(p, by_name) for p in raw]
         _match_article(art.id, art.events, preds, names, report)
     return report

@@ -17,10 +17,10 @@ import inspect
 import os
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TypedDict, TypeVar, Union
 
-from newsextract.core.schemas import GroundingMode
+from newsextract.core.schemas import Event, GroundingMode
 from newsextract.errors import OptionTypeError
 
 BackendName = Literal["embedded", "openai"]
@@ -50,6 +50,7 @@ class ExtractorOptions(TypedDict, total=False):
     grounding: GroundingMode
     mode: str | None
     max_chars: int
+    kinds: Iterable[type[Event]] | None
 
 
 OPTION_NAMES: frozenset[str] = frozenset(ExtractorOptions.__annotations__)

@@ -71,7 +71,6 @@ from newsextract.errors import (
     TransportError,
     ValidationExhaustedError,
 )
-from newsextract.grounding.reask import GroundedArticleDraft
 from newsextract.io.results import ResultWriter, outcome_from_line
 from newsextract.strategies.base import StrategyResult
 from newsextract.strategies.whole_article import Outcome as ChunkOutcome
@@ -336,7 +335,7 @@ class BatchJob:
                 continue  # answered before: nothing to send
             item_input = ex._input(text, pub)
             for n, (span, messages, opts) in enumerate(strategy.requests(item_input)):
-                body = backend.request_body(messages, GroundedArticleDraft, opts["max_tokens"])
+                body = backend.request_body(messages, strategy.response_model, opts["max_tokens"])
                 digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
                 cid = same_body.setdefault(digest, slot_id(rec.key, n))  # a chunk two articles share: once
                 if cid not in lines:
@@ -577,7 +576,7 @@ class BatchJob:
             return None
         backend: OpenAICompatBackend = self.extractor.backend  # type: ignore[assignment]
         try:
-            backend.parse_answer(answer.body, GroundedArticleDraft, context=requests[n][2]["context"])
+            backend.parse_answer(answer.body, strategy.response_model, context=requests[n][2]["context"])
         except REASKABLE as exc:
             return backend.reask_messages(body, answer.body, exc)
         except ExtractionError:
@@ -780,6 +779,8 @@ class BatchJob:
     ) -> ChunkOutcome:
         """One chunk's reply: its latest batch answer validated as online, else asked online."""
         backend: OpenAICompatBackend = self.extractor.backend  # type: ignore[assignment]
+        strategy = self.extractor.strategy  # its reply model: the kind set's when kinds= was given
+        assert isinstance(strategy, WholeArticle)
         max_retries = int(opts["max_retries"])
         answered = self._answered.get(slot, [])
         spent = Usage()
@@ -789,18 +790,18 @@ class BatchJob:
                 endpoint=self.extractor.settings.endpoint,
             )
         if not answered:  # failed or never answered: the whole request online
-            return _online(lambda: backend.structured(messages, GroundedArticleDraft, **opts), spent, 0)
+            return _online(lambda: backend.structured(messages, strategy.response_model, **opts), spent, 0)
         rnd, cid = answered[-1]
         body = answers.answers[cid].body
         assert body is not None
         spent = sum((_usage(answers.answers[c].body) for _, c in answered), Usage())
         try:
-            reply = backend.parse_answer(body, GroundedArticleDraft, context=opts["context"])
+            reply = backend.parse_answer(body, strategy.response_model, context=opts["context"])
         except REASKABLE as exc:
             left = max_retries - rnd
             # the batch's answers of the schema's shape, oldest first: candidates for the best-answer salvage
             shaped = [
-                backend.schema_valid_output(answers.answers[c].body or {}, GroundedArticleDraft)
+                backend.schema_valid_output(answers.answers[c].body or {}, strategy.response_model)
                 for _, c in answered
             ]
             valid = [o for o in shaped if o is not None]
@@ -816,10 +817,12 @@ class BatchJob:
                 )
             request = self._followup_bodies.get(cid) if rnd else None
             if request is None:  # the first request: the same body as submitted, made again
-                request = backend.request_body(messages, GroundedArticleDraft, opts["max_tokens"])
+                request = backend.request_body(messages, strategy.response_model, opts["max_tokens"])
             reask = backend.reask_messages(request, body, exc)
             return _online(
-                lambda: backend.structured(reask, GroundedArticleDraft, **{**opts, "max_retries": left - 1}),
+                lambda: backend.structured(
+                    reask, strategy.response_model, **{**opts, "max_retries": left - 1}
+                ),
                 spent,
                 len(answered),
                 valid,

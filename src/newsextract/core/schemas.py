@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, SerializeAsAny
 
 SaleStatus = Literal["planned", "completed", "postponed", "cancelled", "denied", "rumored", "unknown"]
 ChangeKind = Literal["appointed", "departed"]
@@ -42,12 +43,44 @@ class Evidence(BaseModel):
     end: int = Field(ge=0)
 
 
-class _Event(BaseModel):
+class Event(BaseModel):
+    """Base of every event kind, built-in or the caller's own (``newsextract.kinds``).
+
+    ``type`` is the kind's class name; ``evidence`` where it is stated; ``flags`` what grounding found
+    wrong when asked to keep such events. A kind's own fields follow (see ``newsextract.kinds`` for the
+    field roles). Unknown keys are ignored, as on the built-ins.
+    """
+
+    type: str = ""
     evidence: Evidence
     flags: list[str] = Field(
         default_factory=list,
         description="Grounding problems kept with grounding='flag'; empty when every value is verified.",
     )
+
+    def model_post_init(self, context: Any, /) -> None:
+        if not self.type:
+            self.type = type(self).__name__
+
+
+class StoredEvent(Event):
+    """An event of a caller's kind read back without its class (from a results file or JSON): its
+    fields are kept as attributes, unchecked. Never executes or imports anything the data names."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def _stored(value: Any) -> Any:
+    """An event of a caller's kind as given (an ``Event``), or read back from JSON as a ``StoredEvent``."""
+    return StoredEvent.model_validate(value) if isinstance(value, dict) else value
+
+
+#: An event of a caller's kind inside an ``Extraction``: dumped with all its fields, read back as given.
+OtherEvent = Annotated[SerializeAsAny[Event], BeforeValidator(_stored)]
+
+
+class _Event(Event):
+    """The built-ins."""
 
 
 class ShareSale(_Event):
@@ -92,12 +125,15 @@ class StockMove(_Event):
     date: dt.date | None = None
 
 
-Event = Annotated[ShareSale | ExecutiveChange | StockMove, Field(discriminator="type")]
+BuiltinEvent = Annotated[ShareSale | ExecutiveChange | StockMove, Field(discriminator="type")]
 EVENT_TYPES: dict[str, type[ShareSale] | type[ExecutiveChange] | type[StockMove]] = {
     "ShareSale": ShareSale,
     "ExecutiveChange": ExecutiveChange,
     "StockMove": StockMove,
 }
+
+
+E = TypeVar("E", bound=Event)
 
 
 class Usage(BaseModel):
@@ -168,19 +204,26 @@ class Extraction(BaseModel):
     share_sales: list[ShareSale] = Field(default_factory=list)
     executive_changes: list[ExecutiveChange] = Field(default_factory=list)
     stock_moves: list[StockMove] = Field(default_factory=list)
+    #: Events of the caller's own kinds (``extract(..., kinds=[...])``), in text order.
+    other_events: list[OtherEvent] = Field(default_factory=list)
     meta: Meta
 
     _text: str | None = PrivateAttr(default=None)
 
     @property
-    def events(self) -> list[ShareSale | ExecutiveChange | StockMove]:
-        """All three kinds, in order of their evidence in the text."""
-        allev: list[ShareSale | ExecutiveChange | StockMove] = [
+    def events(self) -> list[Event]:
+        """Every event of every kind, in order of their evidence in the text."""
+        allev: list[Event] = [
             *self.share_sales,
             *self.executive_changes,
             *self.stock_moves,
+            *self.other_events,
         ]
         return sorted(allev, key=lambda e: (e.evidence.start, e.evidence.end))
+
+    def of(self, kind: type[E]) -> list[E]:
+        """The events of one kind (a built-in or the caller's own), in text order."""
+        return [e for e in self.events if isinstance(e, kind)]
 
     @property
     def text(self) -> str | None:
@@ -218,7 +261,7 @@ class Extraction(BaseModel):
     @classmethod
     def from_events(
         cls,
-        events: list[ShareSale | ExecutiveChange | StockMove],
+        events: Sequence[Event],
         meta: Meta,
         id: str | None = None,
     ) -> Extraction:
@@ -227,5 +270,6 @@ class Extraction(BaseModel):
             share_sales=[e for e in events if isinstance(e, ShareSale)],
             executive_changes=[e for e in events if isinstance(e, ExecutiveChange)],
             stock_moves=[e for e in events if isinstance(e, StockMove)],
+            other_events=[e for e in events if not isinstance(e, ShareSale | ExecutiveChange | StockMove)],
             meta=meta,
         )

@@ -14,6 +14,7 @@ from typing import Protocol
 from newsextract.backends.base import Backend
 from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import ChunkFailure, GroundingMode, Usage
+from newsextract.kinds.kindset import KindsArticleDraft
 
 
 @dataclass
@@ -37,6 +38,14 @@ class StrategyResult:
     reasks: int = 0
     chunk_failures: list[ChunkFailure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: the drafts when the caller chose the kinds (``extract(..., kinds=[...])`` on ``whole_article``);
+    #: ``draft`` then stays empty
+    kinds_draft: KindsArticleDraft | None = None
+
+    @property
+    def drafts(self) -> ArticleDraft | KindsArticleDraft:
+        """The drafts found, whichever model holds them."""
+        return self.kinds_draft if self.kinds_draft is not None else self.draft
 
 
 class Strategy(Protocol):

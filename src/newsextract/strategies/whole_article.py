@@ -22,13 +22,16 @@ from newsextract.core.schemas import ChunkFailure
 from newsextract.errors import ContextOverflowError, ExtractionError, ValidationExhaustedError
 from newsextract.grounding.lists import reroute
 from newsextract.grounding.reask import GroundedArticleDraft
+from newsextract.kinds.kindset import KindsArticleDraft, KindSet
+from newsextract.pipeline.by_kind import postprocess_kinds
 from newsextract.pipeline.postprocess import postprocess
 from newsextract.prompts import PromptTemplate, load_prompt
 from newsextract.strategies.base import StrategyInput, StrategyResult
 from newsextract.text.chunking import chunk_spans
 from newsextract.text.spans import Span
 
-Outcome = ModelReply[GroundedArticleDraft] | ExtractionError
+Reply = GroundedArticleDraft | KindsArticleDraft
+Outcome = ModelReply[Reply] | ExtractionError
 
 #: About 3,000 tokens of English: fits a 4k context with the instructions and the answer.
 DEFAULT_CHUNK_CHARS = 12_000
@@ -41,9 +44,15 @@ class WholeArticle:
 
     name = "whole_article"
 
-    def __init__(self, max_chunk_chars: int = DEFAULT_CHUNK_CHARS) -> None:
+    def __init__(self, max_chunk_chars: int = DEFAULT_CHUNK_CHARS, *, kinds: KindSet | None = None) -> None:
+        """``kinds``: the kinds the caller chose (None: the three built-ins, asked with the established
+        prompt and reply model); otherwise one list per kind, described in ``whole_article_kinds``."""
         self.max_chunk_chars = max_chunk_chars
-        self.template: PromptTemplate = load_prompt("whole_article")
+        self.kinds = kinds
+        self.template: PromptTemplate = load_prompt(
+            "whole_article" if kinds is None else "whole_article_kinds"
+        )
+        self.response_model: type[Reply] = GroundedArticleDraft if kinds is None else kinds.reply_model()
         self._cache_schema: dict[str, Any] | None = None
 
     @property
@@ -53,14 +62,17 @@ class WholeArticle:
     def cache_schema(self) -> dict[str, Any]:
         if self._cache_schema is None:  # made once: pydantic takes milliseconds per call, paid on every hit
             self._cache_schema = {
-                "whole_article": ArticleDraft.model_json_schema(),
+                "whole_article": self.response_model.model_json_schema(),
                 "chunk_chars": self.max_chunk_chars,
             }
+            if self.kinds is not None:
+                self._cache_schema["kinds"] = self.kinds.cache_schema()
         return self._cache_schema
 
     def messages(self, chunk: str, item: StrategyInput) -> Messages:
         published = item.published.isoformat() if item.published else "unknown"
-        system, user = self.template.render(text=chunk, published=published)
+        kinds = self.kinds.prompt_section() if self.kinds is not None else ""
+        system, user = self.template.render(text=chunk, published=published, kinds=kinds)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def _context(self, chunk: str, item: StrategyInput) -> dict[str, Any]:
@@ -101,7 +113,7 @@ class WholeArticle:
             try:
                 outcomes.append(
                     backend.structured(
-                        self.messages(chunk, item), GroundedArticleDraft, **self._options(chunk, item)
+                        self.messages(chunk, item), self.response_model, **self._options(chunk, item)
                     )
                 )
             except ContextOverflowError:
@@ -120,7 +132,7 @@ class WholeArticle:
             chunk = span.slice(item.text)
             try:
                 reply = await backend.astructured(
-                    self.messages(chunk, item), GroundedArticleDraft, **self._options(chunk, item)
+                    self.messages(chunk, item), self.response_model, **self._options(chunk, item)
                 )
                 return [(span, reply)]
             except ContextOverflowError:
@@ -138,6 +150,8 @@ class WholeArticle:
     def _collect(self, spans: list[Span], outcomes: list[Outcome], item: StrategyInput) -> StrategyResult:
         """Merge the chunks' replies in text order; failed chunks are salvaged or reported."""
         result = StrategyResult(draft=ArticleDraft())
+        if self.kinds is not None:
+            result.kinds_draft = self.kinds.reply_model()()
         for span, outcome in zip(spans, outcomes, strict=True):
             if isinstance(outcome, ExtractionError):
                 self._salvage_or_fail(outcome, span, result, item, whole=len(spans) == 1)
@@ -156,10 +170,10 @@ class WholeArticle:
         result.requests += exc.attempts
         result.usage = result.usage + exc.usage
         chunk = span.slice(item.text)
-        best = best_answer(_candidates(exc), chunk, item)
+        best = best_answer(_candidates(exc), chunk, item, self.kinds)
         if best is not None:
             index, draft, total = best
-            _merge(result.draft, draft)
+            _merge(result.drafts, draft)
             result.reasks += max(exc.attempts - 1, 0)
             result.warnings.append(
                 f"no answer passed every check for characters {span.start}-{span.end} "
@@ -191,33 +205,50 @@ def _candidates(exc: ExtractionError) -> list[str]:
     return found
 
 
-def best_answer(answers: list[str], text: str, item: StrategyInput) -> tuple[int, ArticleDraft, int] | None:
+Drafts = ArticleDraft | KindsArticleDraft
+
+
+def best_answer(
+    answers: list[str], text: str, item: StrategyInput, kinds: KindSet | None = None
+) -> tuple[int, Drafts, int] | None:
     """(position, draft, count) of the answer that keeps the most grounded events (then the fewest
-    rejected, then the latest) among the ``count`` answers that parse as an ``ArticleDraft``; None when
-    none does. Cost: one post-processing pass per answer, only after a failure."""
-    best: tuple[tuple[int, int, int], ArticleDraft] | None = None
+    rejected, then the latest) among the ``count`` answers that parse as an ``ArticleDraft`` (with
+    ``kinds``: as the kind set's reply model); None when none does. Cost: one post-processing pass per
+    answer, only after a failure."""
+    best: tuple[tuple[int, int, int], Drafts] | None = None
     count = 0
     for raw in answers:
         try:
-            draft = ArticleDraft.model_validate(reroute(json.loads(raw)))
+            if kinds is None:
+                plain = ArticleDraft.model_validate(reroute(json.loads(raw)))
+                found, dropped = postprocess(plain, text, item.published, item.grounding)
+                draft: Drafts = plain
+                kept = len(found)
+            else:
+                chosen = kinds.reply_model().model_validate(json.loads(raw))
+                events, dropped = postprocess_kinds(chosen, text, item.published, kinds, item.grounding)
+                draft, kept = chosen, len(events)
         except (ValidationError, ValueError):
             continue
-        events, dropped = postprocess(draft, text, item.published, item.grounding)
-        score = (len(events), -len(dropped), count)
+        score = (kept, -len(dropped), count)
         count += 1
         if best is None or score > best[0]:
             best = (score, draft)
     return None if best is None else (best[0][2], best[1], count)
 
 
-def _merge(into: ArticleDraft, other: ArticleDraft) -> None:
+def _merge(into: Drafts, other: Drafts) -> None:
+    if isinstance(into, KindsArticleDraft) and isinstance(other, KindsArticleDraft):
+        into.extend(other)
+        return
+    assert isinstance(into, ArticleDraft) and isinstance(other, ArticleDraft)
     into.share_sales.extend(other.share_sales)
     into.executive_changes.extend(other.executive_changes)
     into.stock_moves.extend(other.stock_moves)
 
 
-def _add(result: StrategyResult, reply: ModelReply[GroundedArticleDraft]) -> None:
-    _merge(result.draft, reply.parsed)
+def _add(result: StrategyResult, reply: ModelReply[Reply]) -> None:
+    _merge(result.drafts, reply.parsed)
     result.usage = result.usage + reply.usage
     result.requests += reply.requests
     result.reasks += reply.reasks
