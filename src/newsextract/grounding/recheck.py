@@ -38,8 +38,8 @@ from newsextract.grounding.checks import (
     ticker_in_text,
 )
 from newsextract.grounding.context import evidence_window
-from newsextract.normalize.money import find_money
-from newsextract.normalize.numbers import find_quantities
+from newsextract.normalize.money import money_among
+from newsextract.normalize.numbers import Quantity, find_quantities
 
 AnyEvent = ShareSale | ExecutiveChange | StockMove
 
@@ -53,35 +53,40 @@ class Recheck:
 
 
 class _Stated:
-    """The numbers, percentages and amounts of money a text states, read on first use."""
+    """The numbers, percentages and amounts of money a text states, read on first use: the text is
+    parsed once (:func:`find_quantities`, a second time without its ranges only if it has one), and its
+    money is taken from the same quantities."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._numbers: list[Decimal] | None = None
-        self._percents: list[Decimal] | None = None
+        self._numbers: list[Decimal] = []
+        self._percents: list[Decimal] = []
+        self._written: list[Quantity] = []
         self._money: list[Money] | None = None
+        self._read_done = False
 
     def _read(self) -> None:
+        if self._read_done:
+            return
+        self._read_done = True
+        self._written = written = find_quantities(self.text)
         unranged = _unranged(self.text)  # a range's bounds apart, read a second time only if it has one
-        quantities = find_quantities(self.text) + (find_quantities(unranged) if unranged != self.text else [])
+        quantities = written + (find_quantities(unranged) if unranged != self.text else [])
         self._numbers = [q.value for q in quantities if q.kind == "number"]
         self._percents = [abs(q.value) for q in quantities if q.kind == "percent"]
 
     def has_number(self, value: int) -> bool:
-        if self._numbers is None:
-            self._read()
-        assert self._numbers is not None
+        self._read()
         return any(_eq(Decimal(value), s) for s in self._numbers)
 
     def has_percent(self, value: float) -> bool:
-        if self._percents is None:
-            self._read()
-        assert self._percents is not None
+        self._read()
         return any(_eq(value, s) for s in self._percents)
 
     def has_money(self, value: Money) -> bool:
-        if self._money is None:
-            self._money = [m.value for m in find_money(self.text, context=self.text)]
+        self._read()
+        if self._money is None:  # as find_money(text, context=text) reads it: from the text as written
+            self._money = [m.value for m in money_among(self._written, context=f"{self.text}\n{self.text}")]
         return any(_eq(s.amount, value.amount) and s.currency == value.currency for s in self._money)
 
 
@@ -91,6 +96,7 @@ def recheck_events(events: Sequence[AnyEvent], text: str, grounding: GroundingMo
     problems: list[str] = []
     article: _Stated | None = None  # the whole article's quantities: read only if a window lacks one
     windows: dict[str, _Stated] = {}  # events stated in the same sentences share their quantities
+    seen: dict[tuple[str, str, str], bool] = {}  # and their names' look-ups
     for event in events:
         evidence = _relocate(event.evidence, text)
         if evidence is None:
@@ -104,7 +110,7 @@ def recheck_events(events: Sequence[AnyEvent], text: str, grounding: GroundingMo
         article = article or _Stated(text)
         sentences = evidence_window(text, evidence.start, evidence.end)
         window = windows.setdefault(sentences, _Stated(sentences))
-        problems += [f"{event.type}: {p}" for p in _value_problems(event, text, window, article)]
+        problems += [f"{event.type}: {p}" for p in _value_problems(event, text, window, article, seen)]
     return Recheck(out, problems)
 
 
@@ -125,12 +131,17 @@ def _relocate(evidence: Evidence, text: str) -> Evidence | None:
     return Evidence(quote=quote, start=start, end=start + len(quote))
 
 
-def _value_problems(event: AnyEvent, text: str, window: _Stated, article: _Stated) -> list[str]:
+def _value_problems(
+    event: AnyEvent, text: str, window: _Stated, article: _Stated, seen: dict[tuple[str, str, str], bool]
+) -> list[str]:
     """Each value against the evidence's sentences first (where it almost always is, and a short text
     to search), then, if not there (a value a merged mention brought), against the whole article."""
 
-    def found(check: Callable[[str, str], bool], value: str) -> bool:
-        return check(value, window.text) or check(value, text)
+    def found(check: Callable[[str, str], bool], value: str, kind: str) -> bool:
+        key = (kind, value, window.text)  # the same name in the same sentences is looked up once a call
+        if key not in seen:
+            seen[key] = check(value, window.text) or check(value, text)
+        return seen[key]
 
     names: list[tuple[str, str | None, bool]] = []
     numbers: list[tuple[str, int | None]] = []
@@ -148,18 +159,18 @@ def _value_problems(event: AnyEvent, text: str, window: _Stated, article: _State
             ("person", event.person, True),
             ("predecessor", event.predecessor, True),
         ]
-        if not found(_role_in, event.role):
+        if not found(_role_in, event.role, "role"):
             problems.append(f'role "{event.role}" does not occur in the article')
     else:
         names.append(("company", event.company, False))
-        if event.ticker and not found(ticker_in_text, event.ticker):
+        if event.ticker and not found(ticker_in_text, event.ticker, "ticker"):
             problems.append(f'ticker "{event.ticker}" does not occur in the article')
-        if event.market and not found(market_in_text, event.market):
+        if event.market and not found(market_in_text, event.market, "market"):
             problems.append(f'market "{event.market}" is not named in the article')
         percents.append(("change_pct", event.change_pct))
         money.append(("price", event.price))
     for field, name, person in names:
-        if name is not None and not found(partial(name_in_text, person=person), name):
+        if name is not None and not found(partial(name_in_text, person=person), name, f"name {person}"):
             problems.append(f'{field} "{name}" is not named in the article')
     for field, count in numbers:
         if count is not None and not (window.has_number(count) or article.has_number(count)):

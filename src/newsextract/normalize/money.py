@@ -8,21 +8,29 @@ currency marker is not money. Pure; never raises.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from newsextract.core.schemas import Money
 from newsextract.normalize.currency import is_cents, to_iso
 from newsextract.normalize.mentions import Mention
-from newsextract.normalize.numbers import find_quantities
+from newsextract.normalize.numbers import Quantity, find_quantities
 
 
 def find_money(text: str, *, context: str = "") -> list[Mention[Money]]:
     """Every amount of money in ``text`` in order, as Mentions of :class:`Money` (amount in units,
     ISO code, qualifier as written or "range" for a range's lower bound). ``context`` (the surrounding
     sentence or paragraph) is searched together with ``text`` to resolve a bare ``$``/``¥``."""
-    ctx = f"{text}\n{context}" if context else text
+    return money_among(find_quantities(text), context=f"{text}\n{context}" if context else text)
+
+
+def money_among(quantities: Iterable[Quantity], *, context: str) -> list[Mention[Money]]:
+    """The amounts of money among ``quantities`` (read by :func:`find_quantities`), as
+    :func:`find_money` returns them; ``context`` resolves a bare ``$``/``¥``. For a caller that already
+    holds a text's quantities: the text is not parsed a second time."""
+    ctx = context
     out: list[Mention[Money]] = []
-    for q in find_quantities(text):
+    for q in quantities:
         if q.kind != "money" or q.currency is None:
             continue
         code = to_iso(q.currency, context=ctx)
