@@ -12,7 +12,11 @@ from newsextract.core.schemas import Money
 from newsextract.normalize.currency import resolve_dollar, resolve_yen_symbol, to_iso
 from newsextract.normalize.money import find_money, parse_money
 from newsextract.normalize.numbers import (
+    _LEAD,
+    _QUANTITY_RE,
     MAGNITUDES,
+    QUALIFIERS,
+    _quantity_matches,
     find_counts,
     find_numbers,
     find_percents,
@@ -334,3 +338,72 @@ def test_uk_styles() -> None:
     assert parse_money("30 pence") == Money(amount=Decimal("0.3"), currency="GBP")
     assert parse_money("Rmb10bn") == Money(amount=Decimal(10_000_000_000), currency="CNY")
     assert parse_money("USD2.8bn") == Money(amount=Decimal(2_800_000_000), currency="USD")
+
+
+# ------------------------------------------------- the pattern tried near numbers only
+
+_PIECES = [
+    *QUALIFIERS,
+    "approximately\n\n   ",
+    "as  much\tas",
+    "U.S.$",
+    "HK$",
+    "MOP$",
+    "RMB¥",
+    "Rs.",
+    "USD",
+    "$",
+    "€",
+    "~",
+    "1,500,000",
+    "37.50",
+    ".5",
+    "2026",
+    "A320",
+    "Q3",
+    "one",
+    "Ninety",
+    "twenty-five",
+    "a",
+    "an",
+    "million",
+    "bn",
+    "m",
+    "%",
+    "per cent",
+    "yuan",
+    "pence",
+    "won",
+    "-",
+    "–",
+    "and",
+    "between",
+    "shares",
+    "stone",
+    "often",
+    ",",
+    ".",
+]
+
+
+@settings(deadline=None, max_examples=400)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "  ", "\n", "\u00a0"])), max_size=30
+    )
+)
+def test_quantity_search_near_cores_finds_what_a_full_scan_finds(parts: list[tuple[str, str]]) -> None:
+    """Trying the pattern only near digits and number words never gains, loses or moves a match."""
+    text = "".join(piece + gap for piece, gap in parts)
+    expected = [(m.span(), m.groupdict()) for m in _QUANTITY_RE.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in _quantity_matches(text)] == expected
+
+
+def test_the_lead_covers_the_longest_qualifier_and_currency() -> None:
+    """A match starts at most _LEAD non-space characters before its number: the longest qualifier and
+    the longest currency written before a number, then the number, are found whole."""
+    longest = max(QUALIFIERS, key=lambda q: len("".join(q.split())))
+    text = f"x {longest} U.S.$.5 million"
+    (m,) = _quantity_matches(text)
+    assert m.group(0) == f"{longest} U.S.$.5 million"
+    assert len("".join(m.group(0)[: m.start("num") - m.start()].split())) + 1 <= _LEAD

@@ -109,6 +109,38 @@ _QUANTITY_RE = re.compile(
     r"(?:(?P<pct>" + _PCT + r")|\s?(?P<suf>" + SUFFIX_PATTERN + r"))?"
 )
 _WEAK_SUFFIX_RE = re.compile(r"won", re.IGNORECASE)
+
+#: Where a quantity's number can start: a digit or a number word. Every match of :data:`_QUANTITY_RE`
+#: holds one, preceded by at most a qualifier ("approximately") and a currency ("U.S.$"), which are far
+#: fewer than :data:`_LEAD` characters other than whitespace.
+_CORE_RE = re.compile(r"[0-9]|(?<![A-Za-z])(?=[OTFSENAotfsena])(?i:" + _WORDNUM + r")")  # checked by a test
+_LEAD = 24
+
+
+def _quantity_matches(text: str) -> list[re.Match[str]]:
+    """``list(_QUANTITY_RE.finditer(text))``, with the (costly) full pattern tried only near a digit or a
+    number word: from each such core, the search starts :data:`_LEAD` non-space characters back, before
+    which no match holding that core can start. Matches are the ones ``finditer`` returns, in order: any
+    match starts at or after the point a search starts from, so the leftmost one found is the next."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    for core in _CORE_RE.finditer(text):
+        c = core.start()
+        if c < pos:
+            continue  # inside the match just found
+        lo, need = c, _LEAD
+        while need > 0 and lo > pos:
+            step = text[max(pos, lo - need) : lo]
+            lo -= len(step)
+            need -= len("".join(step.split()))  # str.split's whitespace is the pattern's \s
+        m = _QUANTITY_RE.search(text, lo)
+        if m is None:
+            break
+        out.append(m)
+        pos = m.end()
+    return out
+
+
 _RANGE_DASH_RE = re.compile(r"\s?[-–—]\s?")
 _RANGE_AND_RE = re.compile(r"\s+and\s+", re.IGNORECASE)
 _BETWEEN_RE = re.compile(r"(?i:between)\s+$")
@@ -174,7 +206,7 @@ def _qual(m: re.Match[str]) -> str | None:
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in ``text`` (plain, percentage or money) in order, ranges merged as documented in the
     module. Spans never overlap and always satisfy ``text[q.start:q.end] == q.text``. Never raises."""
-    matches = [m for m in _QUANTITY_RE.finditer(text) if m.group("num") or m.group("wnum")]
+    matches = [m for m in _quantity_matches(text) if m.group("num") or m.group("wnum")]
     out: list[Quantity] = []
     i = 0
     while i < len(matches):
