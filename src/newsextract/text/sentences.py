@@ -53,6 +53,7 @@ _CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
 
 _TERMINALS = frozenset(".!?…")
 _CLOSERS = frozenset("\"'”’»)]}」』")
+_BEFORE_END = _TERMINALS | _CLOSERS  # a sentence on one line ends only after one of these
 _OPENERS = frozenset("\"'“‘«([{¿¡「『")
 _LINE_BREAKS = frozenset("\n\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e")
 # A line ending in one of these continues on the next line.
@@ -324,6 +325,8 @@ def _cut_points(text: str, lo: int, hi: int) -> list[int]:
     cuts: list[int] = []
     for m in _WS.finditer(text, lo, hi):
         s, e = m.span()
+        if e - s == 1 and text[s] == " " and s and text[s - 1] not in _BEFORE_END:
+            continue  # one space after a word (most runs): a sentence ends only after a terminal or closer
         breaks = _line_breaks(m.group())
         if breaks >= 2:
             cuts.append(s)
