@@ -39,6 +39,7 @@ Everything here is pure: inputs are never mutated; output order follows first me
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -103,14 +104,24 @@ def _fold(s: str) -> str:
     return unicodedata.normalize("NFKC", s).casefold()
 
 
-def name_tokens(name: str) -> tuple[str, ...]:
-    """Tokens of a person or company name for comparison: case-folded, possessives ("Alibaba's",
-    "Xpeng’s") and punctuation removed, corporate suffixes (:data:`CORPORATE_SUFFIXES`) dropped
-    unless nothing else would remain."""
+def _tokens(name: str) -> tuple[str, ...]:
     s = _POSSESSIVE.sub("", _fold(name))
     toks = tuple(t for t in _NON_WORD.split(s) if t and t != "_")
     kept = tuple(t for t in toks if t not in CORPORATE_SUFFIXES)
     return kept or toks
+
+
+_cached_tokens = functools.lru_cache(maxsize=4096)(_tokens)
+#: Names up to this length are tokenised once and remembered (de-duplication compares every name
+#: many times); a longer one, rare and only ever a model's mistake, is tokenised each time.
+_CACHED_NAME_CHARS = 200
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Tokens of a person or company name for comparison: case-folded, possessives ("Alibaba's",
+    "Xpeng’s") and punctuation removed, corporate suffixes (:data:`CORPORATE_SUFFIXES`) dropped
+    unless nothing else would remain."""
+    return _cached_tokens(name) if len(name) <= _CACHED_NAME_CHARS else _tokens(name)
 
 
 def normalize_name(name: str) -> str:

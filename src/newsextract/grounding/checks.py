@@ -267,6 +267,8 @@ def _role_variants(role: str) -> set[str]:
             for v in list(variants):
                 if len(variants) > 64:
                     break
+                if src not in v:
+                    continue  # nothing to replace: skip the regex (most pairs, for any one role)
                 new = re.sub(r"(?<!\w)" + re.escape(src) + r"(?!\w)", dst, v)
                 variants.add(new)
     return variants

@@ -56,7 +56,9 @@ def clean_text(value: str | None) -> str | None:
     if value is None:
         return None
     s = " ".join(value.split()).strip(_QUOTES)
-    if s.casefold().replace("’", "'") not in KEEP_POSSESSIVE:
+    # stripped of quotes, ``s`` can only end in a possessive "'s" (the common case, no possessive, skips
+    # the regex and the brand lookup)
+    if s.endswith(("'s", "’s")) and s.casefold().replace("’", "'") not in KEEP_POSSESSIVE:
         s = _POSSESSIVE_RE.sub("", s).strip(_QUOTES)
     return s or None
 

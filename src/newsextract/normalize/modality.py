@@ -69,6 +69,7 @@ _STATUS_CUES: tuple[tuple[SaleStatus, str], ...] = (
     ),
 )
 _STATUS_RES = tuple((status, re.compile(pat, re.IGNORECASE)) for status, pat in _STATUS_CUES)
+_STATUS_RE: dict[SaleStatus, re.Pattern[str]] = dict(_STATUS_RES)
 
 
 def sale_status(text: str) -> SaleStatus:
@@ -83,6 +84,12 @@ def sale_status(text: str) -> SaleStatus:
 def sale_statuses(text: str) -> set[SaleStatus]:
     """Every status that some cue in ``text`` gives a share sale (empty when there is no cue)."""
     return {status for status, rx in _STATUS_RES if rx.search(text)}
+
+
+def _strongest(statuses: set[SaleStatus]) -> SaleStatus:
+    """The status of ``statuses`` that comes first in the module's precedence (what :func:`sale_status`
+    gives a text whose cues are ``statuses``)."""
+    return next(status for status, _ in _STATUS_RES if status in statuses)
 
 
 _RANK: dict[SaleStatus, int] = {
@@ -100,14 +107,15 @@ def decide_status(draft_status: SaleStatus, sentence: str, context: str) -> Sale
     is a qualifying status (denied, cancelled, postponed, rumored) stronger than every cue of the
     sentence. Otherwise (a "completed" where the sentence says "was looking to sell") the sentence's own
     cue wins. A draft without a status takes the sentence's cue, else the context's. Never raises."""
-    if draft_status != "unknown" and draft_status in sale_statuses(context):
+    # each text is scanned once per cue: the draft's own cue alone first (the usual case ends there)
+    if draft_status != "unknown" and _STATUS_RE[draft_status].search(context):
         return draft_status
     own = sale_statuses(sentence)
     if not own:
         return draft_status if draft_status != "unknown" else sale_status(context)
     if draft_status in _QUALIFYING and _RANK[draft_status] > max(_RANK[c] for c in own):
         return draft_status
-    return sale_status(sentence)
+    return _strongest(own)
 
 
 _APPOINTED = (

@@ -302,8 +302,12 @@ def find_counts(text: str) -> list[Mention[int]]:
     """Share counts: plain numbers followed by a share unit (see module rules), as whole numbers.
     The span covers the number (with qualifier/range), not the unit word. Percentages, money, years,
     dates and non-integral numbers are never counts. Never raises."""
+    return _counts(text, find_quantities(text))
+
+
+def _counts(text: str, quantities: list[Quantity]) -> list[Mention[int]]:
     out: list[Mention[int]] = []
-    for q in find_quantities(text):
+    for q in quantities:
         if q.kind != "number" or _is_year(q) or _next_to_month(text, q):
             continue
         if not _COUNT_UNIT_RE.match(text, q.end, min(len(text), q.end + 120)):
@@ -319,10 +323,11 @@ def parse_count(text: str) -> int | None:
     "25 million ADSs"), else the first plain number that is not a percentage or money
     ("10 million" -> 10000000). Years and day numbers next to a month are skipped. None when there is
     none or it is not a whole number."""
-    counts = find_counts(text)
+    quantities = find_quantities(text)  # scanned once, for both readings
+    counts = _counts(text, quantities)
     if counts:
         return counts[0].value
-    for q in find_quantities(text):
+    for q in quantities:
         if q.kind == "number" and not _is_year(q) and not _next_to_month(text, q):
             return _as_int(q.value)
     return None

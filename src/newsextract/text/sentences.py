@@ -53,7 +53,7 @@ _CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
 
 _TERMINALS = frozenset(".!?…")
 _CLOSERS = frozenset("\"'”’»)]}」』")
-_BEFORE_END = _TERMINALS | _CLOSERS  # a sentence on one line ends only after one of these
+_TERMINALS_OR_CLOSERS = _TERMINALS | _CLOSERS
 _OPENERS = frozenset("\"'“‘«([{¿¡「『")
 _LINE_BREAKS = frozenset("\n\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e")
 # A line ending in one of these continues on the next line.
@@ -325,15 +325,15 @@ def _cut_points(text: str, lo: int, hi: int) -> list[int]:
     cuts: list[int] = []
     for m in _WS.finditer(text, lo, hi):
         s, e = m.span()
-        if e - s == 1 and text[s] == " " and s and text[s - 1] not in _BEFORE_END:
-            continue  # one space after a word (most runs): a sentence ends only after a terminal or closer
-        breaks = _line_breaks(m.group())
+        run = m.group()
+        breaks = 0 if run == " " else _line_breaks(run)  # most runs are one space: no line break
         if breaks >= 2:
             cuts.append(s)
         elif breaks == 1:
             if _line_ends_sentence(text, s, e):
                 cuts.append(s)
-        elif _ends_sentence(text, s, e):
+        # a sentence ends only after a terminal or a closer (the cheap test before the full one)
+        elif s > 0 and text[s - 1] in _TERMINALS_OR_CLOSERS and _ends_sentence(text, s, e):
             cuts.append(s)
     for m in _CJK_STOP.finditer(text, lo, hi):
         if m.end() < hi and not text[m.end()].isspace():
