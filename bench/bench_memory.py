@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -30,20 +29,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from tests.support.slow_openai import SlowOpenAIProcess  # noqa: E402
+from tests.support.slow_openai import MOVE_REPLY, MOVE_SENTENCE, SlowOpenAIProcess  # noqa: E402
 
 from newsextract import Completed, Extraction, Extractor  # noqa: E402
 
-SENTENCE = "Xpeng shares fell 3.84 percent to $9.51 on Tuesday."
-REPLY = json.dumps(
-    {
-        "share_sales": [],
-        "executive_changes": [],
-        "stock_moves": [
-            {"quote": SENTENCE, "company": "Xpeng", "direction": "down", "change_pct": "3.84 percent"}
-        ],
-    }
-)
+SENTENCE, REPLY = MOVE_SENTENCE, MOVE_REPLY
 
 
 def rss_mb() -> float:

@@ -29,7 +29,6 @@ one actor and of one extract_many process: the most a core can push through the 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -38,27 +37,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from tests.support.slow_openai import SlowOpenAIProcess  # noqa: E402
+from tests.support.slow_openai import MOVE_REPLY, MOVE_SENTENCE, SlowOpenAIProcess  # noqa: E402
 
 from newsextract import Extractor  # noqa: E402
 from newsextract.core.schemas import Extraction  # noqa: E402
 
-SENTENCE = "Xpeng shares fell 3.84 percent to $9.51 on Tuesday."
-REPLY = json.dumps(
-    {
-        "share_sales": [],
-        "executive_changes": [],
-        "stock_moves": [
-            {
-                "quote": SENTENCE,
-                "company": "Xpeng",
-                "direction": "down",
-                "change_pct": "3.84 percent",
-                "price": "$9.51",
-            }
-        ],
-    }
-)
+SENTENCE, REPLY = MOVE_SENTENCE, MOVE_REPLY
 
 
 def texts(n: int, tag: str) -> list[str]:

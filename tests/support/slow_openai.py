@@ -29,6 +29,23 @@ from typing import Any
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 EMPTY = json.dumps({"share_sales": [], "executive_changes": [], "stock_moves": []})
+# The benches' one-move article sentence and the draft a perfect model answers for it.
+MOVE_SENTENCE = "Xpeng shares fell 3.84 percent to $9.51 on Tuesday."
+MOVE_REPLY = json.dumps(
+    {
+        "share_sales": [],
+        "executive_changes": [],
+        "stock_moves": [
+            {
+                "quote": MOVE_SENTENCE,
+                "company": "Xpeng",
+                "direction": "down",
+                "change_pct": "3.84 percent",
+                "price": "$9.51",
+            }
+        ],
+    }
+)
 
 
 def _completion(request: dict[str, Any], arguments: str, n: int) -> bytes:
