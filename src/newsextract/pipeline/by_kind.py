@@ -15,18 +15,13 @@ from pydantic import BaseModel
 from newsextract.core.drafts import DRAFT_TYPES, ArticleDraft
 from newsextract.core.schemas import Dropped, Event, Evidence, GroundingMode
 from newsextract.dedupe import dedupe
-from newsextract.grounding.verdict import Verdict, judge
+from newsextract.grounding.verdict import Verdict
 from newsextract.kinds.checks import judge_kind
 from newsextract.kinds.identity import dedupe_kind
 from newsextract.kinds.kindset import KindsArticleDraft, KindSet
 from newsextract.kinds.spec import KindSpec
 from newsextract.kinds.values import kind_event
-from newsextract.pipeline.filters import filter_reason
-from newsextract.pipeline.postprocess import AnyEvent, _one
-
-
-def _dropped(kind: str, item: BaseModel, reasons: list[str], field: str | None = None) -> Dropped:
-    return Dropped(type=kind, reasons=reasons, draft=item.model_dump(mode="json"), field=field)
+from newsextract.pipeline.postprocess import AnyEvent, dropped_record, grounded_event
 
 
 def _kept(spec: KindSpec, item: BaseModel, verdict: Verdict) -> BaseModel:
@@ -46,18 +41,18 @@ def _one_of_kind(
 ) -> Event | None:
     verdict = judge_kind(spec, item, text, published)
     if verdict.span is None or (grounding == "strict" and not verdict.keeps_event):
-        dropped.append(_dropped(spec.name, item, [p.message for p in verdict.event_problems]))
+        dropped.append(dropped_record(spec.name, item, [p.message for p in verdict.event_problems]))
         return None
     start, end = verdict.span
     evidence = Evidence(quote=text[start:end], start=start, end=end)
     lo, hi = verdict.context_span or verdict.span
     if grounding == "strict":
         for p in verdict.field_problems:
-            dropped.append(_dropped(spec.name, item, [p.message], field=p.field))
+            dropped.append(dropped_record(spec.name, item, [p.message], field=p.field))
         item = _kept(spec, item, verdict)
     event, why = kind_event(spec, item, evidence, published=published, context=text[lo:hi])
     if event is None:
-        dropped.append(_dropped(spec.name, item, [why or "could not be read"]))
+        dropped.append(dropped_record(spec.name, item, [why or "could not be read"]))
         return None
     messages = [p.message for p in verdict.problems]
     if grounding == "flag" and messages:
@@ -86,16 +81,9 @@ def postprocess_kinds(
                 custom.append(event)
             continue
         builtin = DRAFT_TYPES[kind].model_validate(item.model_dump())
-        found = _one(
-            kind, builtin, judge(kind, builtin, text, published), text, published, grounding, dropped
-        )
-        if found is None:
-            continue
-        reason = filter_reason(found, published)
-        if reason is not None:
-            dropped.append(_dropped(kind, builtin, [reason]))
-            continue
-        builtins.append(found)
+        found = grounded_event(kind, builtin, text, published, grounding, dropped)
+        if found is not None:
+            builtins.append(found)
     merged: list[Event] = [*dedupe(builtins), *dedupe_kind(custom)]
     merged.sort(key=lambda e: (e.evidence.start, e.evidence.end))
     return merged, dropped

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import BaseModel
+
 from newsextract.core.drafts import AnyDraft, ArticleDraft
 from newsextract.core.schemas import Dropped, Evidence, ExecutiveChange, GroundingMode, ShareSale, StockMove
 from newsextract.dedupe import dedupe
@@ -29,7 +31,7 @@ from newsextract.pipeline.filters import filter_reason
 AnyEvent = ShareSale | ExecutiveChange | StockMove
 
 
-def _dropped(kind: str, item: AnyDraft, reasons: list[str], field: str | None = None) -> Dropped:
+def dropped_record(kind: str, item: BaseModel, reasons: list[str], field: str | None = None) -> Dropped:
     return Dropped(type=kind, reasons=reasons, draft=item.model_dump(mode="json"), field=field)
 
 
@@ -43,7 +45,7 @@ def _one(
     dropped: list[Dropped],
 ) -> AnyEvent | None:
     if verdict.span is None:
-        dropped.append(_dropped(kind, item, [p.message for p in verdict.event_problems]))
+        dropped.append(dropped_record(kind, item, [p.message for p in verdict.event_problems]))
         return None
     start, end = verdict.span
     evidence = Evidence(quote=text[start:end], start=start, end=end)
@@ -58,13 +60,33 @@ def _one(
         event = draft_to_event(kind, item, evidence, published=published, context=context, clause=clause)
         return event.model_copy(update={"flags": messages}) if messages else event
     if not verdict.keeps_event:
-        dropped.append(_dropped(kind, item, [p.message for p in verdict.event_problems]))
+        dropped.append(dropped_record(kind, item, [p.message for p in verdict.event_problems]))
         return None
     for p in verdict.field_problems:
-        dropped.append(_dropped(kind, item, [p.message], field=p.field))
+        dropped.append(dropped_record(kind, item, [p.message], field=p.field))
     return draft_to_event(
         kind, verdict.kept_draft(item), evidence, published=published, context=context, clause=clause
     )
+
+
+def grounded_event(
+    kind: str,
+    item: AnyDraft,
+    text: str,
+    published: dt.date | None,
+    grounding: GroundingMode,
+    dropped: list[Dropped],
+) -> AnyEvent | None:
+    """One built-in draft item grounded, normalised and past the filters, or ``None``; whatever is
+    removed on the way is appended to ``dropped`` with its reasons."""
+    event = _one(kind, item, judge(kind, item, text, published), text, published, grounding, dropped)
+    if event is None:
+        return None
+    reason = filter_reason(event, published)
+    if reason is not None:
+        dropped.append(dropped_record(kind, item, [reason]))
+        return None
+    return event
 
 
 def postprocess(
@@ -77,14 +99,9 @@ def postprocess(
     events: list[AnyEvent] = []
     dropped: list[Dropped] = []
     for kind, item in draft.items():
-        event = _one(kind, item, judge(kind, item, text, published), text, published, grounding, dropped)
-        if event is None:
-            continue
-        reason = filter_reason(event, published)
-        if reason is not None:
-            dropped.append(_dropped(kind, item, [reason]))
-            continue
-        events.append(event)
+        event = grounded_event(kind, item, text, published, grounding, dropped)
+        if event is not None:
+            events.append(event)
     merged = dedupe(events)
     merged.sort(key=lambda e: (e.evidence.start, e.evidence.end))
     return merged, dropped
