@@ -19,6 +19,7 @@ identity) are not carried over: pass the kind of client you call with (``AsyncAz
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx2
 import instructor
@@ -86,6 +87,18 @@ def _custom_headers(client: openai.OpenAI | openai.AsyncOpenAI) -> dict[str, str
     }
 
 
+def _settings_of(c: openai.OpenAI | openai.AsyncOpenAI, extra_headers: dict[str, str]) -> dict[str, Any]:
+    """What a copy of ``c`` of the other flavour (sync or async) keeps: credentials, endpoint, headers."""
+    return {
+        "api_key": c.api_key or None,
+        "organization": c.organization,
+        "project": c.project,
+        "base_url": c.base_url,
+        "default_headers": {**_custom_headers(c), **extra_headers},
+        "default_query": dict(c.default_query),
+    }
+
+
 def sync_client(
     given: GivenClient, http_client: httpx2.Client, extra_headers: dict[str, str]
 ) -> openai.OpenAI:
@@ -93,16 +106,7 @@ def sync_client(
     c = given.client
     if isinstance(c, openai.OpenAI):
         return c.with_options(http_client=http_client, max_retries=0, default_headers=extra_headers or None)
-    return openai.OpenAI(
-        api_key=c.api_key or None,
-        organization=c.organization,
-        project=c.project,
-        base_url=c.base_url,
-        default_headers={**_custom_headers(c), **extra_headers},
-        default_query=dict(c.default_query),
-        http_client=http_client,
-        max_retries=0,
-    )
+    return openai.OpenAI(**_settings_of(c, extra_headers), http_client=http_client, max_retries=0)
 
 
 def async_client(
@@ -112,13 +116,4 @@ def async_client(
     c = given.client
     if isinstance(c, openai.AsyncOpenAI):
         return c.with_options(http_client=http_client, max_retries=0, default_headers=extra_headers or None)
-    return openai.AsyncOpenAI(
-        api_key=c.api_key or None,
-        organization=c.organization,
-        project=c.project,
-        base_url=c.base_url,
-        default_headers={**_custom_headers(c), **extra_headers},
-        default_query=dict(c.default_query),
-        http_client=http_client,
-        max_retries=0,
-    )
+    return openai.AsyncOpenAI(**_settings_of(c, extra_headers), http_client=http_client, max_retries=0)
