@@ -45,7 +45,10 @@ import re
 import unicodedata
 from typing import Any
 
-from newsextract.core.schemas import ExecutiveChange, Money, ShareSale, StockMove
+from newsextract.core.schemas import Money
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.lexicon.companies import LEGAL_FORMS
 
 __all__ = [

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 
-from newsextract.core.schemas import Direction
+from newsextract.kinds.stock_move import Direction
 from newsextract.normalize.mentions import Mention
 
 _DOWN = (

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 
-from newsextract.core.schemas import ChangeKind, SaleStatus
+from newsextract.kinds.executive_change import ChangeKind
+from newsextract.kinds.share_sale import SaleStatus
 
 _SELL = r"(?:sell|sale|selling|dispose|divest|offload|unload)"
 _STATUS_CUES: tuple[tuple[SaleStatus, str], ...] = (
