@@ -36,8 +36,8 @@ from tests.test_kinds import (  # noqa: E402
     Layoff,
 )
 
-from newsextract.core.drafts import ArticleDraft  # noqa: E402
 from newsextract.grounding import checks, verdict  # noqa: E402
+from newsextract.kinds.drafts import ArticleDraft  # noqa: E402
 from newsextract.kinds.kindset import resolve_kinds  # noqa: E402
 from newsextract.pipeline.by_kind import postprocess_kinds  # noqa: E402
 from newsextract.pipeline.postprocess import postprocess  # noqa: E402

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsextract.core.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.grounding.checks import (
     check_draft,
     market_in_text,
@@ -18,6 +17,7 @@ from newsextract.grounding.checks import (
     role_in_text,
     ticker_in_text,
 )
+from newsextract.kinds.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

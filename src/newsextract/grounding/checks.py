@@ -43,7 +43,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from newsextract.core.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.core.schemas import Money
 from newsextract.grounding.context import (
     Window,
@@ -54,6 +53,7 @@ from newsextract.grounding.context import (
     window_at,
 )
 from newsextract.grounding.instructions import is_instruction
+from newsextract.kinds.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
 from newsextract.normalize.dates import find_dates, resolve_date
 from newsextract.normalize.events import clean_text, clean_ticker

@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationInfo, model_validator
 
-from newsextract.core.drafts import ArticleDraft
 from newsextract.grounding.lists import LISTS, reroute
 from newsextract.grounding.verdict import judge
+from newsextract.kinds.drafts import ArticleDraft
 
 
 def _where(draft: ArticleDraft) -> list[tuple[str, str, Any]]:

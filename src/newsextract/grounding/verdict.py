@@ -17,9 +17,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from newsextract.core.drafts import AnyDraft
 from newsextract.grounding.checks import Problem, find_problems, grounds_at
 from newsextract.grounding.context import locate
+from newsextract.kinds.drafts import AnyDraft
 
 __all__ = ["QUOTE_NOT_FOUND", "Verdict", "judge"]
 

@@ -17,14 +17,14 @@ import re
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
 from newsextract.core.schemas import Event
 from newsextract.core.schemas import Money as MoneyValue
-from newsextract.kinds.roles import WRITTEN, FieldRole, IdentityMark, RoleName
+from newsextract.kinds.roles import WRITTEN, AskAs, FieldRole, IdentityMark, RoleName
 
 #: Fields every event has; never part of a kind's own fields.
 BASE_FIELDS = frozenset(Event.model_fields)
@@ -54,6 +54,15 @@ class FieldSpec:
     #: the allowed values of a ``Literal`` field, else empty
     choices: tuple[Any, ...] = ()
     identity: bool = False
+    #: the field's name in the draft the model fills (``AskAs``; else the field's own name)
+    asked_as: str = ""
+    #: the field's other markers (declarations the grounding and normalisation read), in order
+    marks: tuple[Any, ...] = ()
+
+    @property
+    def draft_name(self) -> str:
+        """The field's name in the draft (and in grounding's messages)."""
+        return self.asked_as or self.name
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,10 @@ class KindSpec:
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
 
+    def drafted(self, name: str) -> FieldSpec:
+        """The field whose draft name is ``name``."""
+        return next(f for f in self.fields if f.draft_name == name)
+
 
 class KindDraft(BaseModel):
     """Base of every derived draft: the evidence quote first, unknown keys ignored."""
@@ -78,6 +91,10 @@ class KindDraft(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     quote: str
+
+    if TYPE_CHECKING:  # a derived draft's fields are the kind's: read them by name
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def _parts(annotation: Any) -> tuple[Any, list[Any], bool]:
@@ -123,7 +140,11 @@ def _field_spec(name: str, info: FieldInfo, kind: str) -> FieldSpec:
     if required and optional:
         raise KindError(f"{kind}.{name}: a field that may be None needs a default (= None)")
     identity = any(isinstance(m, IdentityMark) for m in meta)
-    return FieldSpec(name, role, required, info.description, choices, identity)
+    asked = [m.name for m in meta if isinstance(m, AskAs)]
+    marks = tuple(m for m in meta if not isinstance(m, FieldRole | IdentityMark | AskAs))
+    return FieldSpec(
+        name, role, required, info.description, choices, identity, asked[-1] if asked else "", marks
+    )
 
 
 def _list_key(name: str) -> str:
@@ -163,9 +184,12 @@ def kind_spec(cls: type[Event]) -> KindSpec:
     ]
     if not fields:
         raise KindError(f"{cls.__name__} has no fields of its own")
-    clash = _RESERVED & {f.name for f in fields}
+    clash = _RESERVED & {f.draft_name for f in fields}
     if clash:
         raise KindError(f"{cls.__name__}: field name(s) {sorted(clash)} are reserved")
+    drafted = [f.draft_name for f in fields]
+    if len(set(drafted)) != len(drafted):
+        raise KindError(f"{cls.__name__}: two fields are asked for under one name ({drafted})")
     marked = tuple(f.name for f in fields if f.identity)
     identity = marked or tuple(f.name for f in fields if f.required and f.role in ("name", "person"))
     if not identity:
@@ -178,7 +202,7 @@ def kind_spec(cls: type[Event]) -> KindSpec:
         f"{cls.__name__}Draft",
         __base__=KindDraft,
         __doc__=f"One {_list_key(cls.__name__)} entry (the prompt defines the kind).",
-        **{f.name: _draft_field(f, cls.model_fields[f.name]) for f in fields},
+        **{f.draft_name: _draft_field(f, cls.model_fields[f.name]) for f in fields},
     )
     return KindSpec(
         event=cls,

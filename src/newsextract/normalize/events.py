@@ -29,8 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from newsextract.core.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.core.schemas import Evidence
+from newsextract.kinds.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.kinds.executive_change import ExecutiveChange
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove

@@ -12,11 +12,11 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from newsextract.core.drafts import DRAFT_TYPES, ArticleDraft
 from newsextract.core.schemas import Dropped, Event, Evidence, GroundingMode
 from newsextract.dedupe import dedupe
 from newsextract.grounding.verdict import Verdict
 from newsextract.kinds.checks import judge_kind
+from newsextract.kinds.drafts import DRAFT_TYPES, ArticleDraft
 from newsextract.kinds.identity import dedupe_kind
 from newsextract.kinds.kindset import KindsArticleDraft, KindSet
 from newsextract.kinds.spec import KindSpec

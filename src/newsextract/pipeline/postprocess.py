@@ -21,10 +21,10 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from newsextract.core.drafts import AnyDraft, ArticleDraft
 from newsextract.core.schemas import Dropped, Evidence, GroundingMode
 from newsextract.dedupe import dedupe
 from newsextract.grounding.verdict import Verdict, judge
+from newsextract.kinds.drafts import AnyDraft, ArticleDraft
 from newsextract.kinds.executive_change import ExecutiveChange
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove

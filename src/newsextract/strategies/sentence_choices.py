@@ -49,14 +49,14 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from newsextract.backends.base import Backend, Messages, ModelReply
-from newsextract.core.drafts import (
+from newsextract.core.schemas import ChunkFailure, Usage
+from newsextract.errors import ExtractionError
+from newsextract.kinds.drafts import (
     ArticleDraft,
     ExecutiveChangeDraft,
     ShareSaleDraft,
     StockMoveDraft,
 )
-from newsextract.core.schemas import ChunkFailure, Usage
-from newsextract.errors import ExtractionError
 from newsextract.normalize.modality import sale_status as modality_status
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, create_model
 
 from newsextract.backends.base import Messages
-from newsextract.core.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
+from newsextract.kinds.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.text.candidates import Candidate, Kind
 from newsextract.text.spans import Span
 

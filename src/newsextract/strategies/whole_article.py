@@ -17,11 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from newsextract.backends.base import Backend, Messages, ModelReply
-from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import ChunkFailure
 from newsextract.errors import ContextOverflowError, ExtractionError, ValidationExhaustedError
 from newsextract.grounding.lists import reroute
 from newsextract.grounding.reask import GroundedArticleDraft
+from newsextract.kinds.drafts import ArticleDraft
 from newsextract.kinds.kindset import KindsArticleDraft, KindSet
 from newsextract.pipeline.by_kind import postprocess_kinds
 from newsextract.pipeline.postprocess import postprocess
