@@ -440,11 +440,11 @@ LAYOFF_QUOTE = LAYOFF_ARTICLE.split("\n\n")[1].split(". ")[0] + "."
     ],
 )  # fmt: skip
 def test_each_role_is_checked_by_meaning(values: dict[str, str], problems: set[str | None]) -> None:
-    from newsextract.kinds.checks import judge_kind
+    from newsextract.grounding.verdict import judge
 
     spec = kind_spec(Layoff)
     draft = spec.draft.model_validate({"quote": LAYOFF_QUOTE, "company": "Northwind Holdings", **values})
-    verdict = judge_kind(spec, draft, LAYOFF_ARTICLE, dt.date(2024, 3, 5))
+    verdict = judge(spec, draft, LAYOFF_ARTICLE, dt.date(2024, 3, 5))
     assert verdict.span is not None
     assert {p.field for p in verdict.problems} == problems
     assert verdict.keeps_event == (None not in problems)

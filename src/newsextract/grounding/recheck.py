@@ -27,17 +27,12 @@ from decimal import Decimal
 from functools import partial
 
 from newsextract.core.schemas import Evidence, GroundingMode, Money
-from newsextract.grounding.checks import (
-    _FULL_EXIT_RE,
-    _eq,
-    _unranged,
-    market_in_text,
-    name_in_text,
-    occurs,
-    role_in_text,
-    ticker_in_text,
-)
 from newsextract.grounding.context import evidence_window
+from newsextract.grounding.names import market_in_text, name_in_text, role_in_text, ticker_in_text
+from newsextract.grounding.search import occurs
+from newsextract.grounding.values import FULL_EXIT_RE as _FULL_EXIT_RE
+from newsextract.grounding.values import same_number as _eq
+from newsextract.grounding.values import unranged as _unranged
 from newsextract.kinds.executive_change import ExecutiveChange
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from newsextract.core.schemas import Event
+from newsextract.kinds.marks import Cues, NotSameAs
 from newsextract.kinds.roles import Date, Identity, Name, Person, Role
 
 # --- schema -------------------------------------------------------------------------------------
@@ -26,6 +27,9 @@ class ExecutiveChange(Event):
     person: Annotated[Person, Identity]
     role: Role
     change: Annotated[ChangeKind, Identity]
-    predecessor: Person | None = None
-    interim: bool = Field(default=False, description="An acting or interim role")
+    predecessor: Annotated[Person, NotSameAs("person")] | None = None
+    #: also true when the role says acting/interim, or the quote says so right before the role
+    interim: Annotated[bool, Cues("interim", "role", "change")] = Field(
+        default=False, description="An acting or interim role"
+    )
     effective_date: Date | None = None

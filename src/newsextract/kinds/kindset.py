@@ -65,6 +65,13 @@ class KindSet:
         """The derived spec of the caller's kind ``name``; None for a built-in."""
         return next((s for s in self.custom if s.name == name), None)
 
+    def spec_of(self, name: str) -> KindSpec:
+        """The derived spec of the kind ``name`` of the set, built-in or not. KeyError if not in the set."""
+        for k in self.kinds:
+            if k.__name__ == name:
+                return kind_spec(k)
+        raise KeyError(name)
+
     def list_key(self, kind: type[Event]) -> str:
         return BUILTIN_LISTS.get(kind.__name__) or kind_spec(kind).list_key
 

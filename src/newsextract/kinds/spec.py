@@ -24,11 +24,13 @@ from pydantic.fields import FieldInfo
 
 from newsextract.core.schemas import Event
 from newsextract.core.schemas import Money as MoneyValue
+from newsextract.kinds.marks import Cues, Fallback, NotAbove, NotSameAs, SpeaksOf
 from newsextract.kinds.roles import WRITTEN, AskAs, FieldRole, IdentityMark, RoleName
 
 #: Fields every event has; never part of a kind's own fields.
 BASE_FIELDS = frozenset(Event.model_fields)
 _RESERVED = frozenset({"quote"})
+M = typing.TypeVar("M")
 _BY_TYPE: dict[object, RoleName] = {
     MoneyValue: "money",
     int: "quantity",
@@ -76,9 +78,15 @@ class KindSpec:
     fields: tuple[FieldSpec, ...]
     identity: tuple[str, ...]
     draft: type[BaseModel]
+    #: what the evidence must speak of (the class's ``speaks_of``), if anything
+    speaks_of: SpeaksOf | None = None
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
+
+    def mark(self, f: FieldSpec, kind: type[M]) -> M | None:
+        """The field's mark of type ``kind``, if it has one."""
+        return next((m for m in f.marks if isinstance(m, kind)), None)
 
     def drafted(self, name: str) -> FieldSpec:
         """The field whose draft name is ``name``."""
@@ -198,6 +206,8 @@ def kind_spec(cls: type[Event]) -> KindSpec:
             "Annotated[..., Identity], or give it a required Name or Person field"
         )
     fields = [f if f.name not in identity else FieldSpec(**{**f.__dict__, "identity": True}) for f in fields]
+    _check_marks(cls.__name__, fields)
+    speaks_of = getattr(cls, "speaks_of", None)
     draft = create_model(  # type: ignore[call-overload]
         f"{cls.__name__}Draft",
         __base__=KindDraft,
@@ -212,4 +222,22 @@ def kind_spec(cls: type[Event]) -> KindSpec:
         fields=tuple(fields),
         identity=identity,
         draft=draft,
+        speaks_of=speaks_of if isinstance(speaks_of, SpeaksOf) else None,
     )
+
+
+def _check_marks(kind: str, fields: list[FieldSpec]) -> None:
+    """Every field a mark names is a field of the kind. Raises :class:`KindError`."""
+    names = {f.name for f in fields}
+    for f in fields:
+        for m in f.marks:
+            named: tuple[str, ...] = ()
+            if isinstance(m, NotSameAs | NotAbove):
+                named = (m.other,)
+            elif isinstance(m, Fallback):
+                named = (m.source,)
+            elif isinstance(m, Cues):
+                named = m.reads
+            unknown = [n for n in named if n not in names]
+            if unknown:
+                raise KindError(f"{kind}.{f.name}: {type(m).__name__} names no field of the kind: {unknown}")

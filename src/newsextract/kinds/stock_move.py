@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from newsextract.core.schemas import Event
+from newsextract.kinds.marks import Core, Cues, Fallback
 from newsextract.kinds.roles import Date, Identity, Market, Money, Name, Percent, Period, Ticker
 
 # --- schema -------------------------------------------------------------------------------------
@@ -24,9 +25,12 @@ class StockMove(Event):
     type: Literal["StockMove"] = "StockMove"
     company: Annotated[Name, Identity]
     ticker: Ticker | None = None
-    market: Annotated[Market, Identity] | None = Field(default=None, description="Exchange or city")
-    direction: Annotated[Direction, Identity]
-    change_pct: Percent | None = Field(default=None, ge=0)
+    market: Annotated[Market, Identity, Fallback("ticker")] | None = Field(
+        default=None, description="Exchange or city"
+    )
+    #: the quote's movement words win over the model's reading when they all agree
+    direction: Annotated[Direction, Identity, Cues("direction")]
+    change_pct: Annotated[Percent, Core()] | None = Field(default=None, ge=0)
     price: Money | None = Field(default=None, description="The level after the move")
     period: Period | None = Field(default=None, description='e.g. "on Thursday", "so far this year"')
-    date: Date | None = None
+    date: Annotated[Date, Fallback("period")] | None = None

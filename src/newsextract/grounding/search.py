@@ -1,0 +1,106 @@
+"""Finding a value in a text, tolerant of case, quotes, dashes, commas and spacing. Pure.
+
+:func:`normalize_for_search` folds both sides; :func:`occurs` finds a needle on word boundaries (a long
+haystack through a word index built once: the cost is the occurrences of the needle's rarest word, not
+the haystack's length); :func:`words_together` finds words close to each other.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from newsextract.text.wordindex import WordIndex, find_bounded
+
+_QUOTE_MAP = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+    }
+)
+_DASH_RE = re.compile(r"[\-‐‑‒–—―−]+")
+_COMMA_RE = re.compile(r"(?<![0-9]),|,(?![0-9])")
+_WS_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"\w+")
+#: Scripts written without spaces (CJK ideographs, kana, hangul): a word boundary means nothing there.
+_UNSPACED = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SPACED_WORD = f"[^\\W{_UNSPACED}]"
+_UNSPACED_RE = re.compile(f"[{_UNSPACED}]")
+
+
+@functools.lru_cache(maxsize=1024)  # the article itself is normalised once, not per value
+def normalize_for_search(s: str) -> str:
+    """``s`` folded for tolerant matching: NFKC, case-folded, curly quotes straightened, dashes turned
+    into spaces, commas other than thousands separators removed, whitespace collapsed."""
+    s = unicodedata.normalize("NFKC", s).translate(_QUOTE_MAP).casefold()
+    s = _DASH_RE.sub(" ", s)
+    s = _COMMA_RE.sub(" ", s)
+    return _WS_RE.sub(" ", s).strip()
+
+
+#: Haystacks at least this long (an article, not a sentence) are searched through a word index built
+#: once per haystack (:func:`_index`), so checking every value of an article stays linear in its length.
+_INDEX_FROM = 2000
+
+
+@functools.lru_cache(maxsize=8)
+def _index(folded: str, word: str) -> WordIndex:
+    """The word index of an already folded haystack, kept for the last few articles."""
+    return WordIndex(folded, word)
+
+
+def occurs(needle: str, haystack: str) -> bool:
+    """True when ``needle`` occurs in ``haystack`` after :func:`normalize_for_search` of both, on word
+    boundaries where ``needle`` starts or ends with a letter or digit. An empty needle never occurs.
+    A long haystack is searched through its word index: the cost is the occurrences of the needle's
+    rarest word, not the haystack's length."""
+    n = normalize_for_search(needle).strip(" .;:!?")
+    if not n:
+        return False
+
+    def bounded(ch: str) -> bool:
+        return ch.isalnum() and not _UNSPACED_RE.match(ch)
+
+    folded = normalize_for_search(haystack)
+    start, end = bounded(n[0]), bounded(n[-1])
+    if len(folded) < _INDEX_FROM:
+        found = find_bounded(folded, n, word=_SPACED_WORD, bounded_start=start, bounded_end=end, first=True)
+    else:
+        found = _index(folded, _SPACED_WORD).find(n, bounded_start=start, bounded_end=end, first=True)
+    return bool(found)
+
+
+def words_of(s: str) -> list[str]:
+    return _WORD_RE.findall(normalize_for_search(s))
+
+
+def words_together(words: list[str], text: str, slack: int = 2) -> bool:
+    """All ``words`` appear within a window of ``len(words) + slack`` words of ``text`` (a long text
+    through its word index: the windows around the rarest word only)."""
+    if not words:
+        return False
+    need = set(words)
+    size = len(need) + slack
+    folded = normalize_for_search(text)
+    if len(folded) >= _INDEX_FROM:
+        return _index(folded, r"\w").near(words, size)
+    toks = _WORD_RE.findall(folded)
+    return any(t in need and need.issubset(toks[i : i + size]) for i, t in enumerate(toks))
+
+
+def date_in_text(value: str, text: str) -> bool:
+    """True when the date expression occurs in ``text``, with or without a leading "on"/"in"."""
+    if occurs(value, text):
+        return True
+    bare = re.sub(r"^\s*(?:on|in|at|by|from|since|as\s+of)\s+", "", value, flags=re.IGNORECASE)
+    return bare != value and occurs(bare, text)
