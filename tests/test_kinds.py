@@ -20,6 +20,7 @@ from tests.support.request_contract import openai_would_change, schema_shape, st
 from newsextract import ConfigError, Extractor, ShareSale
 from newsextract.core.strict_schema import strict_schema
 from newsextract.display import event_key, extraction_html, records
+from newsextract.grounding.reask import reply_model
 from newsextract.kinds import Date, Event, Identity, Money, Name, Percent, Person, Quantity, Role, Text
 from newsextract.kinds.kindset import resolve_kinds
 from newsextract.kinds.spec import KindError, kind_spec
@@ -273,7 +274,7 @@ def _kinds(draw: st.DrawFn) -> type[Event]:
 def test_any_user_kind_gives_a_strict_schema_of_the_same_shape(kind: type[Event], with_builtin: bool) -> None:
     kinds = resolve_kinds([ShareSale, kind] if with_builtin else [kind])
     assert kinds is not None
-    model = kinds.reply_model()
+    model = reply_model(kinds)
     spec = strict_schema(model)
     assert strict_schema_problems(spec.schema) == []
     assert not openai_would_change(spec.schema)
@@ -456,9 +457,9 @@ def test_a_built_in_event_in_the_wrong_list_is_moved_when_its_list_is_asked_for(
     move = {"quote": "q", "company": "Xpeng", "direction": "down", "change_pct": "3%"}
     every = resolve_kinds([ShareSale, ExecutiveChange, StockMove, Dividend])
     assert every is not None
-    routed = every.reply_model().model_validate({"share_sales": [move], "dividends": []})
+    routed = reply_model(every).model_validate({"share_sales": [move], "dividends": []})
     assert [k for k, _ in routed.items()] == ["StockMove"]
     fewer = resolve_kinds([ShareSale, Dividend])
     assert fewer is not None
     with pytest.raises(ValueError):  # no stock_moves list to move it to: it stays, and fails as a sale
-        fewer.reply_model().model_validate({"share_sales": [move], "dividends": []})
+        reply_model(fewer).model_validate({"share_sales": [move], "dividends": []})

@@ -27,10 +27,11 @@ from newsextract.config import BackendName, Settings, StrategyName, default_cach
 from newsextract.core.schemas import ChunkFailure, Dropped, Event, GroundingMode, Meta, Usage
 from newsextract.errors import ConfigError, InputTypeError
 from newsextract.extraction import Extraction
+from newsextract.grounding.reask import KindsArticleDraft, reply_model
 from newsextract.grounding.recheck import recheck_events
 from newsextract.kinds.drafts import ArticleDraft
 from newsextract.kinds.executive_change import ExecutiveChange
-from newsextract.kinds.kindset import KindsArticleDraft, KindSet
+from newsextract.kinds.kindset import KindSet
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove
 from newsextract.options import ExtractorOptions, check_options, with_extractor_options
@@ -303,7 +304,7 @@ class Extractor:
         """What the strategy's drafts are: the kind set's reply model on ``whole_article``."""
         kinds = self.settings.kinds
         if kinds is not None and self.strategy.name == "whole_article":
-            return kinds.reply_model()
+            return reply_model(kinds)
         return ArticleDraft
 
     def _postprocess(

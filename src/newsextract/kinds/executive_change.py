@@ -6,7 +6,7 @@ the descriptions the model reads. Everything else (the draft, grounding, normali
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -21,6 +21,12 @@ ChangeKind = Literal["appointed", "departed"]
 
 class ExecutiveChange(Event):
     """A named person takes or leaves an executive or board role."""
+
+    #: what the prompt says the kind is (instead of the docstring's first paragraph)
+    described: ClassVar[str] = (
+        "a named person takes (appointed) or leaves (departed) an executive or board role.\n"
+        '  "X replaces Y as CTO" is one event: X appointed, predecessor Y.'
+    )
 
     type: Literal["ExecutiveChange"] = "ExecutiveChange"
     company: Name

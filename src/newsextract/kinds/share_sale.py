@@ -32,6 +32,12 @@ class ShareSale(Event):
         SALE_WORDS, "the quoted sentence and its neighbours do not speak of selling shares"
     )
 
+    #: what the prompt says the kind is (instead of the docstring's first paragraph)
+    described: ClassVar[str] = (
+        "a holder sells, plans to sell, postpones, cancels or denies selling shares, ADSs or a "
+        "stake.\n  Not a share sale: buybacks, buying a stake, a company issuing new shares."
+    )
+
     type: Literal["ShareSale"] = "ShareSale"
     seller: Annotated[
         Party,

@@ -161,6 +161,9 @@ def _list_key(name: str) -> str:
 
 
 def _description(cls: type[Event]) -> str:
+    described = cls.__dict__.get("described")
+    if isinstance(described, str) and described.strip():
+        return described
     doc = inspect.getdoc(cls) if cls.__doc__ else None
     if not doc:
         raise KindError(f"{cls.__name__} needs a docstring: it tells the model what the kind is")

@@ -6,7 +6,7 @@ the descriptions the model reads. Everything else (the draft, grounding, normali
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
@@ -21,6 +21,13 @@ Direction = Literal["up", "down", "flat"]
 
 class StockMove(Event):
     """The share price of a named company moves or reaches a level."""
+
+    #: what the prompt says the kind is (instead of the docstring's first paragraph)
+    described: ClassVar[str] = (
+        "the share price of a named company moves or reaches a level. The same stock in two\n"
+        "  markets or over two periods is two events. Index, commodity and currency moves are not "
+        "stock moves."
+    )
 
     type: Literal["StockMove"] = "StockMove"
     company: Annotated[Name, Identity]

@@ -27,11 +27,12 @@ from pydantic import BaseModel
 
 from newsextract.core.schemas import Dropped, Event, Evidence, GroundingMode
 from newsextract.dedupe import dedupe
+from newsextract.grounding.reask import KindsArticleDraft
 from newsextract.grounding.verdict import Verdict, judge
 from newsextract.kinds.builtin import BUILTIN_KINDS, AnyEvent
 from newsextract.kinds.drafts import ArticleDraft
 from newsextract.kinds.identity import dedupe_kind
-from newsextract.kinds.kindset import KindsArticleDraft, KindSet
+from newsextract.kinds.kindset import KindSet
 from newsextract.kinds.spec import KindSpec
 from newsextract.normalize.events import kind_event
 from newsextract.pipeline.filters import filter_reason

@@ -13,8 +13,8 @@ from typing import Protocol
 
 from newsextract.backends.base import Backend
 from newsextract.core.schemas import ChunkFailure, GroundingMode, Usage
+from newsextract.grounding.reask import KindsArticleDraft
 from newsextract.kinds.drafts import ArticleDraft
-from newsextract.kinds.kindset import KindsArticleDraft
 
 
 @dataclass
