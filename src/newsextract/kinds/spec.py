@@ -1,11 +1,14 @@
 """What the library derives from an event kind (a subclass of ``Event``), with nothing written per kind.
 
 :func:`kind_spec` reads a kind's fields once and gives a :class:`KindSpec`: each field's role (from its
-``Annotated`` marker, else from its type), whether it is required, its description, its choices; the
-identity fields; the list the model fills (``Dividend`` -> ``dividends``); the kind's description (the
-first paragraph of its docstring); and the as-written draft model the model fills (every role value a
-string, ``Literal`` choices and flags kept, field descriptions kept, terse and strict-schema-ready).
-Pure; raises :class:`KindError` (a ``ValueError``) for a class that cannot be a kind.
+``Annotated`` marker, else from its type), whether it is required, its description, its choices, the
+name the model fills it under (``AskAs``) and its other marks (``kinds.marks``, read by grounding and
+normalisation); the identity fields; the list the model fills (``Dividend`` -> ``dividends``); the kind's
+description (its ``described`` words, else the first paragraph of its docstring); what its evidence must
+speak of (``speaks_of``); and the as-written draft model the model fills (every role value a string,
+``Literal`` choices and flags kept, field descriptions kept, terse and strict-schema-ready). The built-in
+kinds are read the same way. Pure; raises :class:`KindError` (a ``ValueError``) for a class that cannot
+be a kind.
 """
 
 from __future__ import annotations
