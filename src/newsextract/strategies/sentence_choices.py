@@ -57,6 +57,8 @@ from newsextract.core.drafts import (
 )
 from newsextract.core.schemas import ChunkFailure, Usage
 from newsextract.errors import ExtractionError
+from newsextract.lexicon.markets import EXCHANGE_NAMES
+from newsextract.lexicon.moves import FLAT_WORDS, UP_WORDS
 from newsextract.normalize.modality import sale_status as modality_status
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents
@@ -142,12 +144,13 @@ __all__ = [
 # ---------------------------------------------------------------- rules -----------------------------
 
 _UP = re.compile(
-    r"^(?:r[io]se|rising|jump|surg|soar|climb|gain|rall|advanc|spik|rebound|skyrocket|higher|up|add|"
-    r"record high|all-time high|[\w-]+ high|"
+    r"^(?:" + UP_WORDS + r"|higher|up|add|record high|all-time high|[\w-]+ high|"
     r"edg\w* (?:up|higher)|(?:closed|ended|finished|traded|opened) (?:up|higher))",
     re.IGNORECASE,
 )
-_FLAT = re.compile(r"^(?:unchanged|flat|(?:closed|ended|finished|traded|opened) flat)", re.IGNORECASE)
+_FLAT = re.compile(
+    r"^(?:" + FLAT_WORDS + r"|flat|(?:closed|ended|finished|traded|opened) flat)", re.IGNORECASE
+)
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -172,10 +175,7 @@ _PERIOD = re.compile(
 # a dateline opening the first sentence: "LONDON, May 2, 2024 (Wire) - "
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,\s[^\n]{0,60}?\s(?:-|–|—|--)\s")
 _WEAK_PERIOD = re.compile(r"\b(?:at press time|by the close(?: of trading)?|intraday|at the close)\b")
-_EXCHANGES = re.compile(
-    r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra|KOSDAQ|Kosdaq|KOSPI|Kospi|AIM|"
-    r"STAR Market|ChiNext)\b(?!\s+(?:Composite|Index|index|\d))"
-)
+_EXCHANGES = re.compile(r"\b(?:" + "|".join(EXCHANGE_NAMES) + r")\b(?!\s+(?:Composite|Index|index|\d))")
 # "on the Toronto Stock Exchange", "on the secondary KOSDAQ market"
 _ON_EXCHANGE = re.compile(
     r"\bon the (?:[a-z-]+ )?((?:[A-Z][\w&.-]*\s+)*(?:Stock Exchange|Exchange|Bourse)|[A-Z][A-Za-z]{2,})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from newsextract.lexicon.folding import fold_quotes
 from newsextract.text.candidates import (
     CHANGE_WORDS,
     last_move_word,
@@ -154,7 +155,7 @@ ORG_PRONOUN = re.compile(r"^(?:it|they|company|firm|group|fund|entity|unit|subsi
 
 
 def same_entity(a: str, b: str) -> bool:
-    ta, tb = set(a.replace("’", "'").split()), set(b.replace("’", "'").split())
+    ta, tb = set(fold_quotes(a).split()), set(fold_quotes(b).split())
     return bool(ta and tb) and (ta <= tb or tb <= ta)
 
 

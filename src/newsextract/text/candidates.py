@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from newsextract.lexicon.months import MONTH_WORDS
+from newsextract.lexicon.moves import DOWN_WORDS, FLAT_WORDS, LOSS_WORDS, UP_WORDS
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_percents
 from newsextract.text.names import is_place
@@ -80,17 +81,12 @@ STOCK_WORDS = _rx(
     r"depositary (?:shares|receipts))\b"
 )
 MOVE_WORDS = _rx(
-    r"\b(?:r[io]se[ns]?|rising|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|soar(?:s|ed|ing)?|climb(?:s|ed|ing)?|"
-    r"gain(?:s|ed|ing)?|rall(?:y|ies|ied|ying)|advanc(?:e|es|ed|ing)|spik(?:e|es|ed|ing)|"
-    r"rebound(?:s|ed|ing)?|skyrocket(?:s|ed|ing)?|"
-    r"f[ae]ll(?:s|en|ing)?|drop(?:s|ped|ping)?|slid(?:e|es|ing)?|slump(?:s|ed|ing)?|plung(?:e|es|ed|ing)|"
-    r"tumbl(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|s[ai]nk(?:s|ing)?|sank|dip(?:s|ped|ping)?|"
-    r"slip(?:s|ped|ping)?|los(?:e|es|t|ing)|shed(?:s|ding)?|retreat(?:s|ed|ing)?|crash(?:es|ed|ing)?|"
-    r"plummet(?:s|ed|ing)?|sell-off|selloff|edg(?:e|es|ed|ing) (?:up|down|higher|lower)|"
+    r"\b(?:" + UP_WORDS + "|" + DOWN_WORDS + "|" + LOSS_WORDS + "|" + FLAT_WORDS + "|"
+    r"edg(?:e|es|ed|ing) (?:up|down|higher|lower)|"
     r"(?:closed|ended|finished|traded|opened) (?:at|up|down|higher|lower|flat)|"
     r"add(?:s|ed|ing)?(?=\s+(?:about |nearly |almost |more than |over )?\d[\d.,]*\s*(?:%|percent|per cent))|"
     r"record (?:high|low)|all-time (?:high|low)|(?:\d+|one|two|three|five|ten)-(?:day|week|month|year) "
-    r"(?:high|low)|multi-year (?:high|low)|unchanged|flat|higher|lower|up(?!\s+to\b)|down)\b"
+    r"(?:high|low)|multi-year (?:high|low)|flat|higher|lower|up(?!\s+to\b)|down)\b"
 )
 SALE_WORDS = _rx(
     r"\b(?:sell(?:s|ing)?(?![- ]?off)|sold|sales?|offload(?:s|ed|ing)?|divest(?:s|ed|ing|ment)?|"
