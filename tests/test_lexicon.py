@@ -90,3 +90,30 @@ def test_move_words_are_one_list() -> None:
         assert len(anchors) == 1, sentence
         assert stock_move_rules(sentence, anchors[0], anchors, [])["direction"] == direction
         assert parse_direction(sentence) == direction
+
+
+def test_sale_status_and_change_words_are_one_list() -> None:
+    """Status cues, sale words and change words each live once; uses that drifted read the union
+    (the rules' sale date now also follows "unload"; modality's departures also "step aside"; the
+    rules' change kind also reads "exit" and "removed")."""
+    from newsextract.lexicon.changes import DEPART_CUES, DEPART_WORDS
+    from newsextract.lexicon.status import STATUS_CUES
+    from newsextract.normalize import modality
+    from newsextract.strategies.sentence_choices import exec_rules, share_sale_rules
+
+    assert [s for s, _ in STATUS_CUES] == [s for s, _ in modality._STATUS_RES]
+    assert modality.appointment_change("Ann Lee stepped aside as CEO.") == "departed"
+    s = "Gamma's board removed Ann Lee as chief executive."
+    assert exec_rules(s, candidates.Span(0, len(s)), [])["change"] == "departed"
+    assert share_sale_rules("Gamma unloaded 1 million Delta shares on Monday.")["date"] == "on Monday"
+    assert DEPART_WORDS in DEPART_CUES
+
+
+def test_exit_is_no_change_word_for_finding_candidates() -> None:
+    """A union of the copies would have made "exit" a change word everywhere; an analyst's "a sudden CEO
+    exit" (a held-out article) then became an executive change of the analyst."""
+    s = (
+        '"A sudden CEO exit with no explanation is never what investors want to see," said Arjun '
+        "Mehrotra, an analyst at Calder & Finch."
+    )
+    assert not [c for c in candidates.find_candidates(s) if c.kind == "ExecutiveChange"]

@@ -57,6 +57,7 @@ from newsextract.grounding.instructions import is_instruction
 from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
 from newsextract.lexicon.folding import DASH_CLASS, QUOTE_TABLE
 from newsextract.lexicon.markets import market_aliases
+from newsextract.lexicon.sales import SALE_EVIDENCE_WORDS
 from newsextract.normalize.dates import find_dates, resolve_date
 from newsextract.normalize.events import clean_text, clean_ticker
 from newsextract.normalize.mentions import Mention
@@ -607,12 +608,7 @@ _NUMBER_FIELDS = frozenset(
     {"shares", "value", "price_per_share", "stake_before", "stake_after", "change_pct", "price"}
 )
 #: Words by which a passage speaks of selling shares (any inflection).
-_SALE_WORDS_RE = re.compile(
-    r"\b(?:sell\w*|sale\w*|sold|dispos\w*|offload\w*|unload\w*|divest\w*|trim\w*|pare[ds]?|paring|"
-    r"cut(?:s|ting)?\s+(?:its|his|her|their)\s+(?:\w+\s+)?(?:stake|holding)|plac(?:ed|ing|ement)|block\s+trade|"
-    r"bookbuild\w*|exit\w*|cash(?:ed|es|ing)?\s+out|dump\w*|reduc\w*|lock-?up|listing)\b",
-    re.IGNORECASE,
-)
+_SALE_WORDS_RE = re.compile(r"\b(?:" + SALE_EVIDENCE_WORDS + r")\b", re.IGNORECASE)
 
 
 def _invented(draft: AnyDraft, problems: list[Problem]) -> Problem | None:

@@ -57,8 +57,10 @@ from newsextract.core.drafts import (
 )
 from newsextract.core.schemas import ChunkFailure, Usage
 from newsextract.errors import ExtractionError
+from newsextract.lexicon.changes import DEPART_CUES
 from newsextract.lexicon.markets import EXCHANGE_NAMES
 from newsextract.lexicon.moves import FLAT_WORDS, UP_WORDS
+from newsextract.lexicon.sales import SELL_STEMS
 from newsextract.normalize.modality import sale_status as modality_status
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents
@@ -185,11 +187,7 @@ _ON_EXCHANGE = re.compile(
 _CLAUSE_END = re.compile(
     r"\b(?:after|as|because|since|when|while|whereas|amid|following|before|despite)\b|[;]"
 )
-_DEPART = re.compile(
-    r"\b(?:step\w* (?:down|aside)|resign\w*|retir\w*|depart\w*|leav\w*|left|quit\w*|oust\w*|fired|sacked|"
-    r"dismiss\w*)\b",
-    re.I,
-)
+_DEPART = re.compile(r"\b(?:" + DEPART_CUES + r")\b", re.I)
 _REPLACING = re.compile(
     r"\b(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|tak(?:e|es|ing) over from|took over from|"
     r"in place of)\s+$",
@@ -405,7 +403,7 @@ def share_sale_rules(sentence: str) -> dict[str, Any]:
         held = _HELD_STAKE.search(sentence)
         if held:
             out["stake_before"] = held.group("pct") or held.group("pct2")
-    sale = re.search(r"\b(?:sell|sale|sold|offload|divest|dispos)", sentence, re.I)
+    sale = re.search(r"\b(?:" + SELL_STEMS + ")", sentence, re.I)
     if sale and out["status"] not in ("denied", "rumored", "cancelled"):
         d = event_date(sentence, sale.end())
         if d:
