@@ -117,3 +117,13 @@ def test_exit_is_no_change_word_for_finding_candidates() -> None:
         "Mehrotra, an analyst at Calder & Finch."
     )
     assert not [c for c in candidates.find_candidates(s) if c.kind == "ExecutiveChange"]
+
+
+def test_weekdays_are_one_list() -> None:
+    from newsextract.lexicon.weekdays import WEEKDAY_NAMES, WEEKDAY_NUMBERS
+    from newsextract.strategies.sentence_choices import event_date
+
+    assert dates.WEEKDAYS is WEEKDAY_NUMBERS
+    assert frozenset(WEEKDAY_NAMES) <= candidates._NOT_NAMES
+    assert event_date("Gamma sold the stake on Sunday.") == "on Sunday"
+    assert event_date("Gamma sold the stake on Sept. 5.") == "on Sept. 5"

@@ -59,8 +59,10 @@ from newsextract.core.schemas import ChunkFailure, Usage
 from newsextract.errors import ExtractionError
 from newsextract.lexicon.changes import DEPART_CUES
 from newsextract.lexicon.markets import EXCHANGE_NAMES
+from newsextract.lexicon.months import MONTH_ABBREVIATIONS, MONTH_NAMES
 from newsextract.lexicon.moves import FLAT_WORDS, UP_WORDS
 from newsextract.lexicon.sales import SELL_STEMS
+from newsextract.lexicon.weekdays import WEEKDAY_PATTERN
 from newsextract.normalize.modality import sale_status as modality_status
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents
@@ -153,10 +155,14 @@ _UP = re.compile(
 _FLAT = re.compile(
     r"^(?:" + FLAT_WORDS + r"|flat|(?:closed|ended|finished|traded|opened) flat)", re.IGNORECASE
 )
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = r"(?:" + WEEKDAY_PATTERN + ")"
+# a month written out or abbreviated with its period ("Sept."): "May" alone is the month, "Mar" is not
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+    r"(?:"
+    + "|".join(m.capitalize() for m in MONTH_NAMES)
+    + "|"
+    + "|".join(re.escape(a.capitalize() + ".") for a in sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))
+    + ")"
 )
 _DATE = re.compile(
     rf"\b(?:(?:on |since |from |effective )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"

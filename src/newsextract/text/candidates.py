@@ -32,6 +32,7 @@ from newsextract.lexicon.months import MONTH_WORDS
 from newsextract.lexicon.moves import DOWN_WORDS, FLAT_WORDS, LOSS_WORDS, UP_WORDS
 from newsextract.lexicon.sales import HOLDING_WORDS as HOLDING_WORDS_LIST
 from newsextract.lexicon.sales import SALE_NOUNS, SELL_VERBS, STAKE_CUT_VERBS
+from newsextract.lexicon.weekdays import WEEKDAY_NAMES
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_percents
 from newsextract.text.names import is_place
@@ -130,6 +131,7 @@ _CLAUSE_BREAK = re.compile(r"(?:,|;)\s+(?:and|while|whereas|but)\s+|;\s+")
 _NOT_NAMES = (
     SENTENCE_OPENERS
     | MONTH_WORDS
+    | frozenset(WEEKDAY_NAMES)
     | frozenset(
         [
             "adr",
@@ -149,7 +151,6 @@ _NOT_NAMES = (
             "every",
             "former",
             "french",
-            "friday",
             "gbp",
             "gdr",
             "gdrs",
@@ -165,21 +166,15 @@ _NOT_NAMES = (
             "jpy",
             "korean",
             "local",
-            "monday",
             "news",
             "note",
             "prof",
             "published",
             "rmb",
             "said",
-            "saturday",
             "says",
-            "sunday",
-            "thursday",
-            "tuesday",
             "usd",
             "was",
-            "wednesday",
             "were",
             "will",
             "would",
