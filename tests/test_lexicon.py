@@ -78,7 +78,7 @@ def test_move_words_are_one_list() -> None:
     """Candidates, the embedded rules and direction parsing read the same move words (candidates
     had not known "leapt", "sagged", "skidded", "dived", "little changed")."""
     from newsextract.normalize.direction import parse_direction
-    from newsextract.strategies.sentence_choices import stock_move_rules
+    from newsextract.strategies.sentence_readers import read_sentence
 
     for sentence, direction in [
         ("Gamma shares leapt 4% on Monday.", "up"),
@@ -88,7 +88,8 @@ def test_move_words_are_one_list() -> None:
     ]:
         anchors = candidates.move_anchors(sentence, candidates.Span(0, len(sentence)))
         assert len(anchors) == 1, sentence
-        assert stock_move_rules(sentence, anchors[0], anchors, [])["direction"] == direction
+        anchor = anchors[0]
+        assert read_sentence("StockMove", sentence, [], anchor=anchor).values()["direction"] == direction
         assert parse_direction(sentence) == direction
 
 
@@ -99,13 +100,14 @@ def test_sale_status_and_change_words_are_one_list() -> None:
     from newsextract.lexicon.changes import DEPART_CUES, DEPART_WORDS
     from newsextract.lexicon.status import STATUS_CUES
     from newsextract.normalize import modality
-    from newsextract.strategies.sentence_choices import exec_rules, share_sale_rules
+    from newsextract.strategies.sentence_readers import read_sentence
 
     assert [s for s, _ in STATUS_CUES] == [s for s, _ in modality._STATUS_RES]
     assert modality.appointment_change("Ann Lee stepped aside as CEO.") == "departed"
     s = "Gamma's board removed Ann Lee as chief executive."
-    assert exec_rules(s, candidates.Span(0, len(s)), [])["change"] == "departed"
-    assert share_sale_rules("Gamma unloaded 1 million Delta shares on Monday.")["date"] == "on Monday"
+    assert read_sentence("ExecutiveChange", s, []).values()["change"] == "departed"
+    sale = "Gamma unloaded 1 million Delta shares on Monday."
+    assert read_sentence("ShareSale", sale, []).values()["date"] == "on Monday"
     assert DEPART_WORDS in DEPART_CUES
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,27 +41,33 @@ from newsextract.text.sentences import SENTENCE_OPENERS, split_sentences
 from newsextract.text.spans import Span
 
 Kind = Literal["ShareSale", "ExecutiveChange", "StockMove"]
+"""The built-in kinds' names (a caller's kind with registered rules has its own)."""
 
 __all__ = [
+    "BUILTIN_FINDERS",
     "CORRECTION_NOTE",
     "INDEX_WORDS",
     "MAX_PER_SENTENCE",
     "PASSIVE_SUCCESSION",
     "WIRE_SLUG",
     "Candidate",
+    "Finder",
     "Kind",
+    "change_candidates",
     "find_candidates",
     "is_caps_headline",
     "is_caps_line",
     "is_title_line",
     "last_move_word",
     "move_anchors",
+    "move_candidates",
     "move_subject",
     "move_word_before",
     "mover_span",
     "name_spans",
     "role_spans",
     "sale_agent",
+    "sale_candidates",
 ]
 
 
@@ -69,7 +76,7 @@ class Candidate:
     """A sentence that may state one event of ``kind``; ``focus`` is the clause it is read from and
     ``anchor`` the value that makes it one event (a percentage or price for stock moves), if any."""
 
-    kind: Kind
+    kind: str
     sentence: Span
     focus: Span
     anchor: Span | None = None
@@ -739,54 +746,75 @@ two events of a kind (a market wrap a few more); a run of values with no full st
 hundreds of questions, each reading the whole sentence."""
 
 
-def candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
-    """Candidates of every kind for one sentence (see the module rules), at most
-    :data:`MAX_PER_SENTENCE` of each kind."""
-    out = _all_candidates_in_sentence(text, sentence)
-    count: dict[Kind, int] = {}
-    kept: list[Candidate] = []
-    for c in out:
-        count[c.kind] = count.get(c.kind, 0) + 1
-        if count[c.kind] <= MAX_PER_SENTENCE:
-            kept.append(c)
-    return kept
-
-
-def _all_candidates_in_sentence(text: str, sentence: Span) -> list[Candidate]:
+def move_candidates(text: str, sentence: Span) -> list[Candidate]:
+    """Stock moves: one per value that states a move (:func:`move_anchors`). A sentence that names no
+    shares gives one only for a named mover in a market context ("Peers gained in Tokyo, with Gamma
+    Robotics rising 3.2%") or at a price level."""
     s = sentence.slice(text)
-    out: list[Candidate] = []
-    if is_title_line(s):
-        return out
-    if MOVE_WORDS.search(s):
-        anchors = move_anchors(text, sentence)
-        if not STOCK_WORDS.search(s):
-            # "Peers gained in Tokyo, with Gamma Robotics rising 3.2%": a named mover in a market context
-            cue = bool(_MARKET_CUE.search(s)) or any(
-                is_place(n.slice(s)) for n in name_spans(s, Span(0, len(s)))
-            )
-            kept: list[Span] = []
-            lo = 0
-            for a in anchors:
-                level = _price_level(s, a.start - sentence.start, a.end - sentence.start)
-                if (cue or level) and _named_mover(text, sentence, a, lo):
-                    kept.append(a)
-                lo = a.end - sentence.start
-            anchors = kept
-        for anchor in anchors:
-            out.append(Candidate("StockMove", sentence, sentence, anchor))
+    if not MOVE_WORDS.search(s):
+        return []
+    anchors = move_anchors(text, sentence)
+    if not STOCK_WORDS.search(s):
+        cue = bool(_MARKET_CUE.search(s)) or any(is_place(n.slice(s)) for n in name_spans(s, Span(0, len(s))))
+        kept: list[Span] = []
+        lo = 0
+        for a in anchors:
+            level = _price_level(s, a.start - sentence.start, a.end - sentence.start)
+            if (cue or level) and _named_mover(text, sentence, a, lo):
+                kept.append(a)
+            lo = a.end - sentence.start
+        anchors = kept
+    return [Candidate("StockMove", sentence, sentence, anchor) for anchor in anchors]
+
+
+def sale_candidates(text: str, sentence: Span) -> list[Candidate]:
+    """A share sale: a sale word, a holding word and someone who sells (:func:`sale_agent`); no buyback."""
+    s = sentence.slice(text)
     if (
         SALE_WORDS.search(s)
         and HOLDING_WORDS.search(s)
         and not BUYBACK_WORDS.search(s)
         and sale_agent(s) is not None
     ):
-        out.append(Candidate("ShareSale", sentence, sentence))
+        return [Candidate("ShareSale", sentence, sentence)]
+    return []
+
+
+def change_candidates(text: str, sentence: Span) -> list[Candidate]:
+    """Executive changes: one per clause with a change word and a name or pronoun, in a sentence that
+    names a role."""
+    s = sentence.slice(text)
+    out: list[Candidate] = []
     if CHANGE_WORDS.search(s) and role_spans(text, sentence):
         for clause in _succession_split(text, _clauses(text, sentence, CHANGE_WORDS)):
             c = clause.slice(text)
             if CHANGE_WORDS.search(c) and (name_spans(text, clause) or _PRONOUN.search(c)):
                 out.append(Candidate("ExecutiveChange", sentence, clause))
     return out
+
+
+Finder = Callable[[str, Span], list[Candidate]]
+"""A kind's candidate finder: ``(text, sentence) -> candidates`` of that kind in the sentence."""
+
+BUILTIN_FINDERS: tuple[Finder, ...] = (move_candidates, sale_candidates, change_candidates)
+"""The built-in kinds' finders, in the order their candidates are listed."""
+
+
+def candidates_in_sentence(
+    text: str, sentence: Span, finders: Sequence[Finder] = BUILTIN_FINDERS
+) -> list[Candidate]:
+    """Candidates of every finder's kind for one sentence (none in a headline), at most
+    :data:`MAX_PER_SENTENCE` of each kind."""
+    if is_title_line(sentence.slice(text)):
+        return []
+    count: dict[str, int] = {}
+    kept: list[Candidate] = []
+    for finder in finders:
+        for c in finder(text, sentence):
+            count[c.kind] = count.get(c.kind, 0) + 1
+            if count[c.kind] <= MAX_PER_SENTENCE:
+                kept.append(c)
+    return kept
 
 
 CORRECTION_NOTE = re.compile(
@@ -796,7 +824,9 @@ CORRECTION_NOTE = re.compile(
 )
 
 
-def find_candidates(text: str, sentences: list[Span] | None = None) -> list[Candidate]:
+def find_candidates(
+    text: str, sentences: list[Span] | None = None, finders: Sequence[Finder] = BUILTIN_FINDERS
+) -> list[Candidate]:
     """Every candidate in ``text`` in sentence order. Pass ``sentences`` to reuse a split. A correction
     note ("Correction: An earlier version of this story misstated ...") restates figures already
     reported: no candidates from it, up to the end of its paragraph."""
@@ -813,5 +843,5 @@ def find_candidates(text: str, sentences: list[Span] | None = None) -> list[Cand
             in_note = True
         if in_note:
             continue
-        out.extend(candidates_in_sentence(text, sp))
+        out.extend(candidates_in_sentence(text, sp, finders))
     return out
