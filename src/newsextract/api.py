@@ -307,9 +307,9 @@ class Extractor:
         return self._finish(result, processed, text, started, id, cached=True)
 
     def _draft_model(self) -> type[ArticleDraft] | type[KindsArticleDraft]:
-        """What the strategy's drafts are: the kind set's reply model on ``whole_article``."""
+        """What the strategy's drafts are: the kind set's reply model when the caller chose kinds."""
         kinds = self.settings.kinds
-        if kinds is not None and self.strategy.name == "whole_article":
+        if kinds is not None:
             return kinds.reply_model()
         return ArticleDraft
 
@@ -648,7 +648,7 @@ def _make_strategy(s: Settings) -> Strategy:
     if s.resolved_strategy() == "sentence_choices":
         from newsextract.strategies.sentence_choices import SentenceChoices
 
-        strategy: Strategy = SentenceChoices()
+        strategy: Strategy = SentenceChoices(kinds=s.kinds)
         return strategy
     from newsextract.strategies.whole_article import WholeArticle
 

@@ -46,7 +46,7 @@ from newsextract.core.drafts import DRAFT_TYPES, ArticleDraft
 from newsextract.core.schemas import ChunkFailure, Event, Usage
 from newsextract.errors import ConfigError, ExtractionError
 from newsextract.kinds.kindset import BUILTIN_LISTS, KindSet
-from newsextract.kinds.rules import KindRules
+from newsextract.kinds.rules import KindRules, Rule
 from newsextract.kinds.spec import kind_spec
 from newsextract.normalize.modality import sale_status as modality_status
 from newsextract.prompts import load_prompt
@@ -106,6 +106,13 @@ def _kind_rules(kinds: KindSet | None) -> tuple[tuple[KindRules, type[BaseModel]
     return tuple(out)
 
 
+def _described(rule: Rule) -> dict[str, object]:
+    """A caller's rule as the cache key sees it: a changed reader or pattern misses."""
+    reader = rule.reader
+    name = reader if isinstance(reader, str) else f"{reader.__module__}.{reader.__qualname__}"
+    return {"id": rule.id, "reader": name, "params": dict(rule.params)}
+
+
 def _builtin_first(kind: type[Event]) -> int:
     order = list(BUILTIN_RULES)
     return order.index(kind.__name__) if kind.__name__ in order else len(order)
@@ -134,13 +141,15 @@ class SentenceChoices:
         return self._template.version
 
     def cache_schema(self) -> dict[str, object]:
-        """The shape of every per-call schema (options are drawn per sentence, so enums show as examples)."""
-        return {
-            rules.kind: choice_model(
-                rules.kind, {f: ["<name in sentence>", NONE] for f in rules.option_fields}, rules.flag
-            ).model_json_schema()
-            for rules, _, _ in self._kinds
-        }
+        """The shape of every per-call schema (options are drawn per sentence, so enums show as examples),
+        and a caller's rules (the built-ins' are in the cache key's rules fingerprint)."""
+        out: dict[str, object] = {}
+        for rules, _, _ in self._kinds:
+            example = {f: ["<name in sentence>", NONE] for f in rules.option_fields}
+            out[rules.kind] = choice_model(rules.kind, example, rules.flag).model_json_schema()
+            if rules.kind not in BUILTIN_RULES:
+                out[f"{rules.kind} rules"] = [_described(rule) for rule in rules.all_rules()]
+        return out
 
     def questions(self, text: str, published: dt.date | None = None) -> list[Question]:
         """All questions for an article, grouped by kind (shared prompt prefix), then in text order.
