@@ -10,6 +10,7 @@ from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
 from newsextract.lexicon.months import MONTH_ABBREVIATIONS, MONTH_NUMBERS, MONTH_WORDS
 from newsextract.normalize import dates
 from newsextract.text import candidates, names, sentences
+from newsextract.text import name_spans as name_finding
 
 
 def test_old_names_still_import_and_are_the_lexicon() -> None:
@@ -17,7 +18,7 @@ def test_old_names_still_import_and_are_the_lexicon() -> None:
     assert LEGAL_FORMS | {"the", "and"} == dedupe.CORPORATE_SUFFIXES
     assert dates.MONTHS is MONTH_NUMBERS
     assert LEGAL_FORMS <= names._CORPORATE and LEGAL_FORMS <= names._GENERIC
-    assert MONTH_WORDS <= candidates._NOT_NAMES
+    assert MONTH_WORDS <= name_finding.NOT_NAMES
     assert MONTH_ABBREVIATIONS <= sentences._NEVER_BREAK and "may" not in sentences._NEVER_BREAK
 
 
@@ -126,6 +127,6 @@ def test_weekdays_are_one_list() -> None:
     from newsextract.strategies.sentence_choices import event_date
 
     assert dates.WEEKDAYS is WEEKDAY_NUMBERS
-    assert frozenset(WEEKDAY_NAMES) <= candidates._NOT_NAMES
+    assert frozenset(WEEKDAY_NAMES) <= name_finding.NOT_NAMES
     assert event_date("Gamma sold the stake on Sunday.") == "on Sunday"
     assert event_date("Gamma sold the stake on Sept. 5.") == "on Sept. 5"
