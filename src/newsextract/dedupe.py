@@ -44,7 +44,10 @@ import math
 import re
 from typing import Any
 
-from newsextract.core.schemas import ExecutiveChange, Money, ShareSale, StockMove
+from newsextract.core.schemas import Money
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.lexicon.companies import LEGAL_FORMS
 from newsextract.lexicon.folding import fold
 from newsextract.lexicon.markets import market_codes

@@ -1,10 +1,39 @@
-"""The ``ExecutiveChange`` kind."""
+"""The ``ExecutiveChange`` kind: a named person takes or leaves an executive or board role.
+
+The schema part (top) is the public model: each field's role (``kinds.roles``), the identity fields and
+the descriptions the model reads. Everything else (the draft, grounding, normalisation) is derived.
+The rules part (bottom) is how the embedded model reads the kind: rules as data, each with the example
+sentences that motivate it (``kinds.rules``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
+from pydantic import Field
+
+from newsextract.core.schemas import Event
+from newsextract.kinds.roles import Date, Identity, Name, Person, Role
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
+
+# --- schema -------------------------------------------------------------------------------------
+
+ChangeKind = Literal["appointed", "departed"]
+
+
+class ExecutiveChange(Event):
+    """A named person takes or leaves an executive or board role."""
+
+    type: Literal["ExecutiveChange"] = "ExecutiveChange"
+    company: Name
+    person: Annotated[Person, Identity]
+    role: Role
+    change: Annotated[ChangeKind, Identity]
+    predecessor: Person | None = None
+    interim: bool = Field(default=False, description="An acting or interim role")
+    effective_date: Date | None = None
+
 
 # --- embedded-path rules -----------------------------------------------------------------------------
 # How the embedded model (``sentence_choices``) reads an executive change: data interpreted by the
@@ -21,7 +50,7 @@ class ChangeReading(Reading):
     a predecessor's relative clause) and ``settled`` (a successor's role was read from the leaver's)
     are the rules' own notes, not draft fields."""
 
-    change: str | None = None
+    change: ChangeKind | None = None
     role: str | None = None
     predecessor: str | None = None
     interim: bool = False

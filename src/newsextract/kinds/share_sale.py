@@ -1,10 +1,44 @@
-"""The ``ShareSale`` kind."""
+"""The ``ShareSale`` kind: a holder sells, plans, postpones, cancels or denies selling shares.
+
+The schema part (top) is the public model: each field's role (``kinds.roles``), the identity fields and
+the descriptions the model reads. Everything else (the draft, grounding, normalisation) is derived.
+The rules part (bottom) is how the embedded model reads the kind: rules as data, each with the example
+sentences that motivate it (``kinds.rules``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Literal
 
+from pydantic import Field
+
+from newsextract.core.schemas import Event
+from newsextract.kinds.roles import AskAs, Date, Identity, Money, Name, Party, Percent, Quantity
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
+
+# --- schema -------------------------------------------------------------------------------------
+
+SaleStatus = Literal["planned", "completed", "postponed", "cancelled", "denied", "rumored", "unknown"]
+
+
+class ShareSale(Event):
+    """A holder sells, plans, postpones, cancels or denies selling shares/ADSs/a stake."""
+
+    type: Literal["ShareSale"] = "ShareSale"
+    seller: Annotated[Party, Identity]
+    company: Annotated[Name, Identity] = Field(description="The issuer whose shares are sold")
+    shares: Quantity | None = None
+    value: Money | None = None
+    price_per_share: Money | None = None
+    stake_before_pct: Annotated[Percent, AskAs("stake_before")] | None = None
+    stake_after_pct: Annotated[Percent, AskAs("stake_after")] | None = None
+    status: SaleStatus = Field(
+        default="unknown",
+        description="planned: plans or filed to sell; completed: sold; denied: says it will not sell",
+    )
+    date: Date | None = None
+
 
 # --- embedded-path rules -----------------------------------------------------------------------------
 # How the embedded model (``sentence_choices``) reads a share sale: data interpreted by the readers of
@@ -17,7 +51,7 @@ _PCT = r"(?:about |nearly |almost |around |roughly )?\d+(?:\.\d+)?\s*(?:%|percen
 class SaleReading(Reading):
     """What the rules read from a share sale's sentence, as written."""
 
-    status: str = "unknown"
+    status: SaleStatus = "unknown"
     shares: str | None = None
     value: str | None = None
     price_per_share: str | None = None

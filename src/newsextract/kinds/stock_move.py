@@ -1,11 +1,40 @@
-"""The ``StockMove`` kind."""
+"""The ``StockMove`` kind: the share price of a named company moves or reaches a level.
+
+The schema part (top) is the public model: each field's role (``kinds.roles``), the identity fields and
+the descriptions the model reads. Everything else (the draft, grounding, normalisation) is derived.
+The rules part (bottom) is how the embedded model reads the kind: rules as data, each with the example
+sentences that motivate it (``kinds.rules``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
+from pydantic import Field
+
+from newsextract.core.schemas import Event
+from newsextract.kinds.roles import Date, Identity, Market, Money, Name, Percent, Period, Ticker
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
+
+# --- schema -------------------------------------------------------------------------------------
+
+Direction = Literal["up", "down", "flat"]
+
+
+class StockMove(Event):
+    """The share price of a named company moves or reaches a level."""
+
+    type: Literal["StockMove"] = "StockMove"
+    company: Annotated[Name, Identity]
+    ticker: Ticker | None = None
+    market: Annotated[Market, Identity] | None = Field(default=None, description="Exchange or city")
+    direction: Annotated[Direction, Identity]
+    change_pct: Percent | None = Field(default=None, ge=0)
+    price: Money | None = Field(default=None, description="The level after the move")
+    period: Period | None = Field(default=None, description='e.g. "on Thursday", "so far this year"')
+    date: Date | None = None
+
 
 # --- embedded-path rules -----------------------------------------------------------------------------
 # How the embedded model (``sentence_choices``) reads a stock move: data interpreted by the readers of
@@ -16,7 +45,7 @@ from newsextract.kinds.rules import Example, KindRules, Reading, Rule
 class MoveReading(Reading):
     """What the rules read from a stock move's sentence, as written."""
 
-    direction: Literal["up", "down", "flat"] | None = None
+    direction: Direction | None = None
     change_pct: str | None = None
     price: str | None = None
     market: str | None = None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 
-from newsextract.core.schemas import Direction
+from newsextract.kinds.stock_move import Direction
 from newsextract.lexicon.moves import DOWN_WORDS, FLAT_WORDS, LOSS_WORDS, UP_WORDS
 from newsextract.normalize.mentions import Mention
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from newsextract.core.schemas import ChangeKind, SaleStatus
+from newsextract.kinds.executive_change import ChangeKind
+from newsextract.kinds.share_sale import SaleStatus
 from newsextract.lexicon.changes import DEPART_CUES
 from newsextract.lexicon.status import STATUS_CUES
 
