@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from newsextract.core.schemas import Event
+from newsextract.kinds.identity import Progress
 from newsextract.kinds.roles import Date, Identity, Name, Person, Role
 
 # --- schema -------------------------------------------------------------------------------------
@@ -27,5 +28,7 @@ class ExecutiveChange(Event):
     role: Role
     change: Annotated[ChangeKind, Identity]
     predecessor: Person | None = None
-    interim: bool = Field(default=False, description="An acting or interim role")
+    interim: Annotated[bool, Progress(order=(False, True))] = Field(
+        default=False, description="An acting or interim role"
+    )
     effective_date: Date | None = None
