@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import math
 import re
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from newsextract.core.schemas import Money
@@ -28,10 +29,12 @@ from newsextract.lexicon.markets import market_codes
 
 __all__ = [
     "CORPORATE_SUFFIXES",
+    "INDEXABLE",
     "MARKET_ALIASES",
     "Comparison",
     "codes_match",
     "fold_text",
+    "index_keys",
     "markets_match",
     "name_tokens",
     "names_match",
@@ -167,41 +170,44 @@ def codes_match(a: str, b: str) -> bool:
     return base_a == base_b and (suffix_a == suffix_b or suffix_a is None or suffix_b is None)
 
 
+def _same_period(a: str, b: str) -> bool:
+    return normalize_period(a) == normalize_period(b)
+
+
+def _same_text(a: str, b: str) -> bool:
+    return fold_text(a) == fold_text(b)
+
+
+#: How two strings agree, per comparison (any other comparison: equal as written).
+_STRINGS_AGREE: dict[str, Callable[[str, str], bool]] = {
+    "name": names_match,
+    "role": roles_match,
+    "market": markets_match,
+    "period": _same_period,
+    "code": codes_match,
+    "text": _same_text,
+}
+#: Keys of a string, per comparison: two strings that agree share one (names a word, markets their group).
+_STRING_KEYS: dict[str, Callable[[str], Iterable[str]]] = {
+    "name": name_tokens,
+    "market": lambda s: (normalize_market(s),),
+    "period": lambda s: (normalize_period(s),),
+    "code": lambda s: (_code(s)[0],),
+    "text": lambda s: (fold_text(s),),
+    "equal": lambda s: (s,),
+}
+#: Comparisons that give index keys (:func:`index_keys`); roles and numbers within a tolerance do not.
+INDEXABLE: frozenset[str] = frozenset(_STRING_KEYS)
+
+
 def index_keys(how: Comparison, value: Any) -> frozenset[str] | None:
     """Keys such that two values that agree under ``how`` share at least one (names share a word,
-    markets their alias group ...); None when ``how`` gives no such keys (roles, numbers within a
-    tolerance)."""
-    if isinstance(value, str):
-        if how == "name":
-            return frozenset(name_tokens(value))
-        if how == "market":
-            return frozenset({normalize_market(value)})
-        if how == "period":
-            return frozenset({normalize_period(value)})
-        if how == "code":
-            return frozenset({_code(value)[0]})
-        if how in ("text", "equal"):
-            return frozenset({fold_text(value) if how == "text" else value})
+    markets their alias group ...); None when ``how`` is not :data:`INDEXABLE`."""
+    if how not in INDEXABLE:
         return None
-    if how == "equal":
-        return frozenset({repr(value)})
-    return None
-
-
-def _strings_agree(how: Comparison, a: str, b: str) -> bool:
-    if how == "name":
-        return names_match(a, b)
-    if how == "role":
-        return roles_match(a, b)
-    if how == "market":
-        return markets_match(a, b)
-    if how == "period":
-        return normalize_period(a) == normalize_period(b)
-    if how == "code":
-        return codes_match(a, b)
-    if how == "text":
-        return fold_text(a) == fold_text(b)
-    return a == b
+    if isinstance(value, str):
+        return frozenset(_STRING_KEYS[how](value))
+    return frozenset({repr(value)}) if how == "equal" else None
 
 
 def values_agree(how: Comparison, a: Any, b: Any, *, tolerance: float) -> bool:
@@ -212,7 +218,8 @@ def values_agree(how: Comparison, a: Any, b: Any, *, tolerance: float) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, str) and isinstance(b, str):
-        return _strings_agree(how, a, b)
+        agree = _STRINGS_AGREE.get(how)
+        return agree(a, b) if agree is not None else a == b
     numbers = isinstance(a, float | int) and isinstance(b, float | int)
     if numbers and (isinstance(a, float) or isinstance(b, float)):
         return math.isclose(float(a), float(b), abs_tol=tolerance)

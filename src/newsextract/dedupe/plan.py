@@ -15,7 +15,7 @@ from typing import Any
 from pydantic.fields import FieldInfo
 
 from newsextract.core.schemas import Event
-from newsextract.dedupe.compare import Comparison
+from newsextract.dedupe.compare import INDEXABLE, Comparison
 from newsextract.kinds.identity import Progress
 from newsextract.kinds.spec import FieldSpec, kind_spec
 
@@ -75,9 +75,12 @@ class KindPlan:
     def index(self) -> FieldPlan | None:
         """The field mentions are filed under: a required identity field whose agreeing values share a
         key (``compare.index_keys``); None when there is none (every mention is then compared)."""
-        usable = ("name", "market", "period", "code", "text", "equal")
         return next(
-            (f for f in self.fields if f.identity and not f.optional and not f.progress and f.how in usable),
+            (
+                f
+                for f in self.fields
+                if f.identity and not f.optional and not f.progress and f.how in INDEXABLE
+            ),
             None,
         )
 

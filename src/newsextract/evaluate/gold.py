@@ -43,9 +43,16 @@ _RESERVED = frozenset({"type", "quote", "start", "end", "optional", "fields"})
 EventClass = type[Event]
 
 
+def _type_name(kind: type[Event]) -> str:
+    """The ``type`` a kind's events carry: the default of its ``type`` field, else its class name."""
+    default = kind.model_fields["type"].default
+    return default if isinstance(default, str) and default else kind.__name__
+
+
 def kinds_by_name(kinds: Iterable[type[Event]]) -> dict[str, type[Event]]:
-    """The built-in kinds and the caller's ``kinds``, by name."""
-    return {**BUILTIN_BY_NAME, **{k.__name__: k for k in kinds}}
+    """The built-in kinds and the caller's ``kinds`` (which take the place of a built-in of the same
+    type), by the ``type`` their events carry."""
+    return {**BUILTIN_BY_NAME, **{_type_name(k): k for k in kinds}}
 
 
 class GoldEvent(BaseModel):

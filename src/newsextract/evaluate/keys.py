@@ -48,8 +48,9 @@ def scored_fields(kind: type[Event]) -> tuple[str, ...]:
 
 
 def fields_of(type_name: str, kinds: Kinds | None = None) -> tuple[str, ...]:
-    """The scored fields of a built-in kind or of a caller's kind in ``kinds``. KeyError if neither."""
-    return scored_fields(BUILTIN_BY_NAME.get(type_name) or (kinds or {})[type_name])
+    """The scored fields of the kind named ``type_name`` in ``kinds``, else of the built-in of that name.
+    KeyError if neither."""
+    return scored_fields((kinds or {}).get(type_name) or BUILTIN_BY_NAME[type_name])
 
 
 def key_fields_of(event: Event) -> tuple[str, ...]:

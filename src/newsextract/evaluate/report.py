@@ -89,10 +89,12 @@ class Report:
     articles: int = 0
 
     def add_type(self, type_name: str, fields: tuple[str, ...]) -> None:
-        """Give ``type_name`` (scored on ``fields``) a row, when it has none yet."""
-        if type_name not in self.per_type:
-            self.per_type[type_name] = Counts()
-            self.field_hits[type_name] = {f: [0, 0] for f in fields}
+        """Give ``type_name`` a row, when it has none yet, scored on ``fields`` (added to its fields when
+        it has one: a caller's version of a built-in kind with a field more)."""
+        self.per_type.setdefault(type_name, Counts())
+        hits = self.field_hits.setdefault(type_name, {})
+        for f in fields:
+            hits.setdefault(f, [0, 0])
 
     def add_match(self, pair: MatchedPair) -> None:
         """Count a true positive and its field agreement."""
