@@ -220,3 +220,15 @@ def test_a_callers_kind_is_shown_with_its_own_colour_and_identity() -> None:
     assert color_of("Buyback") == color_of("Buyback") and color_of("Buyback") not in COLORS.values()
     html = extraction_html(result)
     assert f"background:{color_of('Buyback')}" in html and ">Buyback</span>" in html  # highlight, legend
+
+
+def test_an_event_read_back_without_its_class_still_fills_rows() -> None:
+    """A results file read back has no class for a caller's kind: its stored fields become columns."""
+    again = Extraction.model_validate_json(_result().model_dump_json())
+    [row] = [r for r in records([again]) if r["type"] == "Buyback"]
+    assert (
+        row["company"] == "Orchid Foods" and row["amount_amount"] == 5.0 and row["amount_currency"] == "USD"
+    )
+    assert event_key(again.other_events[0]) == "" and ("company", "Orchid Foods") in event_values(
+        again.events[0]
+    )
