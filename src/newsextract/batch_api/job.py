@@ -79,8 +79,8 @@ from newsextract.strategies.whole_article import WholeArticle
 from newsextract.text.inputs import check_text, parse_published
 
 if TYPE_CHECKING:
-    from newsextract.api import Extractor
     from newsextract.backends.openai_compat import OpenAICompatBackend
+    from newsextract.engine import ArticleExtractor
 
 Outcome = Extraction | NewsextractError
 StatusCallback = Callable[["JobStatus"], None]
@@ -117,13 +117,13 @@ class JobStatus:
         )
 
 
-def config_fingerprint(extractor: Extractor) -> str:
+def config_fingerprint(extractor: ArticleExtractor) -> str:
     """Names everything that shapes the requests and the cache keys (model, endpoint, mode, prompt,
     schema, generation parameters): the cache key of a fixed probe text."""
     return extractor.cache_key(_PROBE)
 
 
-def _check_extractor(extractor: Extractor) -> None:
+def _check_extractor(extractor: ArticleExtractor) -> None:
     if extractor.settings.backend != "openai":
         raise ConfigError(
             "the Batch API needs an OpenAI-compatible endpoint (base_url= or OPENAI_API_KEY); the embedded "
@@ -163,7 +163,7 @@ class BatchJob:
 
     def __init__(
         self,
-        extractor: Extractor,
+        extractor: ArticleExtractor,
         state: JobState,
         out: Path,
         *,
@@ -216,7 +216,7 @@ class BatchJob:
 
     # -- loading -------------------------------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | Path, extractor: Extractor | None = None, **options: Any) -> BatchJob:
+    def load(cls, path: str | Path, extractor: ArticleExtractor | None = None, **options: Any) -> BatchJob:
         """The job whose results file (or state file) is ``path``.
 
         ``extractor`` must be configured as the one that submitted the job (same model, endpoint, mode,
@@ -235,9 +235,9 @@ class BatchJob:
         except ValidationError as exc:
             raise ConfigError(f"{sp} is not a batch job state file: {exc.errors()[0]['msg']}") from None
         if extractor is None:
-            from newsextract.api import Extractor
+            from newsextract.engine import ArticleExtractor
 
-            extractor = Extractor()
+            extractor = ArticleExtractor()
         _check_extractor(extractor)
         if config_fingerprint(extractor) != state.config:
             s = extractor.settings
@@ -251,7 +251,7 @@ class BatchJob:
     @classmethod
     def submit(
         cls,
-        extractor: Extractor,
+        extractor: ArticleExtractor,
         inputs: Iterable[str | bytes | Mapping[str, Any]],
         *,
         out: str | Path,
