@@ -2,7 +2,7 @@
 
 The same steps and the same ``grounding`` modes as :func:`newsextract.pipeline.postprocess.postprocess`:
 built-in kinds go through exactly its code; a caller's kind through the checks, normalisers and
-de-duplication derived from its fields (``kinds.checks``, ``kinds.values``, ``kinds.identity``). Drafts
+de-duplication derived from its fields (``kinds.checks``, ``kinds.values``, ``dedupe``). Drafts
 of kinds outside the set are left out (the embedded strategy always reads all three built-ins).
 """
 
