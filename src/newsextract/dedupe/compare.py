@@ -213,13 +213,13 @@ def index_keys(how: Comparison, value: Any) -> frozenset[str] | None:
 def values_agree(how: Comparison, a: Any, b: Any, *, tolerance: float) -> bool:
     """Whether two set values agree under ``how`` (see the module docstring); numbers that are not both
     integers agree within ``tolerance``. Values of an unexpected type compare equal or not."""
+    if isinstance(a, str) and isinstance(b, str):
+        agree = _STRINGS_AGREE.get(how)
+        return agree(a, b) if agree is not None else a == b
     if isinstance(a, Money) and isinstance(b, Money):
         return a.amount == b.amount and a.currency.strip().upper() == b.currency.strip().upper()
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
-    if isinstance(a, str) and isinstance(b, str):
-        agree = _STRINGS_AGREE.get(how)
-        return agree(a, b) if agree is not None else a == b
     numbers = isinstance(a, float | int) and isinstance(b, float | int)
     if numbers and (isinstance(a, float) or isinstance(b, float)):
         return math.isclose(float(a), float(b), abs_tol=tolerance)

@@ -23,7 +23,7 @@ def same_event(a: Event, b: Event) -> bool:
     state differs by meaning, and no pair of ``Progress`` values that keeps them apart."""
     if a.type != b.type or type(a) is not type(b):
         return False
-    for f in plan_of(type(a)).fields:
+    for f in plan_of(type(a)).checks:
         x, y = getattr(a, f.name), getattr(b, f.name)
         if f.progress is not None:
             if f.progress.keeps_apart(x, y):

@@ -72,6 +72,12 @@ class KindPlan:
         return tuple(f.name for f in self.fields if f.identity and f.how == "name")
 
     @functools.cached_property
+    def checks(self) -> tuple[FieldPlan, ...]:
+        """The fields in the order two mentions are best compared: the identity first (it tells most
+        mentions apart), then the others."""
+        return tuple(sorted(self.fields, key=lambda f: not f.identity))
+
+    @functools.cached_property
     def index(self) -> FieldPlan | None:
         """The field mentions are filed under: a required identity field whose agreeing values share a
         key (``compare.index_keys``); None when there is none (every mention is then compared)."""
