@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
-from newsextract.core.schemas import ChunkFailure, Extraction
+from newsextract.core.schemas import ChunkFailure
 from newsextract.engine import ArticleExtractor, Published
+from newsextract.extraction import Extraction
 from newsextract.options import ExtractorOptions, check_options, options_doc, with_extractor_options
 
 if TYPE_CHECKING:

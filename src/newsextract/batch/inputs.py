@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from newsextract.core.schemas import Extraction
 from newsextract.errors import ConfigError, InputError, InputTypeError
+from newsextract.extraction import Extraction
 from newsextract.io.results import input_digest
 from newsextract.text.inputs import decode_bytes
 

@@ -9,8 +9,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsextract.core.schemas import Extraction, Usage
+from newsextract.core.schemas import Usage
 from newsextract.errors import ExtractionError, NewsextractError
+from newsextract.extraction import Extraction
 
 if TYPE_CHECKING:
     import pandas

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from newsextract.batch.inputs import InputItem, InputRecord, check_unique, input_record, reload
 from newsextract.batch.outcomes import BatchResult, BatchSummary, Outcome, internal, requests, spent
 from newsextract.batch.progress import Bar, ProgressOption
-from newsextract.core.schemas import Extraction, Usage
+from newsextract.core.schemas import Usage
 from newsextract.errors import (
     BudgetExceededError,
     ConfigError,
@@ -23,6 +23,7 @@ from newsextract.errors import (
     NewsextractError,
     OutputError,
 )
+from newsextract.extraction import Extraction
 from newsextract.io.results import ResultWriter, input_digest, load_results
 
 if TYPE_CHECKING:

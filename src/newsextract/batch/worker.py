@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsextract.batch.outcomes import Outcome, internal
 from newsextract.config import Settings, default_cache_dir
-from newsextract.core.schemas import Extraction
 from newsextract.errors import ExtractionError, NewsextractError
+from newsextract.extraction import Extraction
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

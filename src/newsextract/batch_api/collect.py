@@ -15,8 +15,8 @@ from newsextract.batch import BatchResult, BatchSummary
 from newsextract.batch_api.chunks import Answers, ChunkRequest, chunk_outcome
 from newsextract.batch_api.files import Outcome, TextPub, reload_line
 from newsextract.batch_api.state import ArticleRecord, JobState
-from newsextract.core.schemas import Extraction
 from newsextract.errors import ExtractionError, InputError, NewsextractError
+from newsextract.extraction import Extraction
 from newsextract.io.results import ResultWriter
 from newsextract.strategies.base import StrategyResult
 from newsextract.strategies.whole_article import WholeArticle

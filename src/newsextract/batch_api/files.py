@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from newsextract.batch_api.output import ParsedOutput, parse_output
-from newsextract.core.schemas import Extraction
 from newsextract.errors import ConfigError, ExtractionError, InputError, NewsextractError
+from newsextract.extraction import Extraction
 from newsextract.io.results import outcome_from_line
 from newsextract.text.inputs import parse_published
 

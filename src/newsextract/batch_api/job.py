@@ -66,8 +66,8 @@ from newsextract.batch_api.state import (
     results_path,
     state_path,
 )
-from newsextract.core.schemas import Extraction
 from newsextract.errors import ConfigError, NewsextractError, TransportError
+from newsextract.extraction import Extraction
 from newsextract.strategies.whole_article import WholeArticle
 
 if TYPE_CHECKING:

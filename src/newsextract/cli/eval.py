@@ -25,8 +25,8 @@ from newsextract.cli.options import (
     StrategyChoice,
     StrategyOpt,
 )
-from newsextract.core.schemas import Extraction
 from newsextract.display import shorten
+from newsextract.extraction import Extraction
 from newsextract.io.readers import read_inputs
 from newsextract.io.results import latest_outcomes
 

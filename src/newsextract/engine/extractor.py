@@ -20,9 +20,10 @@ from newsextract.cache.store import JsonStore
 from newsextract.cache.tiers import open_store
 from newsextract.config import Settings, default_cache_dir, resolve
 from newsextract.core.drafts import ArticleDraft
-from newsextract.core.schemas import Dropped, Event, Extraction, Meta, Usage
+from newsextract.core.schemas import Dropped, Event, Meta, Usage
 from newsextract.engine import cached, parts
 from newsextract.errors import InputTypeError
+from newsextract.extraction import Extraction
 from newsextract.kinds.kindset import KindsArticleDraft
 from newsextract.options import ExtractorOptions, Options, given_options, options_signature
 from newsextract.pipeline.by_kind import postprocess_kinds
