@@ -67,15 +67,11 @@ class Question:
         return bool(self.choices)
 
 
-def choice_model(kind: str, choices: dict[str, list[str]], flag: str | None = None) -> type[BaseModel]:
-    """A Pydantic model: the kind's boolean ``flag`` (a built-in kind's own by default), then one
+def choice_model(kind: str, choices: dict[str, list[str]], flag: str) -> type[BaseModel]:
+    """A Pydantic model: the kind's boolean ``flag`` (``KindRules.flag``, e.g. ``is_sale``), then one
     ``Literal`` (JSON-schema ``enum``) field per entry of ``choices``. Field order is the order of
     generation. Models are reused for the same kind and choices (building one costs about half a
     millisecond)."""
-    if flag is None:
-        from newsextract.strategies.sentence_readers import builtin_rules
-
-        flag = builtin_rules(kind).flag
     return _choice_model(kind, flag, tuple((name, tuple(options)) for name, options in choices.items()))
 
 
