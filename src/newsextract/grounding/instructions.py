@@ -15,6 +15,7 @@ be followed by "that", or the sentence must speak of instructions or prompts.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _OPENERS = (
@@ -38,3 +39,19 @@ def is_instruction(sentence: str) -> bool:
     """True when ``sentence`` addresses the model or the reader with an instruction (module rules)
     rather than reporting something. Never raises."""
     return _INSTRUCTION_RE.search(sentence.strip()) is not None
+
+
+@functools.lru_cache(maxsize=16)  # the last few articles; an answer is added per sentence asked about
+def _answers(text: str) -> dict[tuple[int, int], bool]:
+    return {}
+
+
+def instruction_at(text: str, start: int, end: int) -> bool:
+    """``is_instruction(text[start:end])``, remembered per article: grounding asks about the same
+    sentences for every event near them (its context, the sentences before it, those near it)."""
+    answers = _answers(text)
+    key = (start, end)
+    found = answers.get(key)
+    if found is None:
+        found = answers[key] = is_instruction(text[start:end])
+    return found
