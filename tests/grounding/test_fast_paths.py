@@ -28,3 +28,21 @@ _PIECES = st.sampled_from(
 @given(st.one_of(st.lists(_PIECES, max_size=40).map("".join), st.text(max_size=80)))
 def test_normalize_for_search_equals_the_plain_version(text: str) -> None:
     assert normalize_for_search.__wrapped__(text) == _normalize_reference(text)
+
+
+_SENTENCE_PIECES = st.sampled_from(
+    [*'aX9 .,!?$%"“”\n', "\n\n", "Mr.", "Inc.", "U.S.", "3.84", "。", "The", "sold 5 million shares"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=80).map("".join), st.data())
+def test_evidence_window_equals_the_window_of_the_whole_split(text: str, data: st.DataObject) -> None:
+    from newsextract.grounding.context import evidence_window, window_at
+    from newsextract.text.sentences import _sentence_index
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    _sentence_index.cache_clear()
+    local = evidence_window(text, start, end)
+    assert local == window_at(text, start, end).sentence(text)

@@ -36,13 +36,22 @@ and disjoint, and every non-whitespace character of the text lies in exactly one
 from __future__ import annotations
 
 import bisect
-import functools
 import re
+import threading
+from collections import OrderedDict
 
 from newsextract.lexicon.months import MONTH_ABBREVIATIONS
 from newsextract.text.spans import Span
 
-__all__ = ["MAX_SENTENCE_CHARS", "SENTENCE_OPENERS", "Span", "paragraphs", "sentence_at", "split_sentences"]
+__all__ = [
+    "MAX_SENTENCE_CHARS",
+    "SENTENCE_OPENERS",
+    "Span",
+    "paragraphs",
+    "sentence_at",
+    "sentence_near",
+    "split_sentences",
+]
 
 MAX_SENTENCE_CHARS = 1000
 """The longest sentence :func:`split_sentences` returns. Real news sentences stay well below it (the
@@ -342,11 +351,12 @@ def _cut_points(text: str, lo: int, hi: int) -> list[int]:
     return cuts
 
 
-def _segments(text: str, cuts: list[int]) -> list[Span]:
-    """Trim each segment between consecutive cuts to its non-whitespace extent; drop blank ones."""
+def _segments(text: str, cuts: list[int], start: int = 0, end: int | None = None) -> list[Span]:
+    """Trim each segment between consecutive cuts (from ``start`` to ``end``, by default the whole text)
+    to its non-whitespace extent; drop blank ones."""
     out: list[Span] = []
-    prev = 0
-    for cut in [*cuts, len(text)]:
+    prev = start
+    for cut in [*cuts, len(text) if end is None else end]:
         s, e = prev, cut
         while s < e and text[s].isspace():
             s += 1
@@ -413,12 +423,40 @@ def paragraphs(text: str) -> list[Span]:
     return _segments(text, cuts)
 
 
-@functools.lru_cache(maxsize=32)
-def _sentence_index(text: str) -> tuple[tuple[Span, ...], list[int]]:
-    """The sentences of ``text`` and their ends, kept for the last few texts: grounding asks
-    ``sentence_at`` about the same article twice per event."""
-    spans = tuple(split_sentences(text))
-    return spans, [sp.end for sp in spans]
+class _Indexes:
+    """The sentences of the last few texts and their ends (grounding asks ``sentence_at`` about the same
+    article many times), bounded, thread-safe, and able to say whether a text is indexed without
+    indexing it (:func:`sentence_near` reads only the text around an offset when it is not)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._maxsize = maxsize
+        self._items: OrderedDict[str, tuple[tuple[Span, ...], list[int]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[tuple[Span, ...], list[int]] | None:
+        with self._lock:
+            found = self._items.get(text)
+            if found is not None:
+                self._items.move_to_end(text)
+            return found
+
+    def __call__(self, text: str) -> tuple[tuple[Span, ...], list[int]]:
+        found = self.get(text)
+        if found is None:
+            spans = tuple(split_sentences(text))
+            found = (spans, [sp.end for sp in spans])
+            with self._lock:
+                self._items[text] = found
+                if len(self._items) > self._maxsize:
+                    self._items.popitem(last=False)
+        return found
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_sentence_index = _Indexes(32)
 
 
 def sentence_at(text: str, offset: int) -> Span:
@@ -426,7 +464,9 @@ def sentence_at(text: str, offset: int) -> Span:
 
     When ``offset`` falls in whitespace between sentences, the next sentence is returned (the last
     one when there is no next one). ``offset`` may equal ``len(text)``. For text without any
-    non-whitespace character an empty span ``Span(offset, offset)`` is returned.
+    non-whitespace character an empty span ``Span(offset, offset)`` is returned. The whole text is
+    split once and kept for the last few texts (see :func:`sentence_near` for one look-up in a text
+    seen once).
 
     Raises:
         IndexError: when ``offset`` is outside ``[0, len(text)]``.
@@ -438,3 +478,99 @@ def sentence_at(text: str, offset: int) -> Span:
         return Span(offset, offset)
     k = bisect.bisect_right(ends, offset)
     return spans[min(k, len(spans) - 1)]
+
+
+#: :func:`sentence_near` reads the text this far on each side of the offset at most; a sentence boundary
+#: farther away than that (hostile text without full stops) makes it split the whole text instead.
+_NEAR_LIMIT = 4 * MAX_SENTENCE_CHARS
+_NEAR_STEP = 256
+
+
+def sentence_near(text: str, offset: int, *, _step: int = _NEAR_STEP, _limit: int = _NEAR_LIMIT) -> Span:
+    """Exactly :func:`sentence_at`, found by reading only the text around ``offset`` when ``text`` is not
+    indexed already: the sentence boundary before it and the one after it (the same rules, decided on
+    the same characters), so one look-up in a text seen once costs about a sentence, not the whole text.
+    A text whose boundaries lie more than a few thousand characters from ``offset``, an offset in the
+    whitespace after the last sentence, and an indexed text are answered by :func:`sentence_at`.
+
+    Raises:
+        IndexError: when ``offset`` is outside ``[0, len(text)]``.
+    """
+    if not 0 <= offset <= len(text):
+        raise IndexError(f"offset {offset} outside text of length {len(text)}")
+    if offset == len(text) or _sentence_index.get(text) is not None:
+        return sentence_at(text, offset)
+    lo = _cut_before(text, offset, _step, _limit)
+    while lo is not None and lo < len(text):
+        hi = _cut_after(text, lo, offset + _limit, _step)
+        if hi is None:
+            break
+        for sp in _bounded(_segments(text, [], lo, hi), text, MAX_SENTENCE_CHARS):
+            if sp.end > offset:
+                return sp
+        lo = hi  # the offset is in the whitespace after this segment's last sentence: the next one
+    return sentence_at(text, offset)
+
+
+def _boundary_before(text: str, x: int, floor: int) -> int | None:
+    """The largest ``p <= x`` where whitespace begins or ends (or 0): no whitespace run and no CJK stop
+    crosses it, so the cuts of ``text[p:]`` are the text's own cuts there. None when it is before
+    ``floor`` (a run of thousands of characters without a space: the caller splits the whole text)."""
+    if x <= 0:
+        return 0
+    x = min(x, len(text) - 1)
+    ws = text[x].isspace()
+    while x > 0 and text[x - 1].isspace() == ws:
+        x -= 1
+        if x < floor:
+            return None
+    return x
+
+
+def _boundary_after(text: str, x: int, ceiling: int) -> int | None:
+    """The smallest ``p >= x`` where whitespace begins or ends (or the text's end); None when it is
+    beyond ``ceiling``."""
+    n = len(text)
+    if x >= n:
+        return n
+    if x > 0 and text[x - 1].isspace() != text[x].isspace():
+        return x
+    ws = text[x].isspace()
+    while x < n and text[x].isspace() == ws:
+        x += 1
+        if x > ceiling:
+            return None
+    return x
+
+
+def _cut_before(text: str, offset: int, step: int, limit: int) -> int | None:
+    """The last cut at or before ``offset`` (0 when there is none), or None when it lies farther back
+    than ``limit``."""
+    hi = _boundary_after(text, offset + 1, offset + limit)
+    while hi is not None:
+        lo = _boundary_before(text, hi - step, offset - limit)
+        if lo is None:
+            return None
+        cuts = [c for c in _cut_points(text, lo, hi) if c <= offset]
+        if cuts:
+            return cuts[-1]
+        if lo == 0:
+            return 0
+        hi = lo
+    return None
+
+
+def _cut_after(text: str, lo: int, ceiling: int, step: int) -> int | None:
+    """The first cut after ``lo`` (a cut or 0), or the text's end; None when it lies beyond ``ceiling``."""
+    start = lo
+    while start <= ceiling:
+        hi = _boundary_after(text, start + step, ceiling)
+        if hi is None:
+            return None
+        cuts = [c for c in _cut_points(text, start, hi) if c > lo]
+        if cuts:
+            return cuts[0]
+        if hi >= len(text):
+            return len(text)
+        start = hi
+    return None
