@@ -45,7 +45,7 @@ import openai  # noqa: E402
 from tests.support.slow_openai import MOVE_REPLY, MOVE_SENTENCE, SlowOpenAIProcess  # noqa: E402
 
 from newsextract import Extractor  # noqa: E402
-from newsextract.core.schemas import Extraction  # noqa: E402
+from newsextract.extraction import Extraction  # noqa: E402
 from newsextract.grounding.reask import GroundedArticleDraft  # noqa: E402
 from newsextract.strategies.base import StrategyInput  # noqa: E402
 

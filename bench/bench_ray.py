@@ -40,7 +40,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from tests.support.slow_openai import MOVE_REPLY, MOVE_SENTENCE, SlowOpenAIProcess  # noqa: E402
 
 from newsextract import Extractor  # noqa: E402
-from newsextract.core.schemas import Extraction  # noqa: E402
+from newsextract.extraction import Extraction  # noqa: E402
 
 SENTENCE, REPLY = MOVE_SENTENCE, MOVE_REPLY
 

@@ -12,8 +12,8 @@ import pytest
 from tests.support.fake_openai import FakeOpenAIServer, ToolCall
 
 from newsextract import Extractor
-from newsextract.core.schemas import Extraction
 from newsextract.errors import InputError, NewsextractError
+from newsextract.extraction import Extraction
 
 MOVE_SENTENCE = "Xpeng shares fell 3.84 percent to $9.51 on Tuesday."
 EMPTY_REPLY = ToolCall(json.dumps({"share_sales": [], "executive_changes": [], "stock_moves": []}))

@@ -23,8 +23,8 @@ from tests.support.fake_openai import Delay, Hang, HTTPError, ToolCall
 from newsextract import Extractor
 from newsextract.batch_api import BatchJob
 from newsextract.batch_api.state import state_path
-from newsextract.core.schemas import Extraction
 from newsextract.errors import ConfigError, ExtractionError, InputError, OutputTruncatedError, TransportError
+from newsextract.extraction import Extraction
 
 REPO = Path(__file__).resolve().parents[1]
 EMPTY = json.dumps({"share_sales": [], "executive_changes": [], "stock_moves": []})

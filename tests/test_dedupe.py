@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsextract.core.schemas import Evidence, ExecutiveChange, Money, ShareSale, StockMove
+from newsextract.core.schemas import Evidence, Money
 from newsextract.dedupe import (
     AnyEvent,
     dedupe,
@@ -20,6 +20,9 @@ from newsextract.dedupe import (
     roles_match,
     same_event,
 )
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 
 
 def ev(start: int, quote: str = "q") -> Evidence:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from newsextract.core.schemas import EVENT_TYPES, Meta
+from newsextract.core.schemas import Meta
 from newsextract.evaluate import parse_gold
+from newsextract.kinds.builtin import EVENT_TYPES
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")

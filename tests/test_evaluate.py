@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from newsextract.core.schemas import Evidence, ExecutiveChange, Extraction, Meta, Money, ShareSale, StockMove
+from newsextract.core.schemas import Evidence, Meta, Money
 from newsextract.evaluate import (
     GoldArticle,
     GoldEvent,
@@ -22,6 +22,10 @@ from newsextract.evaluate import (
     to_gold_article,
     to_gold_events,
 )
+from newsextract.extraction import Extraction
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 
 TEXT = "Jack Ma plans to sell 10 million Alibaba shares. Alibaba fell 9% in New York. Wu Zeming became CTO."
 

@@ -38,7 +38,6 @@ from tests.support.fake_openai import (
 )
 
 from newsextract import Extractor
-from newsextract.core.schemas import Extraction
 from newsextract.errors import (
     ExtractionError,
     InputError,
@@ -46,6 +45,7 @@ from newsextract.errors import (
     TransportError,
     ValidationExhaustedError,
 )
+from newsextract.extraction import Extraction
 
 KEY = "sk-secret-fault-key"
 ARTICLES = [

@@ -12,7 +12,7 @@ from tests.support.fake_openai import ToolCall
 from tests.test_kinds import ARTICLE, PUBLISHED, REPLY, Dividend
 
 from newsextract import Extractor, ShareSale
-from newsextract.core.schemas import Extraction
+from newsextract.extraction import Extraction
 
 
 def test_a_user_kind_through_the_batch_api_equals_the_online_path(tmp_path: Path) -> None:

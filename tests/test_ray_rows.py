@@ -13,19 +13,14 @@ pa = pytest.importorskip("pyarrow")
 pytest.importorskip("ray")
 import pyarrow.parquet as pq  # noqa: E402
 
-from newsextract.core.schemas import (  # noqa: E402
-    Evidence,
-    ExecutiveChange,
-    Extraction,
-    Meta,
-    Money,
-    ShareSale,
-    StockMove,
-    Usage,
-)
+from newsextract.core.schemas import Evidence, Meta, Money, Usage  # noqa: E402
 from newsextract.errors import InputError, TransportError  # noqa: E402
+from newsextract.extraction import Extraction  # noqa: E402
 from newsextract.io.readers import read_file_bytes  # noqa: E402
 from newsextract.io.results import outcome_from_line  # noqa: E402
+from newsextract.kinds.executive_change import ExecutiveChange  # noqa: E402
+from newsextract.kinds.share_sale import ShareSale  # noqa: E402
+from newsextract.kinds.stock_move import StockMove  # noqa: E402
 from newsextract.ray import RESULT_SCHEMA, ResumeWarning, jsonl_line, result_row, written_ids  # noqa: E402
 from newsextract.ray.schema import to_table  # noqa: E402
 

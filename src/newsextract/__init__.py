@@ -31,12 +31,12 @@ _EXPORTS = {
     "Completed": "newsextract.stream",
     "Event": "newsextract.core.schemas",
     "Evidence": "newsextract.core.schemas",
-    "ExecutiveChange": "newsextract.core.schemas",
-    "Extraction": "newsextract.core.schemas",
+    "ExecutiveChange": "newsextract.kinds.executive_change",
+    "Extraction": "newsextract.extraction",
     "Meta": "newsextract.core.schemas",
     "Money": "newsextract.core.schemas",
-    "ShareSale": "newsextract.core.schemas",
-    "StockMove": "newsextract.core.schemas",
+    "ShareSale": "newsextract.kinds.share_sale",
+    "StockMove": "newsextract.kinds.stock_move",
     "Usage": "newsextract.core.schemas",
     "CacheWarning": "newsextract.cache.store",
     "BudgetExceededError": "newsextract.errors",
@@ -91,17 +91,7 @@ if TYPE_CHECKING:
     )
     from newsextract.batch_api.job import BatchJob
     from newsextract.cache.store import CacheWarning
-    from newsextract.core.schemas import (
-        Event,
-        Evidence,
-        ExecutiveChange,
-        Extraction,
-        Meta,
-        Money,
-        ShareSale,
-        StockMove,
-        Usage,
-    )
+    from newsextract.core.schemas import Event, Evidence, Meta, Money, Usage
     from newsextract.errors import (
         BudgetExceededError,
         ConfigError,
@@ -112,6 +102,10 @@ if TYPE_CHECKING:
         TransportError,
         ValidationExhaustedError,
     )
+    from newsextract.extraction import Extraction
+    from newsextract.kinds.executive_change import ExecutiveChange
+    from newsextract.kinds.share_sale import ShareSale
+    from newsextract.kinds.stock_move import StockMove
     from newsextract.stream import Completed
 
 

@@ -25,21 +25,14 @@ from newsextract.cache.store import CacheWarning, JsonStore
 from newsextract.cache.tiers import open_store
 from newsextract.config import BackendName, Settings, StrategyName, default_cache_dir, resolve_settings
 from newsextract.core.drafts import ArticleDraft
-from newsextract.core.schemas import (
-    ChunkFailure,
-    Dropped,
-    Event,
-    ExecutiveChange,
-    Extraction,
-    GroundingMode,
-    Meta,
-    ShareSale,
-    StockMove,
-    Usage,
-)
+from newsextract.core.schemas import ChunkFailure, Dropped, Event, GroundingMode, Meta, Usage
 from newsextract.errors import ConfigError, InputTypeError
+from newsextract.extraction import Extraction
 from newsextract.grounding.recheck import recheck_events
+from newsextract.kinds.executive_change import ExecutiveChange
 from newsextract.kinds.kindset import KindsArticleDraft, KindSet
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.options import ExtractorOptions, check_options, with_extractor_options
 from newsextract.pipeline.by_kind import postprocess_kinds
 from newsextract.pipeline.postprocess import AnyEvent, postprocess

@@ -72,7 +72,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from newsextract.config import Settings, default_cache_dir
-from newsextract.core.schemas import Extraction, Usage
+from newsextract.core.schemas import Usage
 from newsextract.errors import (
     BudgetExceededError,
     ConfigError,
@@ -82,6 +82,7 @@ from newsextract.errors import (
     NewsextractError,
     OutputError,
 )
+from newsextract.extraction import Extraction
 from newsextract.io.results import ResultWriter, input_digest, load_results
 from newsextract.text.inputs import decode_bytes
 

@@ -42,9 +42,10 @@ from rich.console import Console
 from rich.table import Table
 
 from newsextract.batch import BatchResult, run_batch
-from newsextract.core.schemas import Event, Extraction
+from newsextract.core.schemas import Event
 from newsextract.display import event_key, event_values, records, shorten
 from newsextract.errors import ConfigError, InputError, NewsextractError, OutputError
+from newsextract.extraction import Extraction
 from newsextract.io.readers import ReadResult, read_inputs
 from newsextract.io.results import latest_outcomes, result_line
 from newsextract.io.tables import write_csv

@@ -268,7 +268,8 @@ def _kinds(
 ) -> KindSet | None:
     """The checked kind set (None: the built-ins). The embedded strategy reads only the kinds it has
     rules for: any other kind is a ConfigError there, before a model is loaded."""
-    from newsextract.kinds.kindset import BUILTIN_KINDS, resolve_kinds
+    from newsextract.kinds.builtin import BUILTIN_KINDS
+    from newsextract.kinds.kindset import resolve_kinds
     from newsextract.kinds.spec import KindError
 
     try:

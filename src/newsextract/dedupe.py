@@ -42,11 +42,15 @@ import datetime as dt
 import functools
 import math
 import re
-import unicodedata
 from typing import Any
 
-from newsextract.core.schemas import ExecutiveChange, Money, ShareSale, StockMove
+from newsextract.core.schemas import Money
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.lexicon.companies import LEGAL_FORMS
+from newsextract.lexicon.folding import fold
+from newsextract.lexicon.markets import market_codes
 
 __all__ = [
     "AnyEvent",
@@ -72,36 +76,12 @@ _NON_WORD = re.compile(r"[^\w]+")
 _PERIOD_PREPOSITIONS = frozenset(["on", "in", "at", "during", "over", "for", "by", "since", "as", "of"])
 
 MARKET_ALIASES: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "new york",
-            "nyse",
-            "nasdaq",
-            "us",
-            "u s",
-            "united states",
-            "wall street",
-            "america",
-            "american",
-            "new york stock exchange",
-            "the us",
-            "nyse american",
-        ],
-        "US",
-    ),
-    **dict.fromkeys(
-        ["hong kong", "hk", "hkex", "hkg", "hkse", "sehk", "hong kong stock exchange", "hongkong"], "HK"
-    ),
-    **dict.fromkeys(["shanghai", "sse", "shanghai stock exchange", "star market"], "SH"),
-    **dict.fromkeys(["shenzhen", "szse", "shenzhen stock exchange", "chinext"], "SZ"),
-    **dict.fromkeys(["london", "lse", "london stock exchange"], "LON"),
-    **dict.fromkeys(["tokyo", "tse", "tokyo stock exchange"], "TYO"),
+    " ".join(t for t in _NON_WORD.split(k) if t): v for k, v in market_codes().items()
 }
 """Exchange and city names that denote the same market, keyed by normalised name."""
 
 
-def _fold(s: str) -> str:
-    return unicodedata.normalize("NFKC", s).casefold()
+_fold = fold
 
 
 def _tokens(name: str) -> tuple[str, ...]:

@@ -20,29 +20,28 @@ import datetime as dt
 import html
 import itertools
 import os
+import types
 import typing
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from newsextract.core.schemas import (
-    EVENT_TYPES,
-    Event,
-    ExecutiveChange,
-    Extraction,
-    Money,
-    ShareSale,
-    StockMove,
-)
+from newsextract.core.schemas import Event, Money
 from newsextract.errors import NewsextractError
+from newsextract.kinds.builtin import EVENT_TYPES
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.spec import kind_spec
+from newsextract.kinds.stock_move import StockMove
 
 if TYPE_CHECKING:
     import pandas
 
+    from newsextract.extraction import Extraction
+
 AnyEvent = Event
-Outcome = Extraction | NewsextractError
+Outcome: TypeAlias = "Extraction | NewsextractError"
 
 _SKIP = {"type", "evidence", "flags"}
 #: highlight colour per event type, and for text that is evidence of more than one event
@@ -53,14 +52,23 @@ INK = "#111111"
 
 
 # -- records ---------------------------------------------------------------------------------------
+def _bare(annotation: Any) -> Any:
+    """``annotation`` without ``None`` and role markers: ``Annotated[float, ...] | None`` is ``float``."""
+    base = annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        base = next(a for a in typing.get_args(annotation) if a is not type(None))
+    while typing.get_origin(base) is typing.Annotated:
+        base = typing.get_args(base)[0]
+    return base
+
+
 def _is_money(annotation: Any) -> bool:
-    return annotation is Money or Money in typing.get_args(annotation)
+    return _bare(annotation) is Money
 
 
 def _dtype(annotation: Any) -> str:
     """The pandas dtype of a field's column, from its annotation (``X | None`` is nullable X)."""
-    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
-    base = args[0]
+    base = _bare(annotation)
     if base is bool:
         return "boolean"
     if base is int:
@@ -128,7 +136,7 @@ def records(
     rows: list[dict[str, Any]] = []
     for i, outcome in enumerate(results):
         given = ids[i] if ids is not None and i < len(ids) else None
-        if isinstance(outcome, Extraction):
+        if not isinstance(outcome, NewsextractError):
             rid = outcome.id if outcome.id is not None else given
             rows.extend(event_record(e, rid) for e in outcome.events)
         elif include_errors:
@@ -387,8 +395,12 @@ def batch_html(
     rows: list[str] = []
     all_rows: list[tuple[str | None, AnyEvent]] = []
     for i, outcome in enumerate(results):
-        rid = ids[i] if ids is not None else (outcome.id if isinstance(outcome, Extraction) else str(i))
-        if isinstance(outcome, Extraction):
+        rid = (
+            ids[i]
+            if ids is not None
+            else (outcome.id if not isinstance(outcome, NewsextractError) else str(i))
+        )
+        if not isinstance(outcome, NewsextractError):
             status, detail = (
                 "ok" + (" (cached)" if outcome.meta.cached else ""),
                 f"{len(outcome.events)} event(s)",

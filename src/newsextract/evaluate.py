@@ -66,20 +66,14 @@ from pydantic import (
     model_validator,
 )
 
-from newsextract.core.schemas import (
-    EVENT_TYPES,
-    BuiltinEvent,
-    Event,
-    Evidence,
-    ExecutiveChange,
-    Extraction,
-    Money,
-    ShareSale,
-    StockMove,
-    StoredEvent,
-)
+from newsextract.core.schemas import Event, Evidence, Money, StoredEvent
 from newsextract.dedupe import markets_match, names_match, normalize_period, roles_match
+from newsextract.extraction import Extraction
+from newsextract.kinds.builtin import EVENT_TYPES, BuiltinEvent
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.spec import kind_spec
+from newsextract.kinds.stock_move import StockMove
 
 __all__ = [
     "EVENT_TYPE_NAMES",

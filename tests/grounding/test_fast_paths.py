@@ -8,19 +8,23 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsextract.grounding.checks import _QUOTE_MAP, normalize_for_search
+from newsextract.grounding.checks import normalize_for_search
+from newsextract.lexicon.folding import DASH_CLASS, QUOTE_TABLE
 
 
 def _normalize_reference(s: str) -> str:
     """normalize_for_search as first written: str.translate, then three regex substitutions."""
-    s = unicodedata.normalize("NFKC", s).translate(_QUOTE_MAP).casefold()
-    s = re.sub(r"[\-‐‑‒–—―−]+", " ", s)
+    s = unicodedata.normalize("NFKC", s).translate(QUOTE_TABLE).casefold()
+    s = re.sub(DASH_CLASS + "+", " ", s)
     s = re.sub(r"(?<![0-9]),|,(?![0-9])", " ", s)
     return re.sub(r"\s+", " ", s).strip()
 
 
 _PIECES = st.sampled_from(
-    [*"aZ9,0 .-–—\n\t\u00a0\u2029‘’“”«»„`´", "1,000", ",5", "5,", ",,", "ﬁ", "Ⅻ", "ẞ", "İ", "\u3000", "x,y"]
+    [
+        *"aZ9,0 .-–—\n\t\u00a0\u2029‘’“”«»„`´ʼ′″﹘－",
+        *["1,000", ",5", "5,", ",,", "ﬁ", "Ⅻ", "ẞ", "İ", "\u3000", "x,y"],
+    ]
 )
 
 

@@ -8,7 +8,10 @@ from decimal import Decimal
 import pytest
 
 from newsextract.core.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
-from newsextract.core.schemas import Evidence, ExecutiveChange, Money, ShareSale, StockMove
+from newsextract.core.schemas import Evidence, Money
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.normalize.events import clean_text, clean_ticker, draft_to_event
 
 PUB = dt.date(2023, 11, 23)

@@ -62,7 +62,7 @@ from newsextract.batch_api.state import (
     results_path,
     state_path,
 )
-from newsextract.core.schemas import Extraction, Usage
+from newsextract.core.schemas import Usage
 from newsextract.errors import (
     ConfigError,
     ExtractionError,
@@ -71,6 +71,7 @@ from newsextract.errors import (
     TransportError,
     ValidationExhaustedError,
 )
+from newsextract.extraction import Extraction
 from newsextract.io.results import ResultWriter, outcome_from_line
 from newsextract.strategies.base import StrategyResult
 from newsextract.strategies.whole_article import Outcome as ChunkOutcome

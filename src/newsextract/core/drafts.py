@@ -21,8 +21,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from newsextract.core.schemas import ChangeKind, Direction, SaleStatus
 from newsextract.core.strict_schema import strict_schema
+from newsextract.kinds.executive_change import ChangeKind
+from newsextract.kinds.share_sale import SaleStatus
+from newsextract.kinds.stock_move import Direction
 
 
 class _Draft(BaseModel):

@@ -1,23 +1,18 @@
-"""Public result models: the contract described in docs/EVENTS.md.
+"""The base types of every result: money, evidence, the ``Event`` base of every kind, usage and meta.
 
-Names here are fixed by the public contract; fields may be added, never renamed or removed.
-Everything dumps to plain JSON with ``model_dump(mode="json")``. No I/O happens here.
+The event kinds themselves live in ``newsextract.kinds`` (one module per built-in kind), and the
+result of one article, ``Extraction``, in ``newsextract.extraction``. Names here are fixed by the public
+contract (docs/EVENTS.md); fields may be added, never renamed or removed. Everything dumps to plain JSON
+with ``model_dump(mode="json")``. No I/O happens here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, SerializeAsAny
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SerializeAsAny
 
-SaleStatus = Literal["planned", "completed", "postponed", "cancelled", "denied", "rumored", "unknown"]
-ChangeKind = Literal["appointed", "departed"]
-Direction = Literal["up", "down", "flat"]
 GroundingMode = Literal["strict", "flag", "off"]
 
 
@@ -79,63 +74,6 @@ def _stored(value: Any) -> Any:
 OtherEvent = Annotated[SerializeAsAny[Event], BeforeValidator(_stored)]
 
 
-class _Event(Event):
-    """The built-ins."""
-
-
-class ShareSale(_Event):
-    """A holder sells, plans, postpones, cancels or denies selling shares/ADSs/a stake."""
-
-    type: Literal["ShareSale"] = "ShareSale"
-    seller: str
-    company: str
-    shares: int | None = None
-    value: Money | None = None
-    price_per_share: Money | None = None
-    stake_before_pct: float | None = None
-    stake_after_pct: float | None = None
-    status: SaleStatus = "unknown"
-    date: dt.date | None = None
-
-
-class ExecutiveChange(_Event):
-    """A named person takes or leaves an executive or board role."""
-
-    type: Literal["ExecutiveChange"] = "ExecutiveChange"
-    company: str
-    person: str
-    role: str
-    change: ChangeKind
-    predecessor: str | None = None
-    interim: bool = False
-    effective_date: dt.date | None = None
-
-
-class StockMove(_Event):
-    """The share price of a named company moves or reaches a level."""
-
-    type: Literal["StockMove"] = "StockMove"
-    company: str
-    ticker: str | None = None
-    market: str | None = None
-    direction: Direction
-    change_pct: float | None = Field(default=None, ge=0)
-    price: Money | None = None
-    period: str | None = None
-    date: dt.date | None = None
-
-
-BuiltinEvent = Annotated[ShareSale | ExecutiveChange | StockMove, Field(discriminator="type")]
-EVENT_TYPES: dict[str, type[ShareSale] | type[ExecutiveChange] | type[StockMove]] = {
-    "ShareSale": ShareSale,
-    "ExecutiveChange": ExecutiveChange,
-    "StockMove": StockMove,
-}
-
-
-E = TypeVar("E", bound=Event)
-
-
 class Usage(BaseModel):
     """Tokens spent, summed over every request made for one result (re-asks included)."""
 
@@ -195,81 +133,3 @@ class Meta(BaseModel):
     @property
     def dropped_count(self) -> int:
         return len(self.dropped)
-
-
-class Extraction(BaseModel):
-    """Typed events found in one article, plus how they were found."""
-
-    id: str | None = None
-    share_sales: list[ShareSale] = Field(default_factory=list)
-    executive_changes: list[ExecutiveChange] = Field(default_factory=list)
-    stock_moves: list[StockMove] = Field(default_factory=list)
-    #: Events of the caller's own kinds (``extract(..., kinds=[...])``), in text order.
-    other_events: list[OtherEvent] = Field(default_factory=list)
-    meta: Meta
-
-    _text: str | None = PrivateAttr(default=None)
-
-    @property
-    def events(self) -> list[Event]:
-        """Every event of every kind, in order of their evidence in the text."""
-        allev: list[Event] = [
-            *self.share_sales,
-            *self.executive_changes,
-            *self.stock_moves,
-            *self.other_events,
-        ]
-        return sorted(allev, key=lambda e: (e.evidence.start, e.evidence.end))
-
-    def of(self, kind: type[E]) -> list[E]:
-        """The events of one kind (a built-in or the caller's own), in text order."""
-        return [e for e in self.events if isinstance(e, kind)]
-
-    @property
-    def text(self) -> str | None:
-        """The article text this result was extracted from, when known (not serialised)."""
-        return self._text
-
-    def with_text(self, text: str) -> Extraction:
-        self._text = text
-        return self
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per event (see ``newsextract.display.records``)."""
-        from newsextract.display import records
-
-        return records([self])
-
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame, one row per event (needs pandas: ``pip install 'newsextract[pandas]'``)."""
-        from newsextract.display import to_pandas
-
-        return to_pandas([self])
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the article with evidence highlighted and a table of events (all text escaped)."""
-        from newsextract.display import extraction_html
-
-        return extraction_html(self)
-
-    def save_html(self, path: str | os.PathLike[str]) -> Path:
-        """Write what the notebook shows as a standalone HTML page (to share or open in a browser)."""
-        from newsextract.display import extraction_html, save_html
-
-        return save_html(extraction_html(self), path, title=self.id or "newsextract")
-
-    @classmethod
-    def from_events(
-        cls,
-        events: Sequence[Event],
-        meta: Meta,
-        id: str | None = None,
-    ) -> Extraction:
-        return cls(
-            id=id,
-            share_sales=[e for e in events if isinstance(e, ShareSale)],
-            executive_changes=[e for e in events if isinstance(e, ExecutiveChange)],
-            stock_moves=[e for e in events if isinstance(e, StockMove)],
-            other_events=[e for e in events if not isinstance(e, ShareSale | ExecutiveChange | StockMove)],
-            meta=meta,
-        )

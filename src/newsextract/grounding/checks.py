@@ -55,6 +55,9 @@ from newsextract.grounding.context import (
 )
 from newsextract.grounding.instructions import instruction_at, is_instruction
 from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
+from newsextract.lexicon.folding import DASH_CLASS, QUOTE_TABLE
+from newsextract.lexicon.markets import market_aliases
+from newsextract.lexicon.sales import SALE_EVIDENCE_WORDS
 from newsextract.normalize.dates import find_dates, resolve_date
 from newsextract.normalize.events import clean_text, clean_ticker
 from newsextract.normalize.mentions import Mention
@@ -71,23 +74,8 @@ from newsextract.normalize.numbers import (
 from newsextract.text.sentences import sentence_at
 from newsextract.text.wordindex import WordIndex, find_bounded
 
-_QUOTE_MAP = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "`": "'",
-        "´": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "«": '"',
-        "»": '"',
-    }
-)
-_QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTE_MAP.items())
-_DASH_RE = re.compile(r"[\-‐‑‒–—―−]+")
+_QUOTE_PAIRS = tuple((chr(k), v) for k, v in QUOTE_TABLE.items())
+_DASH_RE = re.compile(DASH_CLASS + "+")
 #: A comma unless it sits between two digits: "(?<![0-9]),|,(?![0-9])" written to start with the comma,
 #: which lets the regex engine skip to each comma instead of trying every position.
 _COMMA_RE = re.compile(r",(?:(?<![0-9],)|(?![0-9]))")
@@ -116,25 +104,8 @@ ROLE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "chair": ("chairman", "chairwoman", "chairperson"),
 }
 
-#: Market names that denote the same place.
-MARKET_ALIASES: dict[str, tuple[str, ...]] = {
-    "nyse": ("new york stock exchange", "new york"),
-    "new york stock exchange": ("nyse", "new york"),
-    "nasdaq": ("new york",),
-    "new york": ("nyse", "nasdaq"),
-    "hkex": ("hong kong stock exchange", "hong kong exchange", "hong kong", "hkg", "hkse"),
-    "hong kong stock exchange": ("hkex", "hong kong", "hkg"),
-    "hong kong": ("hkex", "hkg", "hkse"),
-    "hkg": ("hong kong", "hkex"),
-    "us": ("u.s.", "united states", "new york", "nyse", "nasdaq"),
-    "u.s.": ("us", "united states", "new york", "nyse", "nasdaq"),
-    "united states": ("us", "u.s.", "new york"),
-    "shanghai": ("sse", "shanghai stock exchange"),
-    "shenzhen": ("szse", "shenzhen stock exchange"),
-    "london": ("lse", "london stock exchange"),
-    "lse": ("london stock exchange", "london"),
-    "tokyo": ("tse", "tokyo stock exchange"),
-}
+#: Market names that denote the same market (``lexicon.markets``).
+MARKET_ALIASES: dict[str, tuple[str, ...]] = market_aliases()
 
 
 @functools.lru_cache(maxsize=1024)  # the article itself is normalised once, not per value
@@ -142,7 +113,7 @@ def normalize_for_search(s: str) -> str:
     """``s`` folded for tolerant matching: NFKC, case-folded, curly quotes straightened, dashes turned
     into spaces, commas other than thousands separators removed, whitespace collapsed."""
     s = unicodedata.normalize("NFKC", s)
-    for quote, straight in _QUOTE_PAIRS:  # str.translate with a map looks up every character: 10x slower
+    for quote, straight in _QUOTE_PAIRS:  # str.translate with a table looks up every character: 10x slower
         if quote in s:
             s = s.replace(quote, straight)
     s = _DASH_RE.sub(" ", s.casefold())
@@ -655,12 +626,7 @@ _NUMBER_FIELDS = frozenset(
     {"shares", "value", "price_per_share", "stake_before", "stake_after", "change_pct", "price"}
 )
 #: Words by which a passage speaks of selling shares (any inflection).
-_SALE_WORDS_RE = re.compile(
-    r"\b(?:sell\w*|sale\w*|sold|dispos\w*|offload\w*|unload\w*|divest\w*|trim\w*|pare[ds]?|paring|"
-    r"cut(?:s|ting)?\s+(?:its|his|her|their)\s+(?:\w+\s+)?(?:stake|holding)|plac(?:ed|ing|ement)|block\s+trade|"
-    r"bookbuild\w*|exit\w*|cash(?:ed|es|ing)?\s+out|dump\w*|reduc\w*|lock-?up|listing)\b",
-    re.IGNORECASE,
-)
+_SALE_WORDS_RE = re.compile(r"\b(?:" + SALE_EVIDENCE_WORDS + r")\b", re.IGNORECASE)
 
 
 def _invented(draft: AnyDraft, problems: list[Problem]) -> Problem | None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-from newsextract.core.schemas import Evidence, ExecutiveChange, GroundingMode, Money, ShareSale, StockMove
+from newsextract.core.schemas import Evidence, GroundingMode, Money
 from newsextract.grounding.checks import (
     _FULL_EXIT_RE,
     _eq,
@@ -40,6 +40,9 @@ from newsextract.grounding.checks import (
     ticker_in_text,
 )
 from newsextract.grounding.context import evidence_window
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.normalize.money import money_among
 
 AnyEvent = ShareSale | ExecutiveChange | StockMove

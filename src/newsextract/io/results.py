@@ -26,7 +26,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, BinaryIO
 
-from newsextract.core.schemas import Extraction
 from newsextract.errors import (
     BudgetExceededError,
     ConfigError,
@@ -39,6 +38,7 @@ from newsextract.errors import (
     TransportError,
     ValidationExhaustedError,
 )
+from newsextract.extraction import Extraction
 
 log = logging.getLogger("newsextract.io")
 

@@ -19,23 +19,46 @@ written in the article), checked against the article and made typed.
 
 from __future__ import annotations
 
-from newsextract.core.schemas import Event, ExecutiveChange, ShareSale, StockMove
-from newsextract.kinds.kindset import BUILTIN_KINDS
-from newsextract.kinds.roles import Date, Identity, Money, Name, Percent, Person, Quantity, Role, Text
+from newsextract.core.schemas import Event
+from newsextract.kinds.builtin import BUILTIN_KINDS
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.roles import (
+    AskAs,
+    Date,
+    Identity,
+    Market,
+    Money,
+    Name,
+    Party,
+    Percent,
+    Period,
+    Person,
+    Quantity,
+    Role,
+    Text,
+    Ticker,
+)
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 
 __all__ = [
     "BUILTIN_KINDS",
+    "AskAs",
     "Date",
     "Event",
     "ExecutiveChange",
     "Identity",
+    "Market",
     "Money",
     "Name",
+    "Party",
     "Percent",
+    "Period",
     "Person",
     "Quantity",
     "Role",
     "ShareSale",
     "StockMove",
     "Text",
+    "Ticker",
 ]

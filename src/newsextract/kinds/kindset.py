@@ -18,13 +18,13 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from newsextract.core.drafts import DRAFT_TYPES
-from newsextract.core.schemas import Event, ExecutiveChange, ShareSale, StockMove
+from newsextract.core.schemas import Event
 from newsextract.core.strict_schema import strict_schema
 from newsextract.grounding.context import locate
 from newsextract.grounding.lists import reroute
+from newsextract.kinds.builtin import BUILTIN_KINDS
 from newsextract.kinds.spec import KindError, KindSpec, kind_spec
 
-BUILTIN_KINDS: tuple[type[Event], ...] = (ShareSale, ExecutiveChange, StockMove)
 BUILTIN_LISTS: dict[str, str] = {
     "ShareSale": "share_sales",
     "ExecutiveChange": "executive_changes",

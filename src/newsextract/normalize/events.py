@@ -30,7 +30,10 @@ import datetime as dt
 import re
 
 from newsextract.core.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
-from newsextract.core.schemas import Evidence, ExecutiveChange, ShareSale, StockMove
+from newsextract.core.schemas import Evidence
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.normalize.dates import resolve_date
 from newsextract.normalize.direction import parse_direction
 from newsextract.normalize.modality import decide_status, is_interim

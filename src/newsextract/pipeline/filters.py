@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsextract.core.schemas import ExecutiveChange, ShareSale, StockMove
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.normalize.dates import find_dates, past_years
 
 AnyEvent = ShareSale | ExecutiveChange | StockMove

@@ -22,9 +22,12 @@ import datetime as dt
 from pydantic import BaseModel
 
 from newsextract.core.drafts import AnyDraft, ArticleDraft
-from newsextract.core.schemas import Dropped, Evidence, ExecutiveChange, GroundingMode, ShareSale, StockMove
+from newsextract.core.schemas import Dropped, Evidence, GroundingMode
 from newsextract.dedupe import dedupe
 from newsextract.grounding.verdict import Verdict, judge
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.normalize.events import draft_to_event
 from newsextract.pipeline.filters import filter_reason
 

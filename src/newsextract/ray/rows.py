@@ -26,8 +26,9 @@ import json
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
-from newsextract.core.schemas import Extraction, Usage
+from newsextract.core.schemas import Usage
 from newsextract.errors import ExtractionError, NewsextractError
+from newsextract.extraction import Extraction
 
 COLUMNS = (
     "id",

@@ -16,7 +16,10 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import BaseModel
 
-from newsextract.core.schemas import ExecutiveChange, ShareSale, StockMove, Usage
+from newsextract.core.schemas import Usage
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.stock_move import StockMove
 from newsextract.ray.rows import AMOUNT_SCALE, COLUMNS
 
 _SCALARS: dict[Any, pa.DataType] = {
@@ -32,6 +35,8 @@ _SCALARS: dict[Any, pa.DataType] = {
 def arrow_type(annotation: Any) -> pa.DataType:
     """The Arrow type for a (resolved) pydantic field annotation; ``None`` in a union means nullable."""
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:  # a kind's role marker (``Annotated[float, FieldRole(...)]``)
+        return arrow_type(typing.get_args(annotation)[0])
     if origin is Literal:
         return pa.string()
     if origin in (typing.Union, types.UnionType):

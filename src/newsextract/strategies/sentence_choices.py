@@ -57,6 +57,12 @@ from newsextract.core.drafts import (
 )
 from newsextract.core.schemas import ChunkFailure, Usage
 from newsextract.errors import ExtractionError
+from newsextract.lexicon.changes import DEPART_CUES
+from newsextract.lexicon.markets import EXCHANGE_NAMES
+from newsextract.lexicon.months import MONTH_ABBREVIATIONS, MONTH_NAMES
+from newsextract.lexicon.moves import FLAT_WORDS, UP_WORDS
+from newsextract.lexicon.sales import SELL_STEMS
+from newsextract.lexicon.weekdays import WEEKDAY_PATTERN
 from newsextract.normalize.modality import sale_status as modality_status
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents
@@ -142,16 +148,21 @@ __all__ = [
 # ---------------------------------------------------------------- rules -----------------------------
 
 _UP = re.compile(
-    r"^(?:r[io]se|rising|jump|surg|soar|climb|gain|rall|advanc|spik|rebound|skyrocket|higher|up|add|"
-    r"record high|all-time high|[\w-]+ high|"
+    r"^(?:" + UP_WORDS + r"|higher|up|add|record high|all-time high|[\w-]+ high|"
     r"edg\w* (?:up|higher)|(?:closed|ended|finished|traded|opened) (?:up|higher))",
     re.IGNORECASE,
 )
-_FLAT = re.compile(r"^(?:unchanged|flat|(?:closed|ended|finished|traded|opened) flat)", re.IGNORECASE)
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_FLAT = re.compile(
+    r"^(?:" + FLAT_WORDS + r"|flat|(?:closed|ended|finished|traded|opened) flat)", re.IGNORECASE
+)
+_WEEKDAY = r"(?:" + WEEKDAY_PATTERN + ")"
+# a month written out or abbreviated with its period ("Sept."): "May" alone is the month, "Mar" is not
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+    r"(?:"
+    + "|".join(m.capitalize() for m in MONTH_NAMES)
+    + "|"
+    + "|".join(re.escape(a.capitalize() + ".") for a in sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))
+    + ")"
 )
 _DATE = re.compile(
     rf"\b(?:(?:on |since |from |effective )?{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
@@ -172,10 +183,7 @@ _PERIOD = re.compile(
 # a dateline opening the first sentence: "LONDON, May 2, 2024 (Wire) - "
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,\s[^\n]{0,60}?\s(?:-|–|—|--)\s")
 _WEAK_PERIOD = re.compile(r"\b(?:at press time|by the close(?: of trading)?|intraday|at the close)\b")
-_EXCHANGES = re.compile(
-    r"\b(?:NYSE|Nasdaq|NASDAQ|HKEX|LSE|SSE|SZSE|TSE|ASX|TSX|Euronext|Xetra|KOSDAQ|Kosdaq|KOSPI|Kospi|AIM|"
-    r"STAR Market|ChiNext)\b(?!\s+(?:Composite|Index|index|\d))"
-)
+_EXCHANGES = re.compile(r"\b(?:" + "|".join(EXCHANGE_NAMES) + r")\b(?!\s+(?:Composite|Index|index|\d))")
 # "on the Toronto Stock Exchange", "on the secondary KOSDAQ market"
 _ON_EXCHANGE = re.compile(
     r"\bon the (?:[a-z-]+ )?((?:[A-Z][\w&.-]*\s+)*(?:Stock Exchange|Exchange|Bourse)|[A-Z][A-Za-z]{2,})"
@@ -185,11 +193,7 @@ _ON_EXCHANGE = re.compile(
 _CLAUSE_END = re.compile(
     r"\b(?:after|as|because|since|when|while|whereas|amid|following|before|despite)\b|[;]"
 )
-_DEPART = re.compile(
-    r"\b(?:step\w* (?:down|aside)|resign\w*|retir\w*|depart\w*|leav\w*|left|quit\w*|oust\w*|fired|sacked|"
-    r"dismiss\w*)\b",
-    re.I,
-)
+_DEPART = re.compile(r"\b(?:" + DEPART_CUES + r")\b", re.I)
 _REPLACING = re.compile(
     r"\b(?:replac(?:e|es|ed|ing)|succeed(?:s|ed|ing)?|tak(?:e|es|ing) over from|took over from|"
     r"in place of)\s+$",
@@ -405,7 +409,7 @@ def share_sale_rules(sentence: str) -> dict[str, Any]:
         held = _HELD_STAKE.search(sentence)
         if held:
             out["stake_before"] = held.group("pct") or held.group("pct2")
-    sale = re.search(r"\b(?:sell|sale|sold|offload|divest|dispos)", sentence, re.I)
+    sale = re.search(r"\b(?:" + SELL_STEMS + ")", sentence, re.I)
     if sale and out["status"] not in ("denied", "rumored", "cancelled"):
         d = event_date(sentence, sale.end())
         if d:

@@ -27,7 +27,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from newsextract.lexicon.changes import APPOINT_VERBS, DEPART_WORDS, SUCCEED_WORDS
 from newsextract.lexicon.months import MONTH_WORDS
+from newsextract.lexicon.moves import DOWN_WORDS, FLAT_WORDS, LOSS_WORDS, UP_WORDS
+from newsextract.lexicon.sales import HOLDING_WORDS as HOLDING_WORDS_LIST
+from newsextract.lexicon.sales import SALE_NOUNS, SELL_VERBS, STAKE_CUT_VERBS
+from newsextract.lexicon.weekdays import WEEKDAY_NAMES
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_percents
 from newsextract.text.names import is_place
@@ -80,28 +85,21 @@ STOCK_WORDS = _rx(
     r"depositary (?:shares|receipts))\b"
 )
 MOVE_WORDS = _rx(
-    r"\b(?:r[io]se[ns]?|rising|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|soar(?:s|ed|ing)?|climb(?:s|ed|ing)?|"
-    r"gain(?:s|ed|ing)?|rall(?:y|ies|ied|ying)|advanc(?:e|es|ed|ing)|spik(?:e|es|ed|ing)|"
-    r"rebound(?:s|ed|ing)?|skyrocket(?:s|ed|ing)?|"
-    r"f[ae]ll(?:s|en|ing)?|drop(?:s|ped|ping)?|slid(?:e|es|ing)?|slump(?:s|ed|ing)?|plung(?:e|es|ed|ing)|"
-    r"tumbl(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|s[ai]nk(?:s|ing)?|sank|dip(?:s|ped|ping)?|"
-    r"slip(?:s|ped|ping)?|los(?:e|es|t|ing)|shed(?:s|ding)?|retreat(?:s|ed|ing)?|crash(?:es|ed|ing)?|"
-    r"plummet(?:s|ed|ing)?|sell-off|selloff|edg(?:e|es|ed|ing) (?:up|down|higher|lower)|"
+    r"\b(?:" + UP_WORDS + "|" + DOWN_WORDS + "|" + LOSS_WORDS + "|" + FLAT_WORDS + "|"
+    r"edg(?:e|es|ed|ing) (?:up|down|higher|lower)|"
     r"(?:closed|ended|finished|traded|opened) (?:at|up|down|higher|lower|flat)|"
     r"add(?:s|ed|ing)?(?=\s+(?:about |nearly |almost |more than |over )?\d[\d.,]*\s*(?:%|percent|per cent))|"
     r"record (?:high|low)|all-time (?:high|low)|(?:\d+|one|two|three|five|ten)-(?:day|week|month|year) "
-    r"(?:high|low)|multi-year (?:high|low)|unchanged|flat|higher|lower|up(?!\s+to\b)|down)\b"
+    r"(?:high|low)|multi-year (?:high|low)|flat|higher|lower|up(?!\s+to\b)|down)\b"
 )
 SALE_WORDS = _rx(
-    r"\b(?:sell(?:s|ing)?(?![- ]?off)|sold|sales?|offload(?:s|ed|ing)?|divest(?:s|ed|ing|ment)?|"
-    r"dispos(?:e|es|ed|ing|al)|unload(?:s|ed|ing)?|dump(?:s|ed|ing)?|"
-    r"(?:cut|cuts|cutting|trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|par(?:e|es|ed|ing)) "
-    r"(?:its|his|her|their|the)? ?"
+    r"\b(?:(?!sell(?:s|ing)?[- ]?off)(?:" + SELL_VERBS + "|" + SALE_NOUNS + ")|"
+    r"(?:" + STAKE_CUT_VERBS + r") (?:its|his|her|their|the)? ?"
     r"(?:stake|holdings?|position)|stake (?:cut|sale|reduction)|reduction in [\w' ]{0,30}holdings?|"
     r"plac(?:e|es|ed|ing)\b(?:[^.;]|(?<=\d)\.(?=\d)){0,60}\bin (?:an? |the )?(?:[\w-]+ ){0,2}"
     r"block (?:trade|sale|deal))\b"
 )
-HOLDING_WORDS = _rx(r"\b(?:shares?|stakes?|ADSs?|ADRs?|holdings?|stock|equity|position)\b")
+HOLDING_WORDS = _rx(r"\b(?:" + HOLDING_WORDS_LIST + r")\b")
 BUYBACK_WORDS = _rx(r"\b(?:buy ?backs?|buy(?:ing)? back|repurchas\w*)\b")
 ROLE_WORDS = _rx(
     r"\b(?:(?:group |acting |interim |deputy |executive |non-executive |independent |co-)?"
@@ -113,13 +111,15 @@ ROLE_WORDS = _rx(
     r"(?:head|chief) of (?!the\b)(?-i:[a-z]+)|(?:general )?manager|secretary)\b"
 )
 CHANGE_WORDS = _rx(
-    r"\b(?:appoint(?:s|ed|ing|ment)?|nam(?:e|es|ed|ing) (?:as|to|him|her|new)?|named|nominat(?:e|es|ed|ing)|"
-    r"elect(?:s|ed|ing)?|hir(?:e|es|ed|ing)|promot(?:e|es|ed|ing)|replac(?:e|es|ed|ing)|"
-    r"succeed(?:s|ed|ing)?|step(?:s|ped|ping)? down|stepp(?:ed|ing) aside|resign(?:s|ed|ing|ation)?|"
-    r"retir(?:e|es|ed|ing|ement)|depart(?:s|ed|ing|ure)?|leav(?:e|es|ing)|left|quit(?:s|ting)?|"
-    r"oust(?:s|ed|ing)?|fir(?:e|es|ed|ing)|sack(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
-    r"tak(?:e|es|en|ing) over|took over|tak(?:e|es|en|ing) on the role|took on the role|"
-    r"becom(?:e|es|ing)|became|join(?:s|ed|ing)?(?!\s+from\b)|tapped|will (?:head|lead|take)|"
+    r"\b(?:appointment|nam(?:e|es|ed|ing) (?:as|to|him|her|new)?|named|(?!nam)(?:"
+    + APPOINT_VERBS
+    + ")|"
+    + SUCCEED_WORDS
+    + "|"
+    + DEPART_WORDS
+    + "|"
+    r"fir(?:e|es|ed|ing)|sack(?:s|ed|ing)?|tak(?:e|es|en|ing) on the role|took on the role|"
+    r"becom(?:e|es|ing)|became|join(?:s|ed|ing)?(?!\s+from\b)|will (?:head|lead|take)|"
     r"to head|to lead|serv(?:e|es|ed|ing) as)\b"
 )
 
@@ -131,6 +131,7 @@ _CLAUSE_BREAK = re.compile(r"(?:,|;)\s+(?:and|while|whereas|but)\s+|;\s+")
 _NOT_NAMES = (
     SENTENCE_OPENERS
     | MONTH_WORDS
+    | frozenset(WEEKDAY_NAMES)
     | frozenset(
         [
             "adr",
@@ -150,7 +151,6 @@ _NOT_NAMES = (
             "every",
             "former",
             "french",
-            "friday",
             "gbp",
             "gdr",
             "gdrs",
@@ -166,21 +166,15 @@ _NOT_NAMES = (
             "jpy",
             "korean",
             "local",
-            "monday",
             "news",
             "note",
             "prof",
             "published",
             "rmb",
             "said",
-            "saturday",
             "says",
-            "sunday",
-            "thursday",
-            "tuesday",
             "usd",
             "was",
-            "wednesday",
             "were",
             "will",
             "would",
@@ -609,9 +603,8 @@ def _clauses(text: str, sentence: Span, pattern: re.Pattern[str]) -> list[Span]:
 
 
 _SALE_VERB = _rx(
-    r"\b(?:sell(?:s|ing)?(?![- ]?off)|sold|offload(?:s|ed|ing)?|divest(?:s|ed|ing)?|dispos(?:e|es|ed|ing) of|"
-    r"unload(?:s|ed|ing)?|dump(?:s|ed|ing)?|(?:cut|cuts|cutting|trim(?:s|med|ming)?|reduc(?:e|es|ed|ing)|"
-    r"par(?:e|es|ed|ing)) (?:its|his|her|their|the) (?:stake|holdings?|position)|"
+    r"\b(?:(?!sell(?:s|ing)?[- ]?off)(?:dispos(?:e|es|ed|ing) of|" + SELL_VERBS + ")|"
+    r"(?:" + STAKE_CUT_VERBS + r") (?:its|his|her|their|the) (?:stake|holdings?|position)|"
     r"plac(?:e|es|ed|ing)(?=\s(?:[^.;]|(?<=\d)\.(?=\d)){0,60}\bin (?:an? |the )?(?:[\w-]+ ){0,2}"
     r"block (?:trade|sale|deal)))\b"
 )
@@ -647,13 +640,10 @@ _NOUN_SALE = _rx(
 # What a sale verb sells: "it"/"them", or shares/stake/ADSs within its clause ("10 million shares",
 # "millions of dollars worth of Alibaba shares", "part of his stake").
 _SALE_OBJECT = re.compile(
-    r"\s+(?:it|them)\b|(?:[^.;:,]|(?<=\d)[.,](?=\d)){0,70}?\b(?:shares?|stakes?|ADSs?|ADRs?|GDRs?|holdings?|"
-    r"stock|equity|position|interest)\b",
+    r"\s+(?:it|them)\b|(?:[^.;:,]|(?<=\d)[.,](?=\d)){0,70}?\b(?:" + HOLDING_WORDS_LIST + r")\b",
     re.IGNORECASE,
 )
-_NOUN_OF_SALE = _rx(
-    r"\b(?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:sale|disposal|divestment|divestiture)s?\s+of\b"
-)
+_NOUN_OF_SALE = _rx(r"\b(?:the|a|an|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:" + SALE_NOUNS + r")\s+of\b")
 _GAP_VERB = _rx(
     r"\b(?:plans?|planned|planning|intends?|looking|seeks?|seeking|filed|agreed|decided|postponed|delayed|"
     r"shelved|cancell?ed|scrapped|abandoned|suspended|halted|preparing|considering|weighing|weighs|considers|"
