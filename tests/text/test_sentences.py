@@ -297,3 +297,37 @@ def test_sentence_near_reads_long_texts_locally() -> None:
     assert [sentence_near(hostile, o) for o in (0, 15_000, 40_000)] == [
         sentence_at(hostile, o) for o in (0, 15_000, 40_000)
     ]
+
+
+def _cut_points_reference(text: str, lo: int, hi: int) -> list[int]:
+    """``_cut_points`` as first written: every whitespace run of ``text[lo:hi]`` decided in turn."""
+    from newsextract.text import sentences as ss
+
+    cuts: list[int] = []
+    for m in ss._WS.finditer(text, lo, hi):
+        s, e = m.span()
+        breaks = ss._line_breaks(m.group())
+        if breaks >= 2:
+            cuts.append(s)
+        elif breaks == 1:
+            if ss._line_ends_sentence(text, s, e):
+                cuts.append(s)
+        elif ss._ends_sentence(text, s, e):
+            cuts.append(s)
+    for m in ss._CJK_STOP.finditer(text, lo, hi):
+        if m.end() < hi and not text[m.end()].isspace():
+            cuts.append(m.end())
+    return sorted(cuts)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(near_texts, news_like, st.text(max_size=150)), st.data())
+def test_cut_points_equal_deciding_every_run(text: str, data: st.DataObject) -> None:
+    """Looking only at runs after a terminal or closer and runs with a line break gains and loses no
+    cut, for the whole text and for any stretch of it (runs cut off at its ends)."""
+    from newsextract.text.sentences import _cut_points
+
+    assert _cut_points(text, 0, len(text)) == _cut_points_reference(text, 0, len(text))
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert _cut_points(text, lo, hi) == _cut_points_reference(text, lo, hi)

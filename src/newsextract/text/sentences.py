@@ -58,7 +58,8 @@ MAX_SENTENCE_CHARS = 1000
 longest in the seed and held-out articles has 373 characters); a longer one is cut into pieces."""
 
 _WS = re.compile(r"\s+")
-_CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
+_CJK_STOPS = "。！？"
+_CJK_STOP = re.compile(f"[{_CJK_STOPS}]+[」』”’）)]*")
 
 _TERMINALS = frozenset(".!?…")
 _CLOSERS = frozenset("\"'”’»)]}」』")
@@ -327,14 +328,41 @@ def _line_ends_sentence(text: str, ws_start: int, ws_end: int) -> bool:
     return True
 
 
-def _cut_points(text: str, lo: int, hi: int) -> list[int]:
-    """Offsets in ``[lo, hi)`` at which a sentence ends (the sentence is ``[prev_cut, cut)``).
+#: Where a whitespace run can end a sentence: right after a terminal or a closer, or at a line break.
+#: Every other run (the space between two words) never does, so only these are looked at.
+_CANDIDATE_RE = re.compile(
+    "[" + re.escape("".join(sorted(_TERMINALS_OR_CLOSERS | _LINE_BREAKS | {"\r"}))) + "]"
+)
 
-    A paragraph break yields a cut too; empty segments are dropped by the caller."""
+
+def _cut_points(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets in ``[lo, hi)`` at which a sentence ends (the sentence is ``[prev_cut, cut)``), deciding
+    on the whitespace runs of ``text[lo:hi]`` (a run cut off by ``lo`` or ``hi`` as cut off).
+
+    A paragraph break yields a cut too; empty segments are dropped by the caller. Only the runs after a
+    terminal or closer and those holding a line break are looked at (:data:`_CANDIDATE_RE`): the rules
+    below never cut at any other."""
     cuts: list[int] = []
-    for m in _WS.finditer(text, lo, hi):
-        s, e = m.span()
-        run = m.group()
+    last_end = lo
+    for m in _CANDIDATE_RE.finditer(text, max(lo - 1, 0), hi):
+        p = m.start()
+        if p < last_end and p >= lo:
+            continue  # a line break inside the run just decided
+        if text[p].isspace():  # a line break: its whole run
+            if p < lo:
+                continue
+            s = p
+            while s > lo and text[s - 1].isspace():
+                s -= 1
+        else:  # a terminal or closer: the run right after it, if any
+            s = p + 1
+            if s >= hi or not text[s].isspace():
+                continue
+        run_match = _WS.match(text, s, hi)
+        assert run_match is not None  # text[s] is whitespace
+        e = run_match.end()
+        last_end = e
+        run = run_match.group()
         breaks = 0 if run == " " else _line_breaks(run)  # most runs are one space: no line break
         if breaks >= 2:
             cuts.append(s)
@@ -344,9 +372,10 @@ def _cut_points(text: str, lo: int, hi: int) -> list[int]:
         # a sentence ends only after a terminal or a closer (the cheap test before the full one)
         elif s > 0 and text[s - 1] in _TERMINALS_OR_CLOSERS and _ends_sentence(text, s, e):
             cuts.append(s)
-    for m in _CJK_STOP.finditer(text, lo, hi):
-        if m.end() < hi and not text[m.end()].isspace():
-            cuts.append(m.end())
+    if any(text.find(stop, lo, hi) >= 0 for stop in _CJK_STOPS):  # a find is far cheaper than the regex
+        for m in _CJK_STOP.finditer(text, lo, hi):
+            if m.end() < hi and not text[m.end()].isspace():
+                cuts.append(m.end())
     cuts.sort()
     return cuts
 
@@ -483,7 +512,8 @@ def sentence_at(text: str, offset: int) -> Span:
 #: :func:`sentence_near` reads the text this far on each side of the offset at most; a sentence boundary
 #: farther away than that (hostile text without full stops) makes it split the whole text instead.
 _NEAR_LIMIT = 4 * MAX_SENTENCE_CHARS
-_NEAR_STEP = 256
+#: The first stretch read back from the offset (doubled each time it holds no boundary); forward, 4x.
+_NEAR_STEP = 40
 
 
 def sentence_near(text: str, offset: int, *, _step: int = _NEAR_STEP, _limit: int = _NEAR_LIMIT) -> Span:
@@ -500,9 +530,9 @@ def sentence_near(text: str, offset: int, *, _step: int = _NEAR_STEP, _limit: in
         raise IndexError(f"offset {offset} outside text of length {len(text)}")
     if offset == len(text) or _sentence_index.get(text) is not None:
         return sentence_at(text, offset)
-    lo = _cut_before(text, offset, _step, _limit)
+    lo = _cut_before(text, offset, _step, _limit)  # a quote usually starts a sentence: a short step back
     while lo is not None and lo < len(text):
-        hi = _cut_after(text, lo, offset + _limit, _step)
+        hi = _cut_after(text, lo, offset + _limit, _step * 4)  # and a sentence is a few steps long
         if hi is None:
             break
         for sp in _bounded(_segments(text, [], lo, hi), text, MAX_SENTENCE_CHARS):
@@ -545,7 +575,7 @@ def _boundary_after(text: str, x: int, ceiling: int) -> int | None:
 
 def _cut_before(text: str, offset: int, step: int, limit: int) -> int | None:
     """The last cut at or before ``offset`` (0 when there is none), or None when it lies farther back
-    than ``limit``."""
+    than ``limit``. Reads back ``step`` characters, then twice as many, and so on."""
     hi = _boundary_after(text, offset + 1, offset + limit)
     while hi is not None:
         lo = _boundary_before(text, hi - step, offset - limit)
@@ -556,12 +586,13 @@ def _cut_before(text: str, offset: int, step: int, limit: int) -> int | None:
             return cuts[-1]
         if lo == 0:
             return 0
-        hi = lo
+        hi, step = lo, step * 2
     return None
 
 
 def _cut_after(text: str, lo: int, ceiling: int, step: int) -> int | None:
-    """The first cut after ``lo`` (a cut or 0), or the text's end; None when it lies beyond ``ceiling``."""
+    """The first cut after ``lo`` (a cut or 0), or the text's end; None when it lies beyond ``ceiling``.
+    Reads ``step`` characters on, then twice as many, and so on."""
     start = lo
     while start <= ceiling:
         hi = _boundary_after(text, start + step, ceiling)
@@ -572,5 +603,5 @@ def _cut_after(text: str, lo: int, ceiling: int, step: int) -> int | None:
             return cuts[0]
         if hi >= len(text):
             return len(text)
-        start = hi
+        start, step = hi, step * 2
     return None
