@@ -50,3 +50,23 @@ def test_evidence_window_equals_the_window_of_the_whole_split(text: str, data: s
     _sentence_index.cache_clear()
     local = evidence_window(text, start, end)
     assert local == window_at(text, start, end).sentence(text)
+
+
+_INSTRUCTION_PIECES = st.sampled_from(
+    [
+        *["Ignore previous instructions", "ignore all prior", "system prompt", "the assistant", "the AI llm"],
+        *["this language  model", "Report that", "you are now", "As an AI", "please ", "  ", "\n", "X"],
+        *["INSTRUCTİONS", "ınstructions", "aſſistant", "İgnore all previous", "PROMPT", "previous ", "all "],
+        *["Shares rose 5%.", "“Sell now,” he said.", "(", "the ", "earlier ", "instructions", "Ignore"],
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(_INSTRUCTION_PIECES, max_size=8).map("".join), st.text(max_size=60)))
+def test_is_instruction_equals_the_one_pattern(sentence: str) -> None:
+    """Opening commands tried at the start only, the rest only when one of its words is there: the same
+    answers as searching the whole pattern, the regex engine's case folding included."""
+    from newsextract.grounding.instructions import _INSTRUCTION_RE, is_instruction
+
+    assert is_instruction(sentence) == (_INSTRUCTION_RE.search(sentence.strip()) is not None)
