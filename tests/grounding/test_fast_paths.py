@@ -70,3 +70,56 @@ def test_is_instruction_equals_the_one_pattern(sentence: str) -> None:
     from newsextract.grounding.instructions import _INSTRUCTION_RE, is_instruction
 
     assert is_instruction(sentence) == (_INSTRUCTION_RE.search(sentence.strip()) is not None)
+
+
+_DOLLAR_PIECES = st.sampled_from(
+    [
+        *["Hong Kong dollars", "HK dollar", "hk  dollars", "Singapore dollars", "Australian dollar"],
+        *[
+            "Canadian dollars",
+            "New Taiwan dollars",
+            "Taiwanese dollar",
+            "taiwan dollars",
+            "New Zealand dollar",
+        ],
+        *[
+            "US dollars",
+            "U.S. dollar",
+            "American  dollar",
+            "USD",
+            "uſd",
+            "UſD",
+            "u.s.$",
+            "US$",
+            "$",
+            "U",
+            "S",
+        ],
+        *[
+            " ",
+            ".",
+            "x",
+            "\n",
+            "DOLLARS",
+            "usdx",
+            "_usd",
+            "SİNGAPORE dollar",
+            "ſingapore dollars",
+            "hK dollar",
+        ],
+        *["Hong\nKong Dollars", "new zealand", "Taıwan dollar", "AUSTRALİAN DOLLARS", "canadıan dollars"],
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(_DOLLAR_PIECES, max_size=10).map("".join), st.text(max_size=40)))
+def test_resolve_dollar_equals_searching_every_pattern(context: str) -> None:
+    """Searching only where a pattern's words are gives the answer of searching every pattern."""
+    from newsextract.normalize import currency
+
+    expected = "USD"
+    if not currency._US_DOLLAR_RE.search(context):
+        found = {code for pat, code in currency._NON_US_DOLLARS.items() if re.search(pat, context, re.I)}
+        expected = next(iter(found)) if len(found) == 1 else "USD"
+    assert currency.resolve_dollar.__wrapped__(context) == expected
