@@ -39,6 +39,7 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from newsextract.core.schemas import Evidence
+from newsextract.lexicon.folding import MATCH_TABLE
 
 __all__ = [
     "MAX_ANCHOR_OCCURRENCES",
@@ -60,18 +61,7 @@ MAX_CANDIDATES = 8
 
 AlignMethod = Literal["exact", "normalized", "fuzzy"]
 
-_SQUOTES = "‘’‚‛′`´ʼ"
-_DQUOTES = "“”„‟″«»"
-_DASHES = "‐‑‒–—―−﹘﹣－"
-_SPACES = "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
-_TABLE = str.maketrans(
-    {
-        **{c: "'" for c in _SQUOTES},
-        **{c: '"' for c in _DQUOTES},
-        **{c: "-" for c in _DASHES},
-        **{c: " " for c in _SPACES},
-    }
-)
+_TABLE = MATCH_TABLE
 _TOKEN = re.compile(r"[^\W_]+")
 _WS = re.compile(r"\s+")
 _EDGE_PUNCT = 3  # at most this many punctuation characters are added at each end of a fuzzy span

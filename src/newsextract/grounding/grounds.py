@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from newsextract.grounding.context import Window, opening, sentences_after_end, sentences_before, window_at
-from newsextract.grounding.instructions import is_instruction
+from newsextract.grounding.instructions import instruction_at
 from newsextract.grounding.search import normalize_for_search
 from newsextract.normalize.events import clean_text
 from newsextract.text.sentences import sentence_at
@@ -112,13 +112,15 @@ def _reports(text: str, lo: int, hi: int, keep: tuple[int, int] = (0, 0)) -> str
     i = lo
     while i < hi:
         if text[i].isspace():
-            parts.append(text[i])
-            i += 1
+            j = i + 1
+            while j < hi and text[j].isspace():
+                j += 1
+            parts.append(text[i:j])
+            i = j
             continue
         sent = sentence_at(text, i)
         end = min(max(sent.end, i + 1), hi)
-        piece = text[i:end]
         inside = keep[0] <= i < keep[1]
-        parts.append(" " * len(piece) if not inside and is_instruction(piece) else piece)
+        parts.append(" " * (end - i) if not inside and instruction_at(text, i, end) else text[i:end])
         i = end
     return "".join(parts)

@@ -21,6 +21,7 @@ from typing import Literal
 from newsextract.grounding.grounds import Grounds, Problem, ProblemLevel
 from newsextract.grounding.search import normalize_for_search, occurs, words_of, words_together
 from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
+from newsextract.lexicon.markets import market_aliases
 from newsextract.normalize.events import clean_text, clean_ticker
 
 CORPORATE_SUFFIXES: frozenset[str] = LEGAL_FORMS | NAME_CONNECTORS
@@ -42,25 +43,8 @@ ROLE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "chair": ("chairman", "chairwoman", "chairperson"),
 }
 
-#: Market names that denote the same place.
-MARKET_ALIASES: dict[str, tuple[str, ...]] = {
-    "nyse": ("new york stock exchange", "new york"),
-    "new york stock exchange": ("nyse", "new york"),
-    "nasdaq": ("new york",),
-    "new york": ("nyse", "nasdaq"),
-    "hkex": ("hong kong stock exchange", "hong kong exchange", "hong kong", "hkg", "hkse"),
-    "hong kong stock exchange": ("hkex", "hong kong", "hkg"),
-    "hong kong": ("hkex", "hkg", "hkse"),
-    "hkg": ("hong kong", "hkex"),
-    "us": ("u.s.", "united states", "new york", "nyse", "nasdaq"),
-    "u.s.": ("us", "united states", "new york", "nyse", "nasdaq"),
-    "united states": ("us", "u.s.", "new york"),
-    "shanghai": ("sse", "shanghai stock exchange"),
-    "shenzhen": ("szse", "shenzhen stock exchange"),
-    "london": ("lse", "london stock exchange"),
-    "lse": ("london stock exchange", "london"),
-    "tokyo": ("tse", "tokyo stock exchange"),
-}
+#: Market names that denote the same market (``lexicon.markets``).
+MARKET_ALIASES: dict[str, tuple[str, ...]] = market_aliases()
 
 
 @functools.lru_cache(maxsize=8)

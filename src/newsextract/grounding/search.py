@@ -11,26 +11,14 @@ import functools
 import re
 import unicodedata
 
+from newsextract.lexicon.folding import DASH_CLASS, QUOTE_TABLE
 from newsextract.text.wordindex import WordIndex, find_bounded
 
-_QUOTE_MAP = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "`": "'",
-        "´": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "«": '"',
-        "»": '"',
-    }
-)
-_DASH_RE = re.compile(r"[\-‐‑‒–—―−]+")
-_COMMA_RE = re.compile(r"(?<![0-9]),|,(?![0-9])")
-_WS_RE = re.compile(r"\s+")
+_QUOTE_PAIRS = tuple((chr(k), v) for k, v in QUOTE_TABLE.items())
+_DASH_RE = re.compile(DASH_CLASS + "+")
+#: A comma unless it sits between two digits: "(?<![0-9]),|,(?![0-9])" written to start with the comma,
+#: which lets the regex engine skip to each comma instead of trying every position.
+_COMMA_RE = re.compile(r",(?:(?<![0-9],)|(?![0-9]))")
 _WORD_RE = re.compile(r"\w+")
 #: Scripts written without spaces (CJK ideographs, kana, hangul): a word boundary means nothing there.
 _UNSPACED = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -42,10 +30,14 @@ _UNSPACED_RE = re.compile(f"[{_UNSPACED}]")
 def normalize_for_search(s: str) -> str:
     """``s`` folded for tolerant matching: NFKC, case-folded, curly quotes straightened, dashes turned
     into spaces, commas other than thousands separators removed, whitespace collapsed."""
-    s = unicodedata.normalize("NFKC", s).translate(_QUOTE_MAP).casefold()
-    s = _DASH_RE.sub(" ", s)
-    s = _COMMA_RE.sub(" ", s)
-    return _WS_RE.sub(" ", s).strip()
+    s = unicodedata.normalize("NFKC", s)
+    for quote, straight in _QUOTE_PAIRS:  # str.translate with a table looks up every character: 10x slower
+        if quote in s:
+            s = s.replace(quote, straight)
+    s = _DASH_RE.sub(" ", s.casefold())
+    if "," in s:
+        s = _COMMA_RE.sub(" ", s)
+    return " ".join(s.split())  # str.split's whitespace is the regex \s: runs collapsed, ends stripped
 
 
 #: Haystacks at least this long (an article, not a sentence) are searched through a word index built

@@ -20,7 +20,7 @@ from newsextract.grounding.grounds import Problem
 from newsextract.grounding.search import date_in_text
 from newsextract.normalize.dates import find_dates, resolve_date
 from newsextract.normalize.mentions import Mention
-from newsextract.normalize.money import find_money, parse_money
+from newsextract.normalize.money import money_among, parse_money
 from newsextract.normalize.numbers import (
     Quantity,
     find_counts,
@@ -40,14 +40,26 @@ def unranged(evidence: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)  # the article is searched once, not once per value
+def _readings(evidence: str) -> tuple[list[Quantity], list[Quantity]]:
+    """The quantities of ``evidence`` as written and, when it has a range, of its text with each bound
+    apart (else an empty list: a second reading of the same text adds nothing)."""
+    apart = unranged(evidence)
+    return find_quantities(evidence), find_quantities(apart) if apart != evidence else []
+
+
 def stated_quantities(evidence: str) -> list[Quantity]:
     """Every quantity stated in ``evidence``: as read (a range's lower bound) and with each bound apart."""
-    return find_quantities(evidence) + find_quantities(unranged(evidence))
+    written, apart = _readings(evidence)
+    return written + apart
 
 
 @functools.lru_cache(maxsize=64)
 def stated_money(evidence: str) -> list[Mention[Money]]:
-    return find_money(evidence, context=evidence) + find_money(unranged(evidence), context=evidence)
+    """Every amount of money stated in ``evidence`` (``find_money(evidence, context=evidence)``, and the
+    same of the text with a range's bounds apart), from the quantities :func:`_readings` read."""
+    written, apart = _readings(evidence)
+    money = money_among(written, context=f"{evidence}\n{evidence}")  # find_money joins text and context
+    return money + money_among(apart, context=f"{unranged(evidence)}\n{evidence}") if apart else money
 
 
 def same_number(a: Decimal | float, b: Decimal | float) -> bool:

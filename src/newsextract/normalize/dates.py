@@ -30,12 +30,11 @@ import datetime as dt
 import re
 
 from newsextract.lexicon.months import MONTH_NUMBERS, MONTH_PATTERN
+from newsextract.lexicon.weekdays import WEEKDAY_NUMBERS, WEEKDAY_PATTERN
 from newsextract.normalize.mentions import Mention
 
 MONTHS: dict[str, int] = MONTH_NUMBERS  # one list of months: newsextract.lexicon.months
-WEEKDAYS: dict[str, int] = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
-}  # fmt: skip
+WEEKDAYS: dict[str, int] = WEEKDAY_NUMBERS  # one list of weekdays: newsextract.lexicon.weekdays
 
 #: Days a month-and-day without a year may lie after ``published`` before it is taken as last year's.
 FUTURE_TOLERANCE_DAYS = 60
@@ -45,7 +44,7 @@ _MONTH = r"(?:" + _MONTH_NAMES + "|" + _MONTH_NAMES.upper() + r")(?![a-z])\.?"
 _DAY = r"(?:[0-3]?[0-9])(?![0-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89][0-9]{2}|20[0-9]{2}|2100)(?![0-9])"
 _REL_YEAR = r"(?:,?\s+(?P<{n}>(?i:last|this|next))\s+(?i:year))?"
-_WEEKDAY_NAMES = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_WEEKDAY_NAMES = WEEKDAY_PATTERN
 #: Capitalised or all capitals (wire briefs are often set in capitals); never lower case ("may").
 _WEEKDAY = r"(?:" + _WEEKDAY_NAMES + "|" + _WEEKDAY_NAMES.upper() + r")"
 

@@ -23,20 +23,12 @@ import functools
 import re
 
 from newsextract.kinds.stock_move import Direction
+from newsextract.lexicon.moves import DOWN_WORDS, FLAT_WORDS, LOSS_WORDS, UP_WORDS
 from newsextract.normalize.mentions import Mention
 
-_DOWN = (
-    r"fall(?:s|en|ing)?|fell|drop(?:s|ped|ping)?|dip(?:s|ped|ping)?|slid(?:e|es|ing)?|slump(?:s|ed|ing)?|"
-    r"plung(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|s[ai]nk(?:s|ing)?|sunk|declin(?:e|es|ed|ing)|"
-    r"slip(?:s|ped|ping)?|shed(?:s|ding)?|retreat(?:s|ed|ing)?|crash(?:es|ed|ing)?|sag(?:s|ged|ging)?|"
-    r"skid(?:s|ded|ding)?|div(?:e|es|ed|ing)|dove|plummet(?:s|ed|ing)?|sell-offs?|selloffs?|slump"
-)
-_UP = (
-    r"ris(?:e|es|en|ing)|rose|gain(?:s|ed|ing)?|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|soar(?:s|ed|ing)?|"
-    r"climb(?:s|ed|ing)?|rall(?:y|ies|ied|ying)|advanced|advancing|rebound(?:s|ed|ing)?|spik(?:e|es|ed|ing)|"
-    r"leap(?:s|t|ed|ing)?|skyrocket(?:s|ed|ing)?"
-)
-_FLAT = r"unchanged|little\s+changed|flat-?lin(?:e|es|ed|ing)"
+_DOWN = DOWN_WORDS
+_UP = UP_WORDS
+_FLAT = FLAT_WORDS
 _PRICE_VERBS = (
     r"closed|closing|close|ended|ending|finished|traded|trading|trade|moved|moving|edged|edging|inched|"
     r"ticked|opened|went|was|were|is|are|been|be|remained|held|stayed|shares|stock|stocks|pushed|sent|"
@@ -54,7 +46,7 @@ _WEAK_DIR = (
     r"|(?:(?<=%\s)|(?<=percent\s)|(?<=per cent\s))(?P<weak3>higher|lower)\b"
 )
 _LOST = (
-    r"\b(?P<lost>lost|lose|loses|losing)\b"
+    r"\b(?P<lost>" + LOSS_WORDS + r")\b"
     r"(?=\s+(?:about\s+|nearly\s+|almost\s+|more\s+than\s+)?(?:[$€£¥]?[0-9.]|ground))"
 )
 _FLAT_WEAK = (

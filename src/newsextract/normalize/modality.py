@@ -25,51 +25,14 @@ model's (or the rules') status against these cues: it is the one status decision
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from newsextract.kinds.executive_change import ChangeKind
 from newsextract.kinds.share_sale import SaleStatus
+from newsextract.lexicon.changes import DEPART_CUES
+from newsextract.lexicon.status import STATUS_CUES
 
-_SELL = r"(?:sell|sale|selling|dispose|divest|offload|unload)"
-_STATUS_CUES: tuple[tuple[SaleStatus, str], ...] = (
-    (
-        "denied",
-        r"\b(?:won['’]t|will\s+not|would\s+not|wouldn['’]t|does\s+not|doesn['’]t|did\s+not|didn['’]t|"
-        r"is\s+not|isn['’]t|has\s+not|hasn['’]t|not)\s+(?:\w+\s+){0,2}?" + _SELL + r"\w*"
-        r"|\bno\s+(?:plans?|intention|intent)\s+(?:to|of)\s+" + _SELL + r"\w*"
-        r"|\bden(?:y|ies|ied|ying)\b|\bruled?\s+out\b|\brules\s+out\b",
-    ),
-    (
-        "cancelled",
-        r"\b(?:cancel(?:s|led|ed|ling|ing)?|cancell?ation|scrap(?:s|ped|ping)?|abandon(?:s|ed|ing)?|"
-        r"call(?:s|ed|ing)?\s+off|called\s+off)\b"
-        r"|\b(?:dropped|withdr[ae]w(?:n)?|terminated)\s+(?:\w+\s+){0,3}?(?:plans?|sale|offering|listing)\b",
-    ),
-    (
-        "postponed",
-        r"\b(?:postpon(?:e|es|ed|ing|ement)|delay(?:s|ed|ing)?|put(?:s|ting)?\s+off|shelv(?:e|es|ed|ing)|"
-        r"defer(?:s|red|ring)?|pushed\s+back|on\s+hold|suspend(?:s|ed|ing)?)\b",
-    ),
-    (
-        "rumored",
-        r"\b(?:reportedly|reported\s+to|rumou?r(?:s|ed)?|(?:is|are|was|were)\s+said\s+to|"
-        r"consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|mull(?:s|ed|ing)?|explor(?:e|es|ed|ing)|"
-        r"people\s+familiar\s+with|said\s+by\s+(?:[\w-]+\s+){1,4}?to\s+be|sounding\s+out|speculat\w*)\b",
-    ),
-    (
-        "completed",
-        r"(?<!\bbe\s)\bsold\b|\bsells\b|\boffload(?:s|ed)\b|\bunload(?:s|ed)\b|\bdisposed\s+of\b|"
-        r"\bdivest(?:s|ed)\b|\bcompleted\b|\bcashed\s+out\b|\bdumped\b|\bafter\s+the\s+(?:sale|disposal)\b|"
-        r"\b(?:reduced|cut|trimmed|pared)\s+(?:its|his|her|their)\s+(?:\w+\s+)?(?:stake|holding|holdings)\b",
-    ),
-    (
-        "planned",
-        r"\b(?:plans?|planned|planning|intends?|intended|filed|fil(?:es|ing)|looking|seeks?|seeking|aims?|"
-        r"aiming|expects?|set|going)\s+to\s+" + _SELL + r"\w*"
-        r"|\b(?:will|would|to)\s+(?:be\s+)?(?:sell|sold|offload|dispose|divest)\w*"
-        r"|\b(?:proposed|intended|planned|potential|upcoming)\s+(?:share\s+|stake\s+)?sale\b",
-    ),
-)
-_STATUS_RES = tuple((status, re.compile(pat, re.IGNORECASE)) for status, pat in _STATUS_CUES)
+_STATUS_RES = tuple((cast(SaleStatus, status), re.compile(pat, re.IGNORECASE)) for status, pat in STATUS_CUES)
 _STATUS_RE: dict[SaleStatus, re.Pattern[str]] = dict(_STATUS_RES)
 
 
@@ -126,11 +89,7 @@ _APPOINTED = (
     r"hir(?:e|es|ed|ing)|tapp(?:ed|ing)|join(?:s|ed)?\s+as|new\s+(?:chief|ceo|cfo|cto|coo|chair))\b"
     r"|\breplaced\b(?!\s+by)"
 )
-_DEPARTED = (
-    r"\b(?:resign(?:s|ed|ing|ation)?|step(?:s|ped|ping)?\s+down|depart(?:s|ed|ing|ure)?|"
-    r"retir(?:e|es|ed|ing|ement)|left|leav(?:es|ing)|oust(?:s|ed|ing)?|fired|dismiss(?:es|ed)?|sacked|"
-    r"quit(?:s|ting)?|exit(?:s|ed|ing)?|removed|succeeded\s+by|replaced\s+by)\b"
-)
+_DEPARTED = r"\b(?:" + DEPART_CUES + r"|succeeded\s+by|replaced\s+by)\b"
 _APPOINTED_RE = re.compile(_APPOINTED, re.IGNORECASE)
 _DEPARTED_RE = re.compile(_DEPARTED, re.IGNORECASE)
 

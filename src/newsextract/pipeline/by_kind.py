@@ -31,7 +31,6 @@ from newsextract.grounding.reask import KindsArticleDraft
 from newsextract.grounding.verdict import Verdict, judge
 from newsextract.kinds.builtin import BUILTIN_KINDS, AnyEvent
 from newsextract.kinds.drafts import ArticleDraft
-from newsextract.kinds.identity import dedupe_kind
 from newsextract.kinds.kindset import KindSet
 from newsextract.kinds.spec import KindSpec
 from newsextract.normalize.events import kind_event
@@ -123,6 +122,6 @@ def postprocess_kinds(
             builtins.append(event)  # type: ignore[arg-type]
         elif event is not None:
             custom.append(event)
-    merged: list[Event] = [*dedupe(builtins), *dedupe_kind(custom)]
+    merged: list[Event] = [*dedupe(builtins), *dedupe(custom)]
     merged.sort(key=lambda e: (e.evidence.start, e.evidence.end))
     return merged, dropped

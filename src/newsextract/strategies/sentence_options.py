@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from newsextract.lexicon.changes import APPOINT_VERBS
+from newsextract.lexicon.folding import fold_quotes
+from newsextract.lexicon.sales import HOLDING_WORDS
 from newsextract.text.candidates import (
     CHANGE_WORDS,
     last_move_word,
@@ -104,11 +107,7 @@ def appointer(sentence: str, focus: Span, names: list[Span], an: ArticleNames) -
     return before[-1] if before else None
 
 
-_APPOINTER = re.compile(
-    r"(?:appoint(?:s|ed)?|nam(?:e|es|ed)|hir(?:e|es|ed)|promot(?:e|es|ed)|elect(?:s|ed)?|tapped|"
-    r"nominat(?:e|es|ed))\b",
-    re.I,
-)
+_APPOINTER = re.compile(r"(?:" + APPOINT_VERBS + r")\b", re.I)
 _PASSIVE = re.compile(r"\b(?:is|was|were|are|been|be|being|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
 
 
@@ -137,7 +136,7 @@ NEGATED_SALE = re.compile(
     r"\b(?:won['’]t|will not|would not|not going to|does not|doesn['’]t)\s+(?:\w+\s+){0,2}sell\b", re.I
 )
 _ISSUER_BEFORE = re.compile(
-    r"\b(?:shares?|stakes?|ADSs?|ADRs?|GDRs?|holdings?|stock|interest|position|equity)\s+(?:of|in)\s+"
+    r"\b(?:" + HOLDING_WORDS + r")\s+(?:of|in)\s+"
     r"(?:the\s+)?$",
     re.I,
 )
@@ -154,7 +153,7 @@ ORG_PRONOUN = re.compile(r"^(?:it|they|company|firm|group|fund|entity|unit|subsi
 
 
 def same_entity(a: str, b: str) -> bool:
-    ta, tb = set(a.replace("’", "'").split()), set(b.replace("’", "'").split())
+    ta, tb = set(fold_quotes(a).split()), set(fold_quotes(b).split())
     return bool(ta and tb) and (ta <= tb or tb <= ta)
 
 
