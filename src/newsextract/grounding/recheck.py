@@ -6,10 +6,11 @@ the event:
 
 * its evidence: ``text[start:end] == quote`` on the caller's text; a quote found elsewhere in the text
   (``str.find``) gets its offsets corrected; a quote not in the text is a problem;
-* its values (with grounding "strict", and with "flag" for events that carry no flags): every name is
-  named in the article (the rules of :mod:`newsextract.grounding.checks`), the role, ticker and market
-  occur, and every number, amount of money (amount and currency) and percentage equals one the article
-  states (a stake cut to zero may be stated in words, as grounding accepts). Values post-processing
+* its values, each by its field's role, for any kind (with grounding "strict", and with "flag" for
+  events that carry no flags): every name is named in the article (the rules of
+  :mod:`newsextract.grounding.names`), the role, ticker and market occur, and every number, amount of
+  money (amount and currency) and percentage equals one the article states (a percentage marked
+  ``ZeroOnExit``, a stake cut to zero, may be stated in words, as grounding accepts). Values post-processing
   derives from the text (status, direction, interim) and dates and periods (resolved against
   ``published``, which a hit does not re-read) are not re-checked.
 
@@ -27,27 +28,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from typing import Any, Generic, TypeVar
 
-from newsextract.core.schemas import Evidence, GroundingMode, Money
+from newsextract.core.schemas import Event, Evidence, GroundingMode, Money
 from newsextract.grounding.context import evidence_window
 from newsextract.grounding.names import market_in_text, name_in_text, role_in_text, ticker_in_text
 from newsextract.grounding.search import occurs
 from newsextract.grounding.values import FULL_EXIT_RE as _FULL_EXIT_RE
 from newsextract.grounding.values import _readings
 from newsextract.grounding.values import same_number as _eq
-from newsextract.kinds.executive_change import ExecutiveChange
-from newsextract.kinds.share_sale import ShareSale
-from newsextract.kinds.stock_move import StockMove
+from newsextract.kinds.marks import ZeroOnExit
+from newsextract.kinds.spec import kind_spec
 from newsextract.normalize.money import money_among
 
-AnyEvent = ShareSale | ExecutiveChange | StockMove
+E = TypeVar("E", bound=Event)
+#: Roles whose value is a name, looked up by the name rules (a person's by the last-name rule too).
+_NAMED = frozenset({"name", "person", "party"})
+#: Roles whose value a re-check looks up in the article.
+_RECHECKED = _NAMED | {"role", "ticker", "market", "quantity", "percent", "money"}
 
 
 @dataclass(frozen=True)
-class Recheck:
+class Recheck(Generic[E]):
     """The events with their evidence re-located, and the problems found (empty: all verified)."""
 
-    events: list[AnyEvent]
+    events: list[E]
     problems: list[str]
 
 
@@ -104,9 +109,9 @@ def _found(kind: str, value: str, window: str, text: str) -> bool:
     return lookup(value, window) or lookup(value, text)
 
 
-def recheck_events(events: Sequence[AnyEvent], text: str, grounding: GroundingMode) -> Recheck:
-    """``events`` re-verified against ``text`` (see the module docstring). Never raises."""
-    out: list[AnyEvent] = []
+def recheck_events(events: Sequence[E], text: str, grounding: GroundingMode) -> Recheck[E]:
+    """``events`` (of any kinds) re-verified against ``text`` (see the module docstring). Never raises."""
+    out: list[E] = []
     problems: list[str] = []
     for event in events:
         evidence = _relocate(event.evidence, text)
@@ -135,52 +140,52 @@ def _relocate(evidence: Evidence, text: str) -> Evidence | None:
     return Evidence(quote=quote, start=start, end=start + len(quote))
 
 
-def _value_problems(event: AnyEvent, text: str, window: str) -> list[str]:
-    """Each value against the evidence's sentences ``window`` first (where it almost always is, and a
-    short text to search), then, if not there (a value a merged mention brought), against the whole
-    article ``text``."""
+@functools.cache
+def _checked_fields(kind: type[Event]) -> tuple[tuple[str, str, bool], ...]:
+    """(field, role, zero stated by a full exit) of each field of ``kind`` a re-check looks up, in order."""
+    spec = kind_spec(kind)
+    return tuple(
+        (f.name, f.role, spec.mark(f, ZeroOnExit) is not None) for f in spec.fields if f.role in _RECHECKED
+    )
 
-    def found(kind: str, value: str) -> bool:
-        return _found(kind, value, window, text)
 
-    names: list[tuple[str, str | None, bool]] = []
-    numbers: list[tuple[str, int | None]] = []
-    percents: list[tuple[str, float | None]] = []
-    money: list[tuple[str, Money | None]] = []
+def _value_problems(event: Event, text: str, window: str) -> list[str]:
+    """Each value by its field's role (``kinds.roles``), against the evidence's sentences ``window``
+    first (where it almost always is, and a short text to search), then, if not there (a value a merged
+    mention brought), against the whole article ``text``. Dates, periods, choices, flags and free text are
+    not re-checked (see the module docstring)."""
     problems: list[str] = []
-    if isinstance(event, ShareSale):
-        names += [("seller", event.seller, True), ("company", event.company, False)]
-        numbers.append(("shares", event.shares))
-        money += [("value", event.value), ("price_per_share", event.price_per_share)]
-        percents += [("stake_before_pct", event.stake_before_pct), ("stake_after_pct", event.stake_after_pct)]
-    elif isinstance(event, ExecutiveChange):
-        names += [
-            ("company", event.company, False),
-            ("person", event.person, True),
-            ("predecessor", event.predecessor, True),
-        ]
-        if not found("role", event.role):
-            problems.append(f'role "{event.role}" does not occur in the article')
-    else:
-        names.append(("company", event.company, False))
-        if event.ticker and not found("ticker", event.ticker):
-            problems.append(f'ticker "{event.ticker}" does not occur in the article')
-        if event.market and not found("market", event.market):
-            problems.append(f'market "{event.market}" is not named in the article')
-        percents.append(("change_pct", event.change_pct))
-        money.append(("price", event.price))
-    for field, name, person in names:
-        if name is not None and not found("person" if person else "name", name):
-            problems.append(f'{field} "{name}" is not named in the article')
-    for field, count in numbers:
-        if count is not None and not (_has_number(window, count) or _has_number(text, count)):
-            problems.append(f"{field} {count} is not stated in the article")
-    for field, pct in percents:
-        if field == "stake_after_pct" and pct == 0 and _FULL_EXIT_RE.search(text):
-            continue  # a full exit is stated in words ("to zero", "its entire holding"), as grounding accepts
-        if pct is not None and not (_has_percent(window, pct) or _has_percent(text, pct)):
-            problems.append(f"{field} {pct} is not stated in the article")
-    for field, amount in money:
-        if amount is not None and not (_has_money(window, amount) or _has_money(text, amount)):
-            problems.append(f"{field} {amount.amount} {amount.currency} is not stated in the article")
+    for name, role, zero_on_exit in _checked_fields(type(event)):
+        value = getattr(event, name, None)
+        if value is not None:
+            problem = _value_problem(name, role, zero_on_exit, value, text, window)
+            if problem is not None:
+                problems.append(problem)
     return problems
+
+
+def _value_problem(
+    name: str, role: str, zero_on_exit: bool, value: Any, text: str, window: str
+) -> str | None:
+    if role in _NAMED and isinstance(value, str):
+        lookup = "name" if role == "name" else "person"
+        return (
+            None if _found(lookup, value, window, text) else f'{name} "{value}" is not named in the article'
+        )
+    if role in ("role", "ticker", "market") and isinstance(value, str):
+        if _found(role, value, window, text):
+            return None
+        said = "is not named in" if role == "market" else "does not occur in"
+        return f'{name} "{value}" {said} the article'
+    if role == "quantity" and isinstance(value, int):
+        stated = _has_number(window, value) or _has_number(text, value)
+        return None if stated else f"{name} {value} is not stated in the article"
+    if role == "percent" and isinstance(value, float | int):
+        if value == 0 and zero_on_exit and _FULL_EXIT_RE.search(text):
+            return None  # a full exit is stated in words ("to zero", "its entire holding"), as grounding does
+        stated = _has_percent(window, value) or _has_percent(text, value)
+        return None if stated else f"{name} {value} is not stated in the article"
+    if role == "money" and isinstance(value, Money):
+        stated = _has_money(window, value) or _has_money(text, value)
+        return None if stated else f"{name} {value.amount} {value.currency} is not stated in the article"
+    return None
