@@ -75,6 +75,10 @@ class KindSet:
         }
 
 
+#: The three built-in kinds, in their established order.
+BUILTIN_SET = KindSet(BUILTIN_KINDS)
+
+
 def resolve_kinds(kinds: Iterable[type[Event]] | type[Event] | None) -> KindSet | None:
     """The caller's ``kinds=`` checked (each an ``Event`` subclass the library can read, no two with one
     name); None for the default. Raises :class:`KindError` with the reason."""

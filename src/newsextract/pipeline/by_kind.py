@@ -31,13 +31,10 @@ from newsextract.grounding.reask import KindsArticleDraft
 from newsextract.grounding.verdict import Verdict, judge
 from newsextract.kinds.builtin import BUILTIN_KINDS, AnyEvent
 from newsextract.kinds.drafts import ArticleDraft
-from newsextract.kinds.kindset import KindSet
+from newsextract.kinds.kindset import BUILTIN_SET, KindSet
 from newsextract.kinds.spec import KindSpec
 from newsextract.normalize.events import kind_event
 from newsextract.pipeline.filters import filter_reason
-
-#: The built-in kinds, in their established order.
-BUILTIN_SET = KindSet(BUILTIN_KINDS)
 
 
 def dropped_record(kind: str, item: BaseModel, reasons: list[str], field: str | None = None) -> Dropped:

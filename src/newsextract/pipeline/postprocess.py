@@ -8,7 +8,8 @@ import datetime as dt
 from newsextract.core.schemas import Dropped, GroundingMode
 from newsextract.kinds.builtin import AnyEvent
 from newsextract.kinds.drafts import ArticleDraft
-from newsextract.pipeline.by_kind import BUILTIN_SET, dropped_record, grounded_event, postprocess_kinds
+from newsextract.kinds.kindset import BUILTIN_SET
+from newsextract.pipeline.by_kind import dropped_record, grounded_event, postprocess_kinds
 
 __all__ = ["AnyEvent", "dropped_record", "grounded_event", "postprocess"]
 

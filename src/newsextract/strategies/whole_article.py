@@ -22,7 +22,7 @@ from newsextract.errors import ContextOverflowError, ExtractionError, Validation
 from newsextract.grounding.lists import reroute
 from newsextract.grounding.reask import GroundedArticleDraft, KindsArticleDraft, reply_model
 from newsextract.kinds.drafts import ArticleDraft
-from newsextract.kinds.kindset import KindSet
+from newsextract.kinds.kindset import BUILTIN_SET, KindSet
 from newsextract.pipeline.by_kind import postprocess_kinds
 from newsextract.pipeline.postprocess import postprocess
 from newsextract.prompts import PromptTemplate, load_prompt
@@ -71,7 +71,7 @@ class WholeArticle:
 
     def messages(self, chunk: str, item: StrategyInput) -> Messages:
         published = item.published.isoformat() if item.published else "unknown"
-        kinds = self.kinds.prompt_section() if self.kinds is not None else ""
+        kinds = (self.kinds or BUILTIN_SET).prompt_section()
         system, user = self.template.render(text=chunk, published=published, kinds=kinds)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
