@@ -21,6 +21,7 @@ from newsextract.kinds import (
     Name,
     NotAbove,
     NotSameAs,
+    OldNews,
     Percent,
     Period,
     Quantity,
@@ -125,3 +126,22 @@ def test_two_fields_asked_under_one_name_is_a_kind_error() -> None:
 
     with pytest.raises(KindError, match="asked for under one name"):
         kind_spec(Twice)
+
+
+def test_old_news_declared_on_a_kind_is_filtered_as_background() -> None:
+    from newsextract.pipeline.filters import filter_reason
+
+    class Award(Event):
+        """A company wins an industry award."""
+
+        old_news: ClassVar[OldNews] = OldNews(years=3, what="the company's record")
+
+        company: Annotated[Name, Identity]
+
+    quote = "Northwind won the same award in 2019."
+    old = Award(company="Northwind", evidence=Evidence(quote=quote, start=0, end=len(quote)))
+    assert filter_reason(old, dt.date(2024, 3, 7)) == (
+        "dated 2019, 5 years before publication (2024-03-07): the company's record, not news"
+    )
+    assert filter_reason(old, dt.date(2021, 3, 7)) is None  # two years: not old enough for this kind
+    assert filter_reason(old, None) is None

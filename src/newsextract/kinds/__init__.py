@@ -25,7 +25,7 @@ from __future__ import annotations
 from newsextract.core.schemas import Event
 from newsextract.kinds.builtin import BUILTIN_KINDS
 from newsextract.kinds.executive_change import ExecutiveChange
-from newsextract.kinds.marks import Core, Cues, Fallback, NotAbove, NotSameAs, SpeaksOf, ZeroOnExit
+from newsextract.kinds.marks import Core, Cues, Fallback, NotAbove, NotSameAs, OldNews, SpeaksOf, ZeroOnExit
 from newsextract.kinds.roles import (
     AskAs,
     Date,
@@ -60,6 +60,7 @@ __all__ = [
     "Name",
     "NotAbove",
     "NotSameAs",
+    "OldNews",
     "Party",
     "Percent",
     "Period",

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from newsextract.core.schemas import Event
 from newsextract.kinds.identity import Progress
-from newsextract.kinds.marks import Cues, NotSameAs
+from newsextract.kinds.marks import Cues, NotSameAs, OldNews
 from newsextract.kinds.roles import Date, Identity, Name, Person, Role
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
 
@@ -32,6 +32,9 @@ class ExecutiveChange(Event):
         "a named person takes (appointed) or leaves (departed) an executive or board role.\n"
         '  "X replaces Y as CTO" is one event: X appointed, predecessor Y.'
     )
+
+    #: "stepped down as chairman in 2019" in a 2023 article is background (``pipeline.filters``)
+    old_news: ClassVar[OldNews] = OldNews(years=2, what="the person's history")
 
     type: Literal["ExecutiveChange"] = "ExecutiveChange"
     company: Name

@@ -19,7 +19,10 @@ reads (a kind never imports grounding). Each is written in the field's ``Annotat
 =======================  ==============================================================================
 
 On the class, ``speaks_of: ClassVar[SpeaksOf] = SpeaksOf(pattern, why)``: the evidence and its
-neighbours must match ``pattern`` (a share sale speaks of selling), else the event goes.
+neighbours must match ``pattern`` (a share sale speaks of selling), else the event goes; and
+``old_news: ClassVar[OldNews] = OldNews(years, what)``: an event whose evidence dates it in a year at
+least ``years`` before publication (and names no day within a year of it) is background, not news (an
+executive change "in 2019" told in a 2023 article is the person's history).
 """
 
 from __future__ import annotations
@@ -82,3 +85,11 @@ class SpeaksOf:
 
     pattern: str
     why: str
+
+
+@dataclass(frozen=True)
+class OldNews:
+    """An event dated ``years`` or more before publication is ``what`` (background), not news."""
+
+    years: int
+    what: str

@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 
 from newsextract.core.schemas import Event
 from newsextract.core.schemas import Money as MoneyValue
-from newsextract.kinds.marks import Cues, Fallback, NotAbove, NotSameAs, SpeaksOf
+from newsextract.kinds.marks import Cues, Fallback, NotAbove, NotSameAs, OldNews, SpeaksOf
 from newsextract.kinds.roles import WRITTEN, AskAs, FieldRole, IdentityMark, RoleName
 
 #: Fields every event has; never part of a kind's own fields.
@@ -83,6 +83,8 @@ class KindSpec:
     draft: type[BaseModel]
     #: what the evidence must speak of (the class's ``speaks_of``), if anything
     speaks_of: SpeaksOf | None = None
+    #: when an event of the kind is background rather than news (the class's ``old_news``), if ever
+    old_news: OldNews | None = None
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
@@ -213,7 +215,7 @@ def kind_spec(cls: type[Event]) -> KindSpec:
         )
     fields = [f if f.name not in identity else FieldSpec(**{**f.__dict__, "identity": True}) for f in fields]
     _check_marks(cls.__name__, fields)
-    speaks_of = getattr(cls, "speaks_of", None)
+    speaks_of, old_news = getattr(cls, "speaks_of", None), getattr(cls, "old_news", None)
     draft = create_model(  # type: ignore[call-overload]
         f"{cls.__name__}Draft",
         __base__=KindDraft,
@@ -229,6 +231,7 @@ def kind_spec(cls: type[Event]) -> KindSpec:
         identity=identity,
         draft=draft,
         speaks_of=speaks_of if isinstance(speaks_of, SpeaksOf) else None,
+        old_news=old_news if isinstance(old_news, OldNews) else None,
     )
 
 
