@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from newsextract.grounding.checks import find_problems, spec_of
 from newsextract.grounding.context import locate
 from newsextract.grounding.grounds import Problem, grounds_at
+from newsextract.kinds.builtin import EVENT_TYPES
 from newsextract.kinds.spec import KindSpec
 
 __all__ = ["QUOTE_NOT_FOUND", "Verdict", "judge"]
@@ -93,7 +94,9 @@ def judge(kind: str | KindSpec, draft: BaseModel, text: str, published: dt.date 
     """The :class:`Verdict` on ``draft`` (of ``kind``: a built-in kind's name or any kind's spec) in
     ``text`` published on ``published``; computed once per distinct input (a small bounded, thread-safe
     memo). Never raises."""
-    key = (kind.event if isinstance(kind, KindSpec) else kind, draft.model_dump_json(), text, published)
+    # a built-in asked about by name (validation) and by its spec (post-processing) is one entry
+    by: object = kind.event if isinstance(kind, KindSpec) else EVENT_TYPES.get(kind, kind)
+    key = (by, draft.model_dump_json(), text, published)
     with _lock:
         hit = _memo.get(key)
         if hit is not None:
