@@ -116,8 +116,9 @@ def score(
 ) -> Report:
     """Score ``predictions`` (article id -> events, event dicts or an :class:`Extraction`) against
     ``gold``, as described in ``newsextract.evaluate``; the built-in kinds, the caller's ``kinds`` and
-    the kinds of the gold events are scored (predictions of any other kind are ignored), and prediction
-    dicts of the caller's ``kinds`` are read by their classes. Pure; the inputs are not modified.
+    the kinds of the gold events are scored (predictions of any other kind are ignored), prediction
+    dicts of the caller's ``kinds`` are read by their classes, and events read back without their class
+    as events of their kind where valid. Pure; the inputs are not modified.
 
     Raises ``ValueError`` (``pydantic.ValidationError``) when a prediction dict is not a valid event.
     """
