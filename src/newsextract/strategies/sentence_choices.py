@@ -178,7 +178,9 @@ class SentenceChoices:
         self, text: str, pairs: list[tuple[Question, ModelReply[BaseModel] | ExtractionError]]
     ) -> StrategyResult:
         result = StrategyResult(draft=ArticleDraft())
-        drafts = result.draft if self.kinds is None else self.kinds.reply_model()()
+        if self.kinds is not None:
+            result.kinds_draft = self.kinds.reply_model()()
+        drafts = result.drafts
         targets = {rules.kind: (draft, key) for rules, draft, key in self._kinds}
         usage = Usage()
         for q, reply in pairs:
@@ -197,8 +199,6 @@ class SentenceChoices:
             if draft is not None:
                 getattr(drafts, key).append(draft)
         result.usage = usage
-        if self.kinds is not None:
-            result.kinds_draft = drafts  # type: ignore[assignment]
         return result
 
     def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, create_model
 
 from newsextract.backends.base import Messages
+from newsextract.kinds import executive_change, share_sale, stock_move
 from newsextract.kinds.rules import KindRules, Reading
 from newsextract.text.candidates import Candidate
 from newsextract.text.spans import Span
@@ -35,6 +36,7 @@ __all__ = [
 
 NONE = "none"
 MAX_OPTIONS = 6
+_BUILTIN_FLAGS = {r.kind: r.flag for r in (stock_move.RULES, share_sale.RULES, executive_change.RULES)}
 
 
 @dataclass
@@ -73,9 +75,7 @@ def choice_model(kind: str, choices: dict[str, list[str]], flag: str | None = No
     generation. Models are reused for the same kind and choices (building one costs about half a
     millisecond)."""
     if flag is None:
-        from newsextract.strategies.sentence_readers import builtin_rules
-
-        flag = builtin_rules(kind).flag
+        flag = _BUILTIN_FLAGS[kind]
     return _choice_model(kind, flag, tuple((name, tuple(options)) for name, options in choices.items()))
 
 
