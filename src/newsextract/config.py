@@ -270,9 +270,11 @@ def _kinds(
     kinds: Iterable[type[Event]] | None, backend: BackendName, strategy: StrategyName
 ) -> KindSet | None:
     """The checked kind set (None: the built-ins). The embedded strategy reads only the kinds it has
-    rules for: any other kind is a ConfigError there, before a model is loaded."""
+    rules for (the built-ins, and kinds with rules registered by ``kinds.rules.register_rules``): any
+    other kind is a ConfigError there, before a model is loaded."""
     from newsextract.kinds.builtin import BUILTIN_KINDS
     from newsextract.kinds.kindset import resolve_kinds
+    from newsextract.kinds.rules import kinds_with_rules, registered_rules
     from newsextract.kinds.spec import KindError
 
     try:
@@ -282,9 +284,11 @@ def _kinds(
     if resolved is None or resolved.is_default:
         return None
     embedded = strategy == "sentence_choices" or (strategy == "auto" and backend == "embedded")
-    unread = [k.__name__ for k in resolved.kinds if k not in BUILTIN_KINDS]
+    unread = [
+        k.__name__ for k in resolved.kinds if k not in BUILTIN_KINDS and not registered_rules(k.__name__)
+    ]
     if embedded and unread:
-        can = ", ".join(k.__name__ for k in BUILTIN_KINDS)
+        can = ", ".join([*(k.__name__ for k in BUILTIN_KINDS), *kinds_with_rules()])
         raise ConfigError(
             f"the embedded model (strategy sentence_choices) has rules only for {can}; it cannot read "
             f"{', '.join(unread)}. Use an endpoint (base_url=..., strategy 'whole_article') for these kinds"

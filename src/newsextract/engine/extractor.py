@@ -186,9 +186,9 @@ class ArticleExtractor:
         return self._finish(cached.hit_result(hit, draft, usage), processed, text, started, id, cached=True)
 
     def _draft_model(self) -> type[ArticleDraft] | type[KindsArticleDraft]:
-        """What the strategy's drafts are: the kind set's reply model on ``whole_article``."""
+        """What the strategy's drafts are: the kind set's reply model when the caller chose kinds."""
         kinds = self.settings.kinds
-        if kinds is not None and self.strategy.name == "whole_article":
+        if kinds is not None:
             return kinds.reply_model()
         return ArticleDraft
 

@@ -32,7 +32,7 @@ def make_strategy(s: Settings) -> Strategy:
     if s.resolved_strategy() == "sentence_choices":
         from newsextract.strategies.sentence_choices import SentenceChoices
 
-        strategy: Strategy = SentenceChoices()
+        strategy: Strategy = SentenceChoices(kinds=s.kinds)
         return strategy
     from newsextract.strategies.whole_article import WholeArticle
 
