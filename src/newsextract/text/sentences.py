@@ -461,12 +461,18 @@ class _Indexes:
         self._maxsize = maxsize
         self._items: OrderedDict[str, tuple[tuple[Span, ...], list[int]]] = OrderedDict()
         self._lock = threading.Lock()
+        #: the text asked about last and its index: grounding asks about one article many times in a row
+        self._last: tuple[str, tuple[tuple[Span, ...], list[int]]] | None = None
 
     def get(self, text: str) -> tuple[tuple[Span, ...], list[int]] | None:
+        last = self._last  # one read of one attribute: safe without the lock
+        if last is not None and last[0] is text:
+            return last[1]
         with self._lock:
             found = self._items.get(text)
             if found is not None:
                 self._items.move_to_end(text)
+                self._last = (text, found)
             return found
 
     def __call__(self, text: str) -> tuple[tuple[Span, ...], list[int]]:
@@ -478,11 +484,13 @@ class _Indexes:
                 self._items[text] = found
                 if len(self._items) > self._maxsize:
                     self._items.popitem(last=False)
+                self._last = (text, found)
         return found
 
     def cache_clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._last = None
 
 
 _sentence_index = _Indexes(32)
