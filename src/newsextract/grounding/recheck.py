@@ -71,16 +71,23 @@ def _stated(text: str) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a hit asks about the same values in the same sentences each time
 def _has_number(text: str, value: int) -> bool:
     return any(_eq(Decimal(value), s) for s in _stated(text)[0])
 
 
+@functools.lru_cache(maxsize=4096)
 def _has_percent(text: str, value: float) -> bool:
     return any(_eq(value, s) for s in _stated(text)[1])
 
 
+@functools.lru_cache(maxsize=4096)
+def _has_amount(text: str, amount: Decimal, currency: str) -> bool:
+    return any(_eq(s.amount, amount) and s.currency == currency for s in _stated(text)[2])
+
+
 def _has_money(text: str, value: Money) -> bool:
-    return any(_eq(s.amount, value.amount) and s.currency == value.currency for s in _stated(text)[2])
+    return _has_amount(text, value.amount, value.currency)
 
 
 def _name_in(name: str, text: str, person: bool) -> bool:
