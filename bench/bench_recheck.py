@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from tests.support.slow_openai import SlowOpenAIProcess  # noqa: E402
 from tests.test_gold_roundtrip import perfect_draft  # noqa: E402
 
-import newsextract.api as api  # noqa: E402
+import newsextract.engine.cached as cached  # noqa: E402
 from newsextract import Extractor  # noqa: E402
 from newsextract.evaluate import load_gold  # noqa: E402
 from newsextract.grounding.recheck import recheck_events  # noqa: E402
@@ -40,7 +40,7 @@ def main() -> None:
     for article in load_gold(ROOT / "fixtures" / "gold" / "seeds.jsonl"):
         text = (ROOT / "seeds" / f"{article.id}.txt").read_text(encoding="utf-8")
         cases.append((text, article.published, perfect_draft(article, text).model_dump_json()))
-    checked = api._rechecked
+    checked = cached.rechecked
     unchecked = lambda processed, text, grounding: processed  # noqa: E731 - the reference hit path
 
     with (
@@ -53,7 +53,7 @@ def main() -> None:
         rounds = 6
         for r in range(rounds):
             for name, fn in (("with re-check", checked), ("without", unchecked))[:: 1 if r % 2 else -1]:
-                api._rechecked = fn  # type: ignore[assignment]
+                cached.rechecked = fn  # type: ignore[assignment]
                 hits = 0
                 started = time.perf_counter()
                 deadline = started + args.seconds / rounds
@@ -61,7 +61,7 @@ def main() -> None:
                     for text, published, _ in cases:
                         hits += ex.extract(text, published).meta.cached
                 rates[name].append(hits / (time.perf_counter() - started))
-        api._rechecked = checked
+        cached.rechecked = checked
         own = []
         for (text, _, _), result in zip(cases, results, strict=True):
             t0 = time.perf_counter()

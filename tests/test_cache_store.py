@@ -153,7 +153,7 @@ def test_full_disk_on_write_degrades(
 def test_stored_events_reused_only_by_the_same_pipeline_code(
     server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsextract.api as api
+    import newsextract.engine.cached as cached
 
     server.enqueue(REPLY)
     ex = Extractor(model="m", base_url=server.base_url, cache_dir=str(tmp_path / "c"))
@@ -162,11 +162,11 @@ def test_stored_events_reused_only_by_the_same_pipeline_code(
     assert store is not None
     key = ex.cache_key(ARTICLE)
     entry = store.get(key)
-    assert entry is not None and entry["pipeline"] == api.pipeline_fingerprint()
+    assert entry is not None and entry["pipeline"] == cached.pipeline_fingerprint()
     entry["events"] = []  # stored events that differ from what the drafts give ...
     store.set(key, entry)
     assert ex.extract(ARTICLE).stock_moves == []  # ... are used while the code is the same
-    monkeypatch.setattr(api, "pipeline_fingerprint", lambda: "other-code")
+    monkeypatch.setattr(cached, "pipeline_fingerprint", lambda: "other-code")
     again = ex.extract(ARTICLE)  # new post-processing code: the drafts are post-processed again
     assert again.meta.cached and len(again.stock_moves) == 1
     assert server.request_count == 1
@@ -175,16 +175,16 @@ def test_stored_events_reused_only_by_the_same_pipeline_code(
 def test_sentence_rules_are_part_of_that_strategys_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsextract.api as api
+    import newsextract.engine.parts as parts
     from newsextract.strategies.sentence_choices import SentenceChoices
     from newsextract.strategies.whole_article import WholeArticle
 
     ex = Extractor(model="m", base_url="http://127.0.0.1:9/v1", cache_dir=str(tmp_path / "c"))
     ex._strategy = SentenceChoices()
     before = ex.cache_key(ARTICLE)
-    monkeypatch.setattr(api, "rules_fingerprint", lambda: "new-rules")
+    monkeypatch.setattr(parts, "rules_fingerprint", lambda: "new-rules")
     assert ex.cache_key(ARTICLE) != before
     ex._strategy = WholeArticle()  # a whole-article draft is the model's answer: rules do not matter
     whole = ex.cache_key(ARTICLE)
-    monkeypatch.setattr(api, "rules_fingerprint", lambda: "newer-rules")
+    monkeypatch.setattr(parts, "rules_fingerprint", lambda: "newer-rules")
     assert ex.cache_key(ARTICLE) == whole

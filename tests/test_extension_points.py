@@ -7,6 +7,7 @@ Clients are the real ``openai`` / ``instructor`` ones, talking to the scripted s
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import json
 import logging
@@ -32,7 +33,7 @@ from newsextract import (
     extract,
     extract_many,
 )
-from newsextract.options import OPTION_NAMES, ExtractorOptions
+from newsextract.options import OPTION_NAMES, ExtractorOptions, Options, Tuning
 
 ARTICLE = "Acme Corp shares rose 5% on Monday."
 SECRET = "sk-secret-ext-123"
@@ -67,14 +68,54 @@ def test_help_shows_every_setting_with_its_default(func: Any) -> None:
 
 
 def test_options_typed_dict_matches_extractor_signature() -> None:
-    """The settings are declared by Extractor.__init__; the TypedDict that types **options for mypy
-    and IDEs must list the same names with the same types."""
-    init = typing.get_type_hints(Extractor.__init__)
-    declared = {n for n in inspect.signature(Extractor.__init__).parameters if n != "self"}
-    assert declared == set(OPTION_NAMES)
+    """The settings are declared once, by ``Options``: Extractor's signature and docstring, the module
+    functions' signatures and docstrings, ``Settings``' shared fields and the TypedDict that types
+    **options for mypy and IDEs all list the same names, with the same types and defaults."""
+    declared = typing.get_type_hints(Options)
+    assert set(declared) == set(OPTION_NAMES)
     hints = typing.get_type_hints(ExtractorOptions)
+    assert set(hints) == set(declared)
     for name in OPTION_NAMES:
-        assert hints[name] == init[name], name
+        assert hints[name] == declared[name], name
+    defaults = {f.name: f.default for f in dataclasses.fields(Options)}
+    params = inspect.signature(Extractor).parameters
+    assert list(params) == [f.name for f in dataclasses.fields(Options)]
+    assert {n: p.default for n, p in params.items()} == defaults
+    assert [n for n, p in params.items() if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD] == [
+        "model",
+        "base_url",
+        "api_key",
+    ]
+    for func in (Extractor, extract, extract_many, aextract, aextract_many, newsextract.iter_many):
+        doc = inspect.getdoc(func) or ""
+        for f in dataclasses.fields(Options):
+            first_words = " ".join(f.metadata["doc"].split()[:3])
+            assert f"{f.name} (default {f.default!r}): {first_words}" in " ".join(doc.split()), (func, f.name)
+    for f in dataclasses.fields(Tuning):  # used as given: Settings has the same fields, same defaults
+        assert getattr(Extractor(base_url="http://127.0.0.1:9/v1").settings, f.name) == f.default
+
+
+def test_the_mode_names_configuration_checks_are_the_modes_backends_send() -> None:
+    from newsextract.backends.modes import MODES
+    from newsextract.options import ModeName
+
+    assert set(typing.get_args(ModeName)) == set(MODES)
+    assert Extractor(base_url="http://127.0.0.1:9/v1", mode=" Tools ").settings.mode == "tools"
+    with pytest.raises(ConfigError, match="unknown mode 'toolz'; choose one of"):
+        Extractor(base_url="http://127.0.0.1:9/v1", mode="toolz")
+
+
+def test_positional_settings_and_their_errors() -> None:
+    ex = Extractor("m", "http://127.0.0.1:9/v1", "sk-pos")
+    assert (ex.settings.model, ex.settings.base_url, ex.settings.api_key) == (
+        "m",
+        "http://127.0.0.1:9/v1",
+        "sk-pos",
+    )
+    with pytest.raises(TypeError, match="at most 3 positional"):
+        Extractor("m", "http://127.0.0.1:9/v1", "k", "extra")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="multiple values for argument 'model'"):
+        Extractor("m", model="n")  # type: ignore[misc]
 
 
 def test_unknown_or_mistyped_setting_is_a_type_error(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
 from newsextract.lexicon.months import MONTH_ABBREVIATIONS, MONTH_NUMBERS, MONTH_WORDS
 from newsextract.normalize import dates
 from newsextract.text import candidates, names, sentences
+from newsextract.text import name_spans as name_finding
 
 
 def test_old_names_still_import_and_are_the_lexicon() -> None:
@@ -17,7 +18,7 @@ def test_old_names_still_import_and_are_the_lexicon() -> None:
     assert LEGAL_FORMS | {"the", "and"} == dedupe.CORPORATE_SUFFIXES
     assert dates.MONTHS is MONTH_NUMBERS
     assert LEGAL_FORMS <= names._CORPORATE and LEGAL_FORMS <= names._GENERIC
-    assert MONTH_WORDS <= candidates._NOT_NAMES
+    assert MONTH_WORDS <= name_finding.NOT_NAMES
     assert MONTH_ABBREVIATIONS <= sentences._NEVER_BREAK and "may" not in sentences._NEVER_BREAK
 
 
@@ -78,7 +79,7 @@ def test_move_words_are_one_list() -> None:
     """Candidates, the embedded rules and direction parsing read the same move words (candidates
     had not known "leapt", "sagged", "skidded", "dived", "little changed")."""
     from newsextract.normalize.direction import parse_direction
-    from newsextract.strategies.sentence_choices import stock_move_rules
+    from newsextract.strategies.sentence_readers import read_sentence
 
     for sentence, direction in [
         ("Gamma shares leapt 4% on Monday.", "up"),
@@ -88,7 +89,8 @@ def test_move_words_are_one_list() -> None:
     ]:
         anchors = candidates.move_anchors(sentence, candidates.Span(0, len(sentence)))
         assert len(anchors) == 1, sentence
-        assert stock_move_rules(sentence, anchors[0], anchors, [])["direction"] == direction
+        anchor = anchors[0]
+        assert read_sentence("StockMove", sentence, [], anchor=anchor).values()["direction"] == direction
         assert parse_direction(sentence) == direction
 
 
@@ -99,13 +101,14 @@ def test_sale_status_and_change_words_are_one_list() -> None:
     from newsextract.lexicon.changes import DEPART_CUES, DEPART_WORDS
     from newsextract.lexicon.status import STATUS_CUES
     from newsextract.normalize import modality
-    from newsextract.strategies.sentence_choices import exec_rules, share_sale_rules
+    from newsextract.strategies.sentence_readers import read_sentence
 
     assert [s for s, _ in STATUS_CUES] == [s for s, _ in modality._STATUS_RES]
     assert modality.appointment_change("Ann Lee stepped aside as CEO.") == "departed"
     s = "Gamma's board removed Ann Lee as chief executive."
-    assert exec_rules(s, candidates.Span(0, len(s)), [])["change"] == "departed"
-    assert share_sale_rules("Gamma unloaded 1 million Delta shares on Monday.")["date"] == "on Monday"
+    assert read_sentence("ExecutiveChange", s, []).values()["change"] == "departed"
+    sale = "Gamma unloaded 1 million Delta shares on Monday."
+    assert read_sentence("ShareSale", sale, []).values()["date"] == "on Monday"
     assert DEPART_WORDS in DEPART_CUES
 
 
@@ -124,6 +127,6 @@ def test_weekdays_are_one_list() -> None:
     from newsextract.strategies.sentence_choices import event_date
 
     assert dates.WEEKDAYS is WEEKDAY_NUMBERS
-    assert frozenset(WEEKDAY_NAMES) <= candidates._NOT_NAMES
+    assert frozenset(WEEKDAY_NAMES) <= name_finding.NOT_NAMES
     assert event_date("Gamma sold the stake on Sunday.") == "on Sunday"
     assert event_date("Gamma sold the stake on Sept. 5.") == "on Sept. 5"

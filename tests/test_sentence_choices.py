@@ -61,7 +61,7 @@ class Scripted:
 
 
 def test_choice_model_has_enum_fields() -> None:
-    m = choice_model("ShareSale", {"seller": ["Gamma", "none"], "company": ["Delta", "none"]})
+    m = choice_model("ShareSale", {"seller": ["Gamma", "none"], "company": ["Delta", "none"]}, "is_sale")
     props = m.model_json_schema()["properties"]
     assert props["is_sale"]["type"] == "boolean"
     assert props["seller"]["enum"] == ["Gamma", "none"]
@@ -248,9 +248,9 @@ def test_exec_rules_on_appointing_verbs(text: str, expected: list[tuple[str | No
         (
             q.fixed.get("person"),
             q.fixed.get("company"),
-            q.rules["role"],
-            q.rules["change"],
-            q.rules.get("predecessor"),
+            q.reading.role,
+            q.reading.change,
+            q.reading.predecessor,
         )
         for q in SentenceChoices().questions(text)
     ]
@@ -261,7 +261,7 @@ def test_role_governed_by_the_change_word() -> None:
     (q,) = SentenceChoices().questions(
         "Former Zeta Inc chairman Bob Kane joined Omega Holdings as a director."
     )
-    assert (q.fixed["person"], q.rules["role"], q.rules["change"]) == ("Bob Kane", "director", "appointed")
+    assert (q.fixed["person"], q.reading.role, q.reading.change) == ("Bob Kane", "director", "appointed")
 
 
 def _questions(text: str) -> list[Any]:
@@ -275,7 +275,7 @@ def test_index_moves_give_no_question_and_the_stock_is_the_subject_company() -> 
         "Orbis shares have lost 12% this year."
     )
     moves = [q for q in _questions(text) if q.candidate.kind == "StockMove"]
-    assert [q.rules.get("change_pct") for q in moves] == ["5%", "12%"]
+    assert [q.reading.change_pct for q in moves] == ["5%", "12%"]
     assert moves[0].fixed["company"] == "Orbis Retail Plc"  # not "Finance" or the person
 
 
@@ -286,8 +286,8 @@ def test_named_movers_share_the_leading_market_and_period() -> None:
     )
     moves = _questions(text)
     assert [q.fixed["company"] for q in moves] == ["Hanmir Chemical", "Dalseo Motors"]
-    assert {q.rules["market"] for q in moves} == {"Seoul"}
-    assert {q.rules["period"] for q in moves} == {"on Friday"}
+    assert {q.reading.market for q in moves} == {"Seoul"}
+    assert {q.reading.period for q in moves} == {"on Friday"}
 
 
 def test_ticker_in_the_move_sentence_and_the_reported_day() -> None:
@@ -295,7 +295,7 @@ def test_ticker_in_the_move_sentence_and_the_reported_day() -> None:
         "Corvex Labs said Monday that its chief scientist left, sending shares of the group (CRVX) down 9%."
     )
     (q,) = [q for q in _questions(text) if q.candidate.kind == "StockMove"]
-    assert q.rules["ticker"] == "CRVX" and q.rules["date"] == "Monday"
+    assert q.reading.ticker == "CRVX" and q.reading.date == "Monday"
 
 
 def test_sale_wordings_status_and_stakes_from_following_sentences() -> None:
@@ -309,16 +309,16 @@ def test_sale_wordings_status_and_stakes_from_following_sentences() -> None:
         "Hanna Berg sold 80,000 Corvex shares under a pre-arranged trading plan."
     )
     sales = [q for q in _questions(text) if q.candidate.kind == "ShareSale"]
-    got = [(q.fixed.get("seller"), q.fixed.get("company"), q.rules["status"]) for q in sales]
+    got = [(q.fixed.get("seller"), q.fixed.get("company"), q.reading.status) for q in sales]
     assert got == [
         ("Velmora Capital", "Arkwright Foods", "denied"),
         ("Larkin Holding Trust", "Orbis", "completed"),
         ("Pinecrest Partners", "Dalseo Motors", "cancelled"),
         ("Hanna Berg", "Corvex", "completed"),
     ]
-    assert sales[0].rules["stake_before"] == "15%" and "date" not in sales[0].rules
-    assert (sales[1].rules["stake_before"], sales[1].rules["stake_after"]) == ("11%", "9.1%")
-    assert sales[1].rules["value"] == "about £3 million"
+    assert sales[0].reading.stake_before == "15%" and sales[0].reading.date is None
+    assert (sales[1].reading.stake_before, sales[1].reading.stake_after) == ("11%", "9.1%")
+    assert sales[1].reading.value == "about £3 million"
     assert sale_status("Tarn Group is weighing the sale of its stake in Orbis.") == "rumored"
 
 
@@ -333,13 +333,13 @@ def test_executive_change_company_role_and_predecessor() -> None:
         "The board named Chief Operating Officer Noémie Larsen as interim CEO, effective immediately."
     )
     qs = [q for q in _questions(text) if q.candidate.kind == "ExecutiveChange"]
-    got = [(q.fixed["person"], q.fixed["company"], q.rules["role"]) for q in qs]
+    got = [(q.fixed["person"], q.fixed["company"], q.reading.role) for q in qs]
     assert got == [
         ("Lena Varga", "Orbis", "non-executive director"),
         ("Tariq Nadeem", "Orbis", "finance chief"),
         ("Noémie Larsen", "Orbis Retail Plc", "interim CEO"),
     ]
-    assert qs[1].rules["predecessor"] == "Paul Ende" and qs[2].rules["interim"] is True
+    assert qs[1].reading.predecessor == "Paul Ende" and qs[2].reading.interim is True
 
 
 def test_appositive_seller_and_roles_held_elsewhere() -> None:
@@ -357,7 +357,7 @@ def test_market_only_from_the_moves_own_clause_and_named_exchanges() -> None:
         "Lorne Bio shares dropped 4.1% to 3,185 won on the secondary KOSDAQ market. "
         "Pemberly Mining shares fell 3.4% to C$13.72 on the Toronto Stock Exchange on Wednesday."
     )
-    assert [q.rules["market"] for q in _questions(text)] == [None, "KOSDAQ", "Toronto Stock Exchange"]
+    assert [q.reading.market for q in _questions(text)] == [None, "KOSDAQ", "Toronto Stock Exchange"]
 
 
 def test_periods_closing_levels_and_days_over_sessions() -> None:
@@ -366,7 +366,7 @@ def test_periods_closing_levels_and_days_over_sessions() -> None:
         "Over the past month, Tarvo shares have lost 27%. "
         "Tarvo shares rose 1.1% in early trading on Thursday."
     )
-    got = [(q.rules.get("period"), q.rules.get("price")) for q in _questions(text)]
+    got = [(q.reading.period, q.reading.price) for q in _questions(text)]
     assert got == [("May 20", "28.15 yuan"), ("the past month", None), ("on Thursday", None)]
 
 
@@ -377,7 +377,7 @@ def test_the_stock_after_a_clause_break_is_the_articles_company() -> None:
     )
     (q,) = _questions(text)
     assert q.fixed["company"].startswith("Quorra")
-    assert q.rules["period"] == "the following session"
+    assert q.reading.period == "the following session"
 
 
 def test_sale_issuer_falls_back_to_the_articles_company_and_prices_apiece() -> None:
@@ -387,7 +387,7 @@ def test_sale_issuer_falls_back_to_the_articles_company_and_prices_apiece() -> N
     )
     (q,) = [q for q in _questions(text) if q.candidate.kind == "ShareSale"]
     assert (q.fixed["seller"], q.fixed["company"]) == ("Dana Vogt", "Kessler Kranwerk")
-    assert q.rules["price_per_share"] == "38.20 euros"
+    assert q.reading.price_per_share == "38.20 euros"
 
 
 def test_change_company_refers_back_and_departed_roles() -> None:
@@ -399,7 +399,7 @@ def test_change_company_refers_back_and_departed_roles() -> None:
         "serving as interim chief financial officer."
     )
     got = [
-        (q.fixed.get("person"), q.fixed.get("company"), q.rules["role"], q.rules["change"])
+        (q.fixed.get("person"), q.fixed.get("company"), q.reading.role, q.reading.change)
         for q in _questions(text)
         if q.candidate.kind == "ExecutiveChange"
     ]
@@ -416,7 +416,7 @@ def test_a_role_kept_is_no_change_and_common_words_are_no_people() -> None:
         "serve as chairman of the board.\n\n"
         "Elsewhere, Pylon Bio said in a filing that co-chief executive Jae Min had resigned."
     )
-    got = [(q.fixed.get("person"), q.choices.get("person"), q.rules["role"]) for q in _questions(text)]
+    got = [(q.fixed.get("person"), q.choices.get("person"), q.reading.role) for q in _questions(text)]
     assert got == [("Wen Lo", None, "general manager"), ("Jae Min", None, "co-chief executive")]
 
 
@@ -425,7 +425,7 @@ def test_an_index_named_after_an_exchange_is_no_market_and_added_is_a_move() -> 
         "Even after that drop, Quorra's stock is up 48% so far this year, far outpacing the Nasdaq "
         "Composite. Peer Lindal Minerals added 2.9% to 733p."
     )
-    got = [(q.rules["market"], q.rules.get("change_pct"), q.rules.get("price")) for q in _questions(text)]
+    got = [(q.reading.market, q.reading.change_pct, q.reading.price) for q in _questions(text)]
     assert got == [(None, "48%", None), (None, "2.9%", "733p")]
 
 
@@ -435,7 +435,7 @@ def test_a_role_before_a_speaking_name_makes_it_the_person() -> None:
         "at the end of the year."
     )
     (q,) = [q for q in _questions(text) if q.candidate.kind == "ExecutiveChange"]
-    assert (q.fixed["person"], q.fixed["company"], q.rules["change"]) == (
+    assert (q.fixed["person"], q.fixed["company"], q.reading.change) == (
         "Dale Frost",
         "Orrin Mutual Insurance",
         "departed",
@@ -447,7 +447,7 @@ def test_week_lows_datelines_and_since_are_read_as_written() -> None:
         "LONDON, May 2, 2024 - Shares of Harrow Brewing Plc hit a 52-week low of 412p on Thursday, "
         "falling 5.2%.\n\nHarrow shares slid 3.9% in London, their lowest close since March."
     )
-    got = [(q.rules.get("period"), q.rules.get("price"), q.rules["direction"]) for q in _questions(text)]
+    got = [(q.reading.period, q.reading.price, q.reading.direction) for q in _questions(text)]
     assert got == [("on Thursday", "412p", "down"), (None, None, "down")]
 
 
@@ -459,9 +459,9 @@ def test_withdrawn_sales_and_passive_successions() -> None:
     )
     qs = _questions(text)
     sale = next(q for q in qs if q.candidate.kind == "ShareSale")
-    assert sale.rules["status"] == "cancelled"
+    assert sale.reading.status == "cancelled"
     got = [
-        (q.fixed.get("person"), q.rules["role"], q.rules["change"], q.rules.get("predecessor"))
+        (q.fixed.get("person"), q.reading.role, q.reading.change, q.reading.predecessor)
         for q in qs
         if q.candidate.kind == "ExecutiveChange"
     ]
@@ -480,7 +480,7 @@ def test_closed_lower_bourse_markets_and_issuers_known_as_companies() -> None:
         "Former chief executive Per Alm sold his remaining 400,000 shares last year."
     )
     qs = _questions(text)
-    moves = [(q.rules["direction"], q.rules.get("change_pct"), q.rules["market"]) for q in qs[:2]]
+    moves = [(q.reading.direction, q.reading.change_pct, q.reading.market) for q in qs[:2]]
     assert moves == [("down", "4.4%", None), ("up", "8.2%", "Stockholm")]
     sale = next(q for q in qs if q.candidate.kind == "ShareSale")
     assert (sale.fixed["seller"], sale.fixed["company"]) == ("Per Alm", "Ostra Foods AB")  # not "Lund"
@@ -517,7 +517,7 @@ def test_succeed_him_takes_the_leavers_role_and_old_changes_are_history() -> Non
         "Arai, 61, became president in 2019."
     )
     got = [
-        (q.fixed["person"], q.rules["role"], q.rules["change"], q.rules.get("predecessor"))
+        (q.fixed["person"], q.reading.role, q.reading.change, q.reading.predecessor)
         for q in SentenceChoices().questions(text, dt.date(2025, 3, 5))
     ]
     assert got[:2] == [
@@ -535,8 +535,7 @@ def test_replaced_by_is_the_successors_appointment() -> None:
         "chairman Gina Ferro, the lender said."
     )
     got = [
-        (q.fixed["person"], q.rules["role"], q.rules["change"], q.rules.get("predecessor"))
-        for q in _questions(text)
+        (q.fixed["person"], q.reading.role, q.reading.change, q.reading.predecessor) for q in _questions(text)
     ]
     assert got == [
         ("Paolo Renzi", "chairman", "departed", None),

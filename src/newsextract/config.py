@@ -23,30 +23,39 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from newsextract.backends.modes import mode_named
-from newsextract.core.schemas import GroundingMode
 from newsextract.errors import ConfigError
-from newsextract.options import BackendName, StrategyName
+from newsextract.options import BackendName, ExtractorOptions, ModeName, Options, StrategyName, Tuning
 
 if TYPE_CHECKING:
     from newsextract.core.schemas import Event
     from newsextract.kinds.kindset import KindSet
 
-__all__ = ["BackendName", "Settings", "StrategyName", "default_cache_dir", "redact_url", "resolve_settings"]
+__all__ = [
+    "BackendName",
+    "Settings",
+    "StrategyName",
+    "default_cache_dir",
+    "redact_url",
+    "resolve",
+    "resolve_settings",
+]
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Resolved configuration for one ``Extractor``. ``api_key`` is excluded from ``repr``."""
+class Settings(Tuning):
+    """Resolved configuration for one ``Extractor``: the settings used as given (``Tuning``, declared in
+    ``newsextract.options``) and these, resolved from the arguments, the environment and each other.
+    ``api_key`` is excluded from ``repr``."""
 
     backend: BackendName
     model: str
@@ -56,14 +65,6 @@ class Settings:
     cache_dir: Path | None = None
     cache_enabled: bool = True
     cache_url: str | None = None
-    max_retries: int = 2
-    transport_attempts: int = 4
-    transport_max_wait_s: float = 60.0
-    timeout_s: float = 120.0
-    temperature: float = 0.0
-    max_tokens: int = 2048
-    strategy: StrategyName = "auto"
-    grounding: GroundingMode = "strict"
     mode: str | None = None
     default_headers: tuple[tuple[str, str], ...] = ()
     #: an openai / instructor client given with ``client=`` (not picklable: one process only)
@@ -164,112 +165,116 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("newsextract", appauthor=False)) / "responses"
 
 
-def resolve_settings(
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    backend: BackendName | None = None,
-    model_path: str | os.PathLike[str] | None = None,
-    cache_dir: str | os.PathLike[str] | None = None,
-    cache: bool = True,
-    cache_url: str | None = None,
-    max_retries: int = 2,
-    transport_attempts: int = 4,
-    transport_max_wait_s: float = 60.0,
-    timeout_s: float = 120.0,
-    temperature: float = 0.0,
-    max_tokens: int = 2048,
-    strategy: StrategyName = "auto",
-    grounding: GroundingMode = "strict",
-    mode: str | None = None,
-    client: Any = None,
-    client_base_url: str | None = None,
-    default_headers: Mapping[str, str] | None = None,
-    kinds: Iterable[type[Event]] | None = None,
-) -> Settings:
-    """Merge arguments, environment and defaults (in that order of precedence; see the module
-    docstring for how the backend is chosen). ``client_base_url`` is the base URL of ``client``."""
-    if max_retries < 0:
-        raise ConfigError("max_retries must be >= 0")
-    if transport_attempts < 1:
-        raise ConfigError("transport_attempts must be >= 1")
-    if grounding not in ("strict", "flag", "off"):
-        raise ConfigError(f"grounding must be 'strict', 'flag' or 'off', not {grounding!r}")
-    if strategy not in ("auto", "whole_article", "sentence_choices"):
-        raise ConfigError(f"unknown strategy {strategy!r}")
+def resolve_settings(client_base_url: str | None = None, **options: Unpack[ExtractorOptions]) -> Settings:
+    """``resolve(Options(**options))``: the settings of ``Extractor(**options)``."""
+    return resolve(Options(**options), client_base_url=client_base_url)
 
-    if client is not None:
-        if backend == "embedded":
-            raise ConfigError("client= is an endpoint's client; it cannot be used with backend='embedded'")
-        if base_url is not None:
-            raise ConfigError("give either client= or base_url=, not both (the client has its own)")
-        base_url = client_base_url
-        backend = "openai"
-    else:
-        base_url = base_url or _env("OPENAI_BASE_URL")
-        api_key = api_key or _env("OPENAI_API_KEY")
-    model = model or _env("NEWSEXTRACT_MODEL")
+
+def resolve(options: Options, *, client_base_url: str | None = None) -> Settings:
+    """Merge arguments, environment and defaults (in that order of precedence; see the module
+    docstring for how the backend is chosen). ``client_base_url`` is the base URL of ``options.client``.
+    Raises ``ConfigError`` for a value that cannot work."""
+    _check_values(options)
+    backend, base_url, api_key = _endpoint(options, client_base_url)
+    model, model_path, mode = options.model or _env("NEWSEXTRACT_MODEL"), options.model_path, options.mode
     mode = mode or _env("NEWSEXTRACT_MODE")
     if mode is not None:
-        mode = mode_named(mode).name  # an unknown name is a ConfigError here, before any request
-    env_backend = _env("NEWSEXTRACT_BACKEND")
-    if backend is None and env_backend is not None:
-        if env_backend not in ("embedded", "openai"):
-            raise ConfigError(f"NEWSEXTRACT_BACKEND must be 'embedded' or 'openai', not {env_backend!r}")
-        backend = env_backend  # type: ignore[assignment]
-
+        mode = _mode_name(mode)  # an unknown name is a ConfigError here, before any request
     model_path = os.fspath(model_path) if model_path is not None else None
     if model_path is None and model is not None and model.endswith(".gguf"):
         model_path, model = model, None
     if backend is None:
-        chosen = client is not None or base_url or model is not None
+        chosen = options.client is not None or base_url or model is not None
         backend = "openai" if chosen and model_path is None else "embedded"
-
-    if backend == "embedded":
-        if model_path is not None and not Path(model_path).is_file():
-            raise ConfigError(f"model file not found: {model_path}")
-        resolved_model = model or (Path(model_path).name if model_path else "SmolLM2-135M-Instruct-Q4_1")
-    else:
-        if client is None and not base_url and not api_key:
-            raise ConfigError(
-                f"model {model or DEFAULT_OPENAI_MODEL!r} is served by OpenAI's API, which needs a key: set "
-                "OPENAI_API_KEY or pass api_key=; for another endpoint pass base_url= (or OPENAI_BASE_URL); "
-                "for the embedded model pass no model name (or a .gguf file)"
-            )
-        resolved_model = model or DEFAULT_OPENAI_MODEL
-
+    reachable = options.client is not None or bool(base_url or api_key)
+    resolved_model = _model(backend, model, model_path, reachable)
+    tuning = {f.name: getattr(options, f.name) for f in fields(Tuning)}
     return Settings(
         backend=backend,
         model=resolved_model,
         base_url=base_url.rstrip("/") if base_url else None,
         api_key=api_key,
         model_path=model_path,
-        cache_dir=Path(cache_dir).expanduser() if cache_dir is not None else None,
-        cache_enabled=cache,
-        cache_url=cache_url or _env("NEWSEXTRACT_CACHE_URL"),
-        max_retries=max_retries,
-        transport_attempts=transport_attempts,
-        transport_max_wait_s=transport_max_wait_s,
-        timeout_s=timeout_s,
-        temperature=temperature,
-        max_tokens=max_tokens,
-        strategy=strategy,
-        grounding=grounding,
+        cache_dir=Path(options.cache_dir).expanduser() if options.cache_dir is not None else None,
+        cache_enabled=options.cache,
+        cache_url=options.cache_url or _env("NEWSEXTRACT_CACHE_URL"),
         mode=mode,
-        default_headers=tuple(sorted((default_headers or {}).items())),
-        client=client,
-        kinds=_kinds(kinds, backend, strategy),
+        default_headers=tuple(sorted((options.default_headers or {}).items())),
+        client=options.client,
+        kinds=_kinds(options.kinds, backend, options.strategy),
+        **tuning,
     )
+
+
+def _mode_name(name: str) -> str:
+    """The mode called ``name`` (case-insensitive, ``options.ModeName``); ``ConfigError`` naming the
+    choices otherwise."""
+    names = typing.get_args(ModeName)
+    mode = name.strip().lower()
+    if mode not in names:
+        raise ConfigError(f"unknown mode {name!r}; choose one of {sorted(names)}")
+    return mode
+
+
+def _check_values(options: Options) -> None:
+    """``ConfigError`` for a value of the right type that cannot work."""
+    if options.max_retries < 0:
+        raise ConfigError("max_retries must be >= 0")
+    if options.transport_attempts < 1:
+        raise ConfigError("transport_attempts must be >= 1")
+    if options.grounding not in ("strict", "flag", "off"):
+        raise ConfigError(f"grounding must be 'strict', 'flag' or 'off', not {options.grounding!r}")
+    if options.strategy not in ("auto", "whole_article", "sentence_choices"):
+        raise ConfigError(f"unknown strategy {options.strategy!r}")
+
+
+def _endpoint(
+    options: Options, client_base_url: str | None
+) -> tuple[BackendName | None, str | None, str | None]:
+    """(backend if decided, base URL, API key): a client's own endpoint, else the arguments, else the
+    environment."""
+    backend, base_url, api_key = options.backend, options.base_url, options.api_key
+    if options.client is not None:
+        if backend == "embedded":
+            raise ConfigError("client= is an endpoint's client; it cannot be used with backend='embedded'")
+        if base_url is not None:
+            raise ConfigError("give either client= or base_url=, not both (the client has its own)")
+        return "openai", client_base_url, api_key
+    base_url = base_url or _env("OPENAI_BASE_URL")
+    api_key = api_key or _env("OPENAI_API_KEY")
+    env_backend = _env("NEWSEXTRACT_BACKEND")
+    if backend is None and env_backend is not None:
+        if env_backend not in ("embedded", "openai"):
+            raise ConfigError(f"NEWSEXTRACT_BACKEND must be 'embedded' or 'openai', not {env_backend!r}")
+        backend = env_backend  # type: ignore[assignment]
+    return backend, base_url, api_key
+
+
+def _model(backend: BackendName, model: str | None, model_path: str | None, reachable: bool) -> str:
+    """The model's name; ``ConfigError`` for a missing model file, or OpenAI's API without a key
+    (``reachable``: a client, a base URL or a key was given)."""
+    if backend == "embedded":
+        if model_path is not None and not Path(model_path).is_file():
+            raise ConfigError(f"model file not found: {model_path}")
+        return model or (Path(model_path).name if model_path else "SmolLM2-135M-Instruct-Q4_1")
+    if not reachable:
+        raise ConfigError(
+            f"model {model or DEFAULT_OPENAI_MODEL!r} is served by OpenAI's API, which needs a key: set "
+            "OPENAI_API_KEY or pass api_key=; for another endpoint pass base_url= (or OPENAI_BASE_URL); "
+            "for the embedded model pass no model name (or a .gguf file)"
+        )
+    return model or DEFAULT_OPENAI_MODEL
 
 
 def _kinds(
     kinds: Iterable[type[Event]] | None, backend: BackendName, strategy: StrategyName
 ) -> KindSet | None:
     """The checked kind set (None: the built-ins). The embedded strategy reads only the kinds it has
-    rules for: any other kind is a ConfigError there, before a model is loaded."""
+    rules for (the built-ins, and kinds with rules registered by ``kinds.rules.register_rules``): any
+    other kind is a ConfigError there, before a model is loaded."""
     from newsextract.kinds.builtin import BUILTIN_KINDS
     from newsextract.kinds.kindset import resolve_kinds
+    from newsextract.kinds.rules import kinds_with_rules, registered_rules
     from newsextract.kinds.spec import KindError
 
     try:
@@ -279,9 +284,11 @@ def _kinds(
     if resolved is None or resolved.is_default:
         return None
     embedded = strategy == "sentence_choices" or (strategy == "auto" and backend == "embedded")
-    unread = [k.__name__ for k in resolved.kinds if k not in BUILTIN_KINDS]
+    unread = [
+        k.__name__ for k in resolved.kinds if k not in BUILTIN_KINDS and not registered_rules(k.__name__)
+    ]
     if embedded and unread:
-        can = ", ".join(k.__name__ for k in BUILTIN_KINDS)
+        can = ", ".join([*(k.__name__ for k in BUILTIN_KINDS), *kinds_with_rules()])
         raise ConfigError(
             f"the embedded model (strategy sentence_choices) has rules only for {can}; it cannot read "
             f"{', '.join(unread)}. Use an endpoint (base_url=..., strategy 'whole_article') for these kinds"

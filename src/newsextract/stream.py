@@ -26,11 +26,13 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from newsextract.batch import InputItem, Outcome, _internal, _Item, _item, _workers
+from newsextract.batch.inputs import InputItem, InputRecord, input_record
+from newsextract.batch.outcomes import Outcome, internal
+from newsextract.batch.threads import thread_count
 from newsextract.errors import NewsextractError
 
 if TYPE_CHECKING:
-    from newsextract.api import Extractor
+    from newsextract.engine import ArticleExtractor
 
 _END = object()
 
@@ -46,7 +48,7 @@ class Completed(NamedTuple):
     outcome: Outcome
 
 
-def _one(extractor: Extractor, item: _Item, refresh: bool) -> Completed:
+def _one(extractor: ArticleExtractor, item: InputRecord, refresh: bool) -> Completed:
     if item.problem is not None:
         return Completed(item.id, item.index, item.problem)
     try:
@@ -54,11 +56,11 @@ def _one(extractor: Extractor, item: _Item, refresh: bool) -> Completed:
     except NewsextractError as exc:
         outcome = exc
     except Exception as exc:  # a bug for one article must not end the stream
-        outcome = _internal(exc)
+        outcome = internal(exc)
     return Completed(item.id, item.index, outcome)
 
 
-async def _aone(extractor: Extractor, item: _Item, refresh: bool) -> Completed:
+async def _aone(extractor: ArticleExtractor, item: InputRecord, refresh: bool) -> Completed:
     if item.problem is not None:
         return Completed(item.id, item.index, item.problem)
     try:
@@ -66,11 +68,11 @@ async def _aone(extractor: Extractor, item: _Item, refresh: bool) -> Completed:
     except NewsextractError as exc:
         outcome = exc
     except Exception as exc:
-        outcome = _internal(exc)
+        outcome = internal(exc)
     return Completed(item.id, item.index, outcome)
 
 
-async def _aone_boxed(extractor: Extractor, item: _Item, refresh: bool) -> list[Completed]:
+async def _aone_boxed(extractor: ArticleExtractor, item: InputRecord, refresh: bool) -> list[Completed]:
     """``_aone``'s result in a box the consumer empties: a finished task may stay referenced for a
     while by the event loop's bookkeeping, and must not keep an outcome alive after it is yielded."""
     return [await _aone(extractor, item, refresh)]
@@ -101,7 +103,7 @@ class _Order:
 
 
 def iter_outcomes(
-    extractor: Extractor,
+    extractor: ArticleExtractor,
     inputs: Iterable[InputItem],
     *,
     concurrency: int = 16,
@@ -110,7 +112,7 @@ def iter_outcomes(
 ) -> Iterator[Completed]:
     """Extract ``inputs`` with up to ``concurrency`` threads, yielding each ``Completed`` as it is known
     (see the module docstring). The embedded model runs one article at a time whatever ``concurrency``."""
-    slots = _workers(extractor, concurrency)
+    slots = thread_count(extractor, concurrency)
     order = _Order(ordered, slots)
     source = enumerate(inputs)
     read = 0
@@ -126,7 +128,7 @@ def iter_outcomes(
                     exhausted = True
                     break
                 read += 1
-                pending[pool.submit(_one, extractor, _item(raw, index), refresh)] = index
+                pending[pool.submit(_one, extractor, input_record(raw, index), refresh)] = index
             if not pending:
                 return
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -146,7 +148,7 @@ def iter_outcomes(
 
 
 async def aiter_outcomes(
-    extractor: Extractor,
+    extractor: ArticleExtractor,
     inputs: Iterable[InputItem] | AsyncIterable[InputItem],
     *,
     concurrency: int = 16,
@@ -155,7 +157,7 @@ async def aiter_outcomes(
 ) -> AsyncIterator[Completed]:
     """The asyncio twin of ``iter_outcomes``: ``aextract`` calls, at most ``concurrency`` at a time;
     ``inputs`` may be an async iterable. Closing the iterator cancels the articles in flight."""
-    slots = _workers(extractor, concurrency)
+    slots = thread_count(extractor, concurrency)
     order = _Order(ordered, slots)
     sync_source: Iterator[InputItem] | None = None
     async_source: AsyncIterator[InputItem] | None = None
@@ -183,7 +185,7 @@ async def aiter_outcomes(
                 if raw is _END:
                     exhausted = True
                     break
-                pending.add(asyncio.ensure_future(_aone_boxed(extractor, _item(raw, read), refresh)))
+                pending.add(asyncio.ensure_future(_aone_boxed(extractor, input_record(raw, read), refresh)))
                 read += 1
             if not pending:
                 return

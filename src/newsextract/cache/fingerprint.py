@@ -6,9 +6,10 @@
   de-duplication or pipeline (a new release or a local edit) it re-runs the post-processing on the cached
   drafts instead, without asking the model again.
 - ``rules_fingerprint``: the code that writes drafts itself in the ``sentence_choices`` strategy
-  (candidate rules, name classes, normalisers). It is part of that strategy's cache key: its drafts are
-  mostly rule output, so new rules must miss. (A whole-article draft is the model's answer alone; new
-  post-processing re-checks it, so library upgrades do not re-ask a paid endpoint.)
+  (candidate rules, name classes, normalisers, the kinds' rules and their readers). It is part of
+  that strategy's cache key: its drafts are mostly rule output, so new rules must miss. (A
+  whole-article draft is the model's answer alone; new post-processing re-checks it, so library
+  upgrades do not re-ask a paid endpoint.)
 """
 
 from __future__ import annotations
@@ -18,15 +19,22 @@ import hashlib
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_PIPELINE = ("core", "kinds", "lexicon", "normalize", "grounding", "text", "pipeline", "dedupe.py")
+_PIPELINE = ("core", "kinds", "lexicon", "normalize", "grounding", "text", "pipeline", "dedupe")
 _RULES = (
     "core",
     "lexicon",
     "normalize",
     "text",
+    "kinds",
     "strategies/sentence_choices.py",
     "strategies/sentence_options.py",
     "strategies/sentence_questions.py",
+    "strategies/sentence_readers.py",
+    "strategies/read_changes.py",
+    "strategies/read_dates.py",
+    "strategies/read_generic.py",
+    "strategies/read_moves.py",
+    "strategies/read_sales.py",
 )
 
 

@@ -43,7 +43,7 @@ class ExtractActor:
     """Callable class for ``Dataset.map_batches``: rows in, one result row per input row out."""
 
     def __init__(self, settings: Settings, max_chars: int, in_flight: int, columns: Columns) -> None:
-        from newsextract.api import Extractor
+        from newsextract.engine import ArticleExtractor
 
         key = os.environ.get(API_KEY_ENV) or None
         settings = dataclasses.replace(settings, api_key=key)
@@ -52,14 +52,8 @@ class ExtractActor:
                 f"a Ray worker has no {API_KEY_ENV} in its environment: set it where the workers run "
                 "(the key never travels with the job)"
             )
-        self.extractor = Extractor(
-            model=settings.model,
-            base_url=settings.base_url,
-            api_key=key,
-            backend=settings.backend,
-            max_chars=max_chars,
-        )
-        self.extractor.settings = settings  # exactly the driver's resolved configuration, plus our key
+        # exactly the driver's resolved configuration, plus our key
+        self.extractor = ArticleExtractor.from_settings(settings, max_chars)
         self.in_flight = in_flight
         self.columns = columns
 

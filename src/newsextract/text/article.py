@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsextract.text.candidates import INDEX_WORDS, is_title_line, name_spans
+from newsextract.text.candidates import (
+    INDEX_WORDS,
+    Candidate,
+    is_caps_headline,
+    is_caps_line,
+    is_title_line,
+    name_spans,
+)
 from newsextract.text.names import ArticleNames, classify_names
 from newsextract.text.sentences import split_sentences
 from newsextract.text.spans import Span
 from newsextract.text.wordindex import WordIndex
 
-__all__ = ["ArticleContext", "article_names", "subject_company"]
+__all__ = ["ArticleContext", "SentenceView", "article_names", "subject_company"]
 
 
 def article_names(text: str, sentences: list[Span] | None = None) -> ArticleNames:
@@ -96,3 +103,64 @@ class ArticleContext:
             s = sentence.slice(self.text)
             hit = self._local_names[sentence] = name_spans(s, Span(0, len(s)))
         return hit
+
+    def view(self, cand: Candidate, anchors: list[Span]) -> SentenceView:
+        """The candidate ``cand`` as the rules read it; ``anchors`` are the values of every candidate of
+        its sentence (offsets into the article). A headline before the sentence is no context for it."""
+        text, an = self.text, self.names
+        prev, nxt = self.previous(cand.sentence), self.following(cand.sentence)
+        sent = cand.sentence.slice(text)
+        base = cand.sentence.start
+        before = prev.slice(text) if prev else ""
+        if is_title_line(before) and not (is_caps_line(before) and not is_caps_headline(before)):
+            prev, before = None, ""
+        before_names = [n.slice(before) for n in self.local_names(prev)] if prev else []
+        before_names = [c for c in before_names if c not in an.common and not INDEX_WORDS.search(c)]
+        names = [n for n in self.local_names(cand.sentence) if n.slice(sent) not in an.common]
+        return SentenceView(
+            candidate=cand,
+            article=self,
+            sentence=sent,
+            names=names,
+            focus=Span(cand.focus.start - base, cand.focus.end - base),
+            anchor=None if cand.anchor is None else Span(cand.anchor.start - base, cand.anchor.end - base),
+            anchors=[Span(a.start - base, a.end - base) for a in anchors],
+            before=before,
+            before_span=prev,
+            after_span=nxt,
+            before_names=before_names,
+        )
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """One candidate as the rules read it: its sentence (every offset here is within it), the sentence's
+    names (without the article's common words), the part in focus, the candidate's value (``anchor``)
+    and those of the other candidates of the sentence, and the sentence before it (empty after a
+    headline) with its names. What concerns the whole article is ``article``."""
+
+    candidate: Candidate
+    article: ArticleContext
+    sentence: str
+    names: list[Span]
+    focus: Span
+    anchor: Span | None
+    anchors: list[Span]
+    before: str
+    before_span: Span | None
+    after_span: Span | None
+    before_names: list[str]
+
+    @property
+    def an(self) -> ArticleNames:
+        """How the article uses its names."""
+        return self.article.names
+
+    @property
+    def subject(self) -> str | None:
+        """The company the article is about."""
+        return self.article.subject
+
+    def name_texts(self) -> list[str]:
+        """The sentence's names as written."""
+        return [n.slice(self.sentence) for n in self.names]
