@@ -25,7 +25,6 @@ LEXICON_DATA = ("lexicon/",)
 BEING_SPLIT: frozenset[str] = frozenset(
     {
         "grounding/checks.py",
-        "text/sentences.py",
     }
 )
 
