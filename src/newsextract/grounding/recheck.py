@@ -17,8 +17,9 @@ the event:
 With grounding "off" only the evidence is checked. Each value is looked for in the evidence's own
 sentences first (found by reading around the quote, not by splitting the article) and in the whole
 article only when it is not there. A text's quantities are read once and a value's look-up in a text is
-made once (bounded memos, keyed by the texts and values themselves: a changed value or text is looked up
-afresh), so a re-check costs little next to post-processing, and nothing next to a request.
+made once while the article is one of the last few re-checked (keyed by the texts and values themselves:
+a changed value or text is looked up afresh), so a re-check costs little next to post-processing, and
+nothing next to a request.
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ class Recheck(Generic[E]):
     problems: list[str]
 
 
-@functools.lru_cache(maxsize=256)  # a text's quantities, read once however many events and hits ask
-def _stated(text: str) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Money, ...]]:
+Stated = tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Money, ...]]
+
+
+def _read(text: str) -> Stated:
     """The numbers, percentages (magnitudes) and amounts of money ``text`` states: its quantities as
     written and, when it has a range, with each bound apart (``grounding.values._readings``); its money
     is taken from the quantities as written, as ``find_money(text, context=text)`` reads it."""
@@ -71,16 +74,67 @@ def _stated(text: str) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[
     )
 
 
-def _has_number(text: str, value: int) -> bool:
-    return any(_eq(Decimal(value), s) for s in _stated(text)[0])
+class _Article:
+    """What re-checking one article found out, kept while the article is one of the last few (a hit on
+    the same article asks the same questions): evidence windows, each text's quantities (a window or the
+    article), and each answer, keyed by the value and the text asked about. Answers are added, never
+    changed; two threads asking at once at worst both compute the same answer."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.windows: dict[tuple[int, int], str] = {}
+        self.stated: dict[str, Stated] = {}
+        self.answers: dict[tuple[object, ...], bool] = {}
+
+    def window(self, start: int, end: int) -> str:
+        found = self.windows.get((start, end))
+        if found is None:
+            found = self.windows[(start, end)] = evidence_window(self.text, start, end)
+        return found
+
+    def _stated(self, text: str) -> Stated:
+        found = self.stated.get(text)
+        if found is None:
+            found = self.stated[text] = _read(text)
+        return found
+
+    def has_number(self, text: str, value: int) -> bool:
+        key = ("number", text, value)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = any(_eq(Decimal(value), s) for s in self._stated(text)[0])
+        return found
+
+    def has_percent(self, text: str, value: float) -> bool:
+        key = ("percent", text, value)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = any(_eq(value, s) for s in self._stated(text)[1])
+        return found
+
+    def has_money(self, text: str, value: Money) -> bool:
+        key = ("money", text, value.amount, value.currency)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = any(
+                _eq(s.amount, value.amount) and s.currency == value.currency for s in self._stated(text)[2]
+            )
+        return found
+
+    def found(self, kind: str, value: str, window: str) -> bool:
+        """``value`` (a name, role, ticker or market: ``kind``) is in the evidence's sentences ``window``
+        or, failing that, in the article, by the grounding rules."""
+        key = (kind, value, window)
+        found = self.answers.get(key)
+        if found is None:
+            lookup = _LOOKUPS[kind]
+            found = self.answers[key] = lookup(value, window) or lookup(value, self.text)
+        return found
 
 
-def _has_percent(text: str, value: float) -> bool:
-    return any(_eq(value, s) for s in _stated(text)[1])
-
-
-def _has_money(text: str, value: Money) -> bool:
-    return any(_eq(s.amount, value.amount) and s.currency == value.currency for s in _stated(text)[2])
+@functools.lru_cache(maxsize=8)  # the last few articles (each holds its text: memory stays bounded)
+def _article(text: str) -> _Article:
+    return _Article(text)
 
 
 def _name_in(name: str, text: str, person: bool) -> bool:
@@ -101,14 +155,6 @@ _LOOKUPS: dict[str, Callable[[str, str], bool]] = {
 }
 
 
-@functools.lru_cache(maxsize=4096)  # the same value in the same sentences of the same article: one look-up
-def _found(kind: str, value: str, window: str, text: str) -> bool:
-    """``value`` (a name, role, ticker or market: ``kind``) is in the evidence's sentences ``window`` or,
-    failing that, in the article ``text``, by the grounding rules."""
-    lookup = _LOOKUPS[kind]
-    return lookup(value, window) or lookup(value, text)
-
-
 def recheck_events(events: Sequence[E], text: str, grounding: GroundingMode) -> Recheck[E]:
     """``events`` (of any kinds) re-verified against ``text`` (see the module docstring). Never raises."""
     out: list[E] = []
@@ -123,8 +169,9 @@ def recheck_events(events: Sequence[E], text: str, grounding: GroundingMode) -> 
         out.append(event)
         if grounding == "off" or (grounding == "flag" and event.flags):
             continue
-        window = evidence_window(text, evidence.start, evidence.end)
-        problems += [f"{event.type}: {p}" for p in _value_problems(event, text, window)]
+        article = _article(text)
+        window = article.window(evidence.start, evidence.end)
+        problems += [f"{event.type}: {p}" for p in _value_problems(event, article, window)]
     return Recheck(out, problems)
 
 
@@ -149,43 +196,44 @@ def _checked_fields(kind: type[Event]) -> tuple[tuple[str, str, bool], ...]:
     )
 
 
-def _value_problems(event: Event, text: str, window: str) -> list[str]:
+def _value_problems(event: Event, article: _Article, window: str) -> list[str]:
     """Each value by its field's role (``kinds.roles``), against the evidence's sentences ``window``
     first (where it almost always is, and a short text to search), then, if not there (a value a merged
-    mention brought), against the whole article ``text``. Dates, periods, choices, flags and free text are
-    not re-checked (see the module docstring)."""
+    mention brought), against the whole article. Dates, periods, choices, flags and free text are not
+    re-checked (see the module docstring)."""
     problems: list[str] = []
     for name, role, zero_on_exit in _checked_fields(type(event)):
         value = getattr(event, name, None)
         if value is not None:
-            problem = _value_problem(name, role, zero_on_exit, value, text, window)
+            problem = _value_problem(name, role, zero_on_exit, value, article, window)
             if problem is not None:
                 problems.append(problem)
     return problems
 
 
 def _value_problem(
-    name: str, role: str, zero_on_exit: bool, value: Any, text: str, window: str
+    name: str, role: str, zero_on_exit: bool, value: Any, article: _Article, window: str
 ) -> str | None:
+    text = article.text
     if role in _NAMED and isinstance(value, str):
         lookup = "name" if role == "name" else "person"
         return (
-            None if _found(lookup, value, window, text) else f'{name} "{value}" is not named in the article'
+            None if article.found(lookup, value, window) else f'{name} "{value}" is not named in the article'
         )
     if role in ("role", "ticker", "market") and isinstance(value, str):
-        if _found(role, value, window, text):
+        if article.found(role, value, window):
             return None
         said = "is not named in" if role == "market" else "does not occur in"
         return f'{name} "{value}" {said} the article'
     if role == "quantity" and isinstance(value, int):
-        stated = _has_number(window, value) or _has_number(text, value)
+        stated = article.has_number(window, value) or article.has_number(text, value)
         return None if stated else f"{name} {value} is not stated in the article"
     if role == "percent" and isinstance(value, float | int):
         if value == 0 and zero_on_exit and _FULL_EXIT_RE.search(text):
             return None  # a full exit is stated in words ("to zero", "its entire holding"), as grounding does
-        stated = _has_percent(window, value) or _has_percent(text, value)
+        stated = article.has_percent(window, value) or article.has_percent(text, value)
         return None if stated else f"{name} {value} is not stated in the article"
     if role == "money" and isinstance(value, Money):
-        stated = _has_money(window, value) or _has_money(text, value)
+        stated = article.has_money(window, value) or article.has_money(text, value)
         return None if stated else f"{name} {value.amount} {value.currency} is not stated in the article"
     return None

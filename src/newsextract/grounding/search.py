@@ -51,11 +51,29 @@ def _index(folded: str, word: str) -> WordIndex:
     return WordIndex(folded, word)
 
 
+#: A long haystack is scanned (``str.find``) for its first few needles and indexed from the next one on:
+#: a cache hit asks an article about one or two names, where building its index would cost ten scans.
+_SCANS_BEFORE_INDEX = 4
+
+
+@functools.lru_cache(maxsize=8)
+def _lookups(folded: str) -> list[int]:
+    """How many needles a long haystack was scanned for (a one-item counter per haystack)."""
+    return [0]
+
+
+def _scan_first(folded: str) -> bool:
+    counter = _lookups(folded)
+    counter[0] += 1
+    return counter[0] <= _SCANS_BEFORE_INDEX
+
+
 def occurs(needle: str, haystack: str) -> bool:
     """True when ``needle`` occurs in ``haystack`` after :func:`normalize_for_search` of both, on word
     boundaries where ``needle`` starts or ends with a letter or digit. An empty needle never occurs.
-    A long haystack is searched through its word index: the cost is the occurrences of the needle's
-    rarest word, not the haystack's length."""
+    A long haystack is searched through its word index (after its first few needles, which one scan
+    each answers sooner): the cost is the occurrences of the needle's rarest word, not the haystack's
+    length."""
     n = normalize_for_search(needle).strip(" .;:!?")
     if not n:
         return False
@@ -65,7 +83,7 @@ def occurs(needle: str, haystack: str) -> bool:
 
     folded = normalize_for_search(haystack)
     start, end = bounded(n[0]), bounded(n[-1])
-    if len(folded) < _INDEX_FROM:
+    if len(folded) < _INDEX_FROM or _scan_first(folded):  # the index answers exactly as the scan does
         found = find_bounded(folded, n, word=_SPACED_WORD, bounded_start=start, bounded_end=end, first=True)
     else:
         found = _index(folded, _SPACED_WORD).find(n, bounded_start=start, bounded_end=end, first=True)

@@ -179,7 +179,9 @@ class SentenceChoices:
         self, text: str, pairs: list[tuple[Question, ModelReply[BaseModel] | ExtractionError]]
     ) -> StrategyResult:
         result = StrategyResult(draft=ArticleDraft())
-        drafts = result.draft if self.kinds is None else reply_model(self.kinds)()
+        if self.kinds is not None:
+            result.kinds_draft = reply_model(self.kinds)()
+        drafts = result.drafts
         targets = {rules.kind: (draft, key) for rules, draft, key in self._kinds}
         usage = Usage()
         for q, reply in pairs:
@@ -198,8 +200,6 @@ class SentenceChoices:
             if draft is not None:
                 getattr(drafts, key).append(draft)
         result.usage = usage
-        if self.kinds is not None:
-            result.kinds_draft = drafts  # type: ignore[assignment]
         return result
 
     def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:
