@@ -35,24 +35,15 @@ class KindSet:
         """True for exactly the three built-ins (in any order): the established path runs."""
         return set(self.kinds) == set(BUILTIN_KINDS)
 
-    @property
-    def custom(self) -> tuple[KindSpec, ...]:
-        """The caller's own kinds, derived."""
-        return tuple(kind_spec(k) for k in self.kinds if k not in BUILTIN_KINDS)
-
-    def spec(self, name: str) -> KindSpec | None:
-        """The derived spec of the caller's kind ``name``; None for a built-in."""
-        return next((s for s in self.custom if s.name == name), None)
-
     def spec_of(self, name: str) -> KindSpec:
-        """The derived spec of the kind ``name`` of the set, built-in or not. KeyError if not in the set."""
+        """The derived spec of the kind ``name`` of the set (built-in or not). KeyError if not in the set."""
         for k in self.kinds:
             if k.__name__ == name:
                 return kind_spec(k)
         raise KeyError(name)
 
     def list_key(self, kind: type[Event]) -> str:
-        return BUILTIN_LISTS.get(kind.__name__) or kind_spec(kind).list_key
+        return kind_spec(kind).list_key
 
     def prompt_section(self) -> str:
         """The "Event kinds:" lines of the prompt: one per kind."""
