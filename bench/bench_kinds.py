@@ -9,8 +9,9 @@ One article (the dividend and layoff articles of ``tests/test_kinds.py`` around 
 is post-processed twice per size, side by side in one run: a reply of the caller's kinds (two dividend
 mentions that merge, one layoff: every role checked by meaning) through ``pipeline.by_kind``, and a reply
 of the built-ins (a share sale on the same article) through ``pipeline.postprocess``, the strongest
-reference: the established path. It prints the fastest of ``--runs`` runs in CPU seconds of the process,
-the user-kind / built-in ratio, and each path's growth ratio to the first size beside the size ratio.
+reference: the built-in set on the same one path (``pipeline.by_kind``). It prints the fastest of
+``--runs`` runs in CPU seconds of the process, the user-kind / built-in ratio, and each path's growth
+ratio to the first size beside the size ratio.
 """
 
 from __future__ import annotations
