@@ -34,8 +34,7 @@ from newsextract.display import (
 from newsextract.evaluate import KEY_FIELDS, field_agrees, parse_gold, score
 from newsextract.extraction import Extraction
 from newsextract.io.tables import write_csv
-from newsextract.kinds import Date, Event, Identity, Market, Money, Name, Party, Period
-from newsextract.kinds.identity import Progress
+from newsextract.kinds import Date, Event, Identity, Market, Money, Name, Party, Period, Progress
 
 
 class Buyback(Event):

@@ -25,6 +25,7 @@ from __future__ import annotations
 from newsextract.core.schemas import Event
 from newsextract.kinds.builtin import BUILTIN_KINDS
 from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.identity import Progress
 from newsextract.kinds.marks import Core, Cues, Fallback, NotAbove, NotSameAs, OldNews, SpeaksOf, ZeroOnExit
 from newsextract.kinds.roles import (
     AskAs,
@@ -65,6 +66,7 @@ __all__ = [
     "Percent",
     "Period",
     "Person",
+    "Progress",
     "Quantity",
     "Role",
     "ShareSale",
