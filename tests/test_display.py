@@ -19,6 +19,7 @@ from newsextract.batch import BatchResult, BatchSummary
 from newsextract.display import (
     COLUMNS,
     DTYPES,
+    event_key,
     event_values,
     extraction_html,
     format_value,
@@ -144,13 +145,18 @@ def test_shorten() -> None:
     assert shorten("x" * 100, 10) == "x" * 9 + "…"
 
 
-def test_executive_change_key() -> None:
+def test_who_and_values_come_from_the_kind() -> None:
+    """ "Who" is the identity's names; the other set fields follow in schema order (a false flag left out)."""
     text = "Globex named Jane Doe chief financial officer."
     e = ExecutiveChange(
         evidence=ev(text, text), company="Globex", person="Jane Doe", role="CFO", change="appointed"
     )
     html = Extraction.from_events([e], Meta(model="m", endpoint="e")).with_text(text)._repr_html_()
-    assert "Jane Doe @ Globex" in html and "role=CFO" in html
+    assert '<td style="text-align:left;vertical-align:top">Jane Doe</td>' in html
+    assert "company=Globex, role=CFO, change=appointed" in html and "interim" not in html
+    assert event_key(sample().share_sales[0]) == "Jack Ma · Alibaba"
+    assert event_key(sample().stock_moves[0]) == "Evil <script>alert('x')</script> Corp & Co"
+    assert [k for k, _ in event_values(sample().stock_moves[0])] == ["direction", "change_pct", "period"]
 
 
 def test_dataframe_columns_and_dtypes_do_not_depend_on_content(tmp_path: Any) -> None:

@@ -95,6 +95,16 @@ def test_options_typed_dict_matches_extractor_signature() -> None:
         assert getattr(Extractor(base_url="http://127.0.0.1:9/v1").settings, f.name) == f.default
 
 
+def test_the_mode_names_configuration_checks_are_the_modes_backends_send() -> None:
+    from newsextract.backends.modes import MODES
+    from newsextract.options import ModeName
+
+    assert set(typing.get_args(ModeName)) == set(MODES)
+    assert Extractor(base_url="http://127.0.0.1:9/v1", mode=" Tools ").settings.mode == "tools"
+    with pytest.raises(ConfigError, match="unknown mode 'toolz'; choose one of"):
+        Extractor(base_url="http://127.0.0.1:9/v1", mode="toolz")
+
+
 def test_positional_settings_and_their_errors() -> None:
     ex = Extractor("m", "http://127.0.0.1:9/v1", "sk-pos")
     assert (ex.settings.model, ex.settings.base_url, ex.settings.api_key) == (

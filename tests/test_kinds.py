@@ -363,24 +363,26 @@ def test_a_user_kind_is_scored_against_gold(server: FakeOpenAIServer, tmp_path: 
 
 
 def test_mentions_merge_by_identity_and_conflicting_values_stay_apart() -> None:
+    """A caller's kind is de-duplicated by the same rules as the built-ins: one event per identity and
+    compatible values, the most complete mention's evidence, the fullest name, empty fields filled."""
     from decimal import Decimal
 
     from newsextract import Evidence
     from newsextract import Money as MoneyValue
-    from newsextract.kinds.identity import dedupe_kind
+    from newsextract.dedupe import dedupe
 
     def d(company: str, at: int, amount: str | None = None, payable: dt.date | None = None) -> Dividend:
         money = MoneyValue(amount=Decimal(amount), currency="USD") if amount else None
         evidence = Evidence(quote="q", start=at, end=at + 1)
         return Dividend(company=company, per_share=money, payable=payable, evidence=evidence)
 
-    merged = dedupe_kind(
+    merged = dedupe(
         [d("Harrowgate Foods Plc", 0, "0.25"), d("Northwind", 5),
          d("Harrowgate", 9, None, dt.date(2024, 4, 15)), d("Harrowgate Foods", 12, "0.30"),
          d("Northwind Holdings", 20, "1")]
     )  # fmt: skip
     assert [(e.company, e.evidence.start) for e in merged] == [
-        ("Harrowgate Foods Plc", 0), ("Northwind", 5), ("Harrowgate Foods", 12)
+        ("Harrowgate Foods Plc", 0), ("Northwind Holdings", 20), ("Harrowgate Foods", 12)
     ]  # fmt: skip
     first, north, other = merged
     assert isinstance(first, Dividend) and first.payable == dt.date(2024, 4, 15)  # from the later mention

@@ -112,7 +112,7 @@ class _Custom(BaseModel):
 @pytest.mark.parametrize(
     "model",
     [GroundedArticleDraft, ShareSaleDraft, ExecutiveChangeDraft, StockMoveDraft, _Custom,
-     choice_model("StockMove", {"company": ["Xpeng", "none"], "direction": ["down", "up"]})],
+     choice_model("StockMove", {"company": ["Xpeng", "none"], "direction": ["down", "up"]}, "is_move")],
     ids=lambda m: m.__name__,
 )  # fmt: skip
 def test_any_model_becomes_a_strict_schema_of_the_same_shape(model: type[BaseModel]) -> None:

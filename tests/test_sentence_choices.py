@@ -61,7 +61,7 @@ class Scripted:
 
 
 def test_choice_model_has_enum_fields() -> None:
-    m = choice_model("ShareSale", {"seller": ["Gamma", "none"], "company": ["Delta", "none"]})
+    m = choice_model("ShareSale", {"seller": ["Gamma", "none"], "company": ["Delta", "none"]}, "is_sale")
     props = m.model_json_schema()["properties"]
     assert props["is_sale"]["type"] == "boolean"
     assert props["seller"]["enum"] == ["Gamma", "none"]

@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import os
 import re
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from newsextract.backends.modes import mode_named
 from newsextract.errors import ConfigError
-from newsextract.options import BackendName, ExtractorOptions, Options, StrategyName, Tuning
+from newsextract.options import BackendName, ExtractorOptions, ModeName, Options, StrategyName, Tuning
 
 if TYPE_CHECKING:
     from newsextract.core.schemas import Event
@@ -165,20 +165,21 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("newsextract", appauthor=False)) / "responses"
 
 
-def resolve_settings(**options: Unpack[ExtractorOptions]) -> Settings:
+def resolve_settings(client_base_url: str | None = None, **options: Unpack[ExtractorOptions]) -> Settings:
     """``resolve(Options(**options))``: the settings of ``Extractor(**options)``."""
-    return resolve(Options(**options))
+    return resolve(Options(**options), client_base_url=client_base_url)
 
 
-def resolve(options: Options) -> Settings:
+def resolve(options: Options, *, client_base_url: str | None = None) -> Settings:
     """Merge arguments, environment and defaults (in that order of precedence; see the module
-    docstring for how the backend is chosen). Raises ``ConfigError`` for a value that cannot work."""
+    docstring for how the backend is chosen). ``client_base_url`` is the base URL of ``options.client``.
+    Raises ``ConfigError`` for a value that cannot work."""
     _check_values(options)
-    backend, base_url, api_key = _endpoint(options)
+    backend, base_url, api_key = _endpoint(options, client_base_url)
     model, model_path, mode = options.model or _env("NEWSEXTRACT_MODEL"), options.model_path, options.mode
     mode = mode or _env("NEWSEXTRACT_MODE")
     if mode is not None:
-        mode = mode_named(mode).name  # an unknown name is a ConfigError here, before any request
+        mode = _mode_name(mode)  # an unknown name is a ConfigError here, before any request
     model_path = os.fspath(model_path) if model_path is not None else None
     if model_path is None and model is not None and model.endswith(".gguf"):
         model_path, model = model, None
@@ -205,6 +206,16 @@ def resolve(options: Options) -> Settings:
     )
 
 
+def _mode_name(name: str) -> str:
+    """The mode called ``name`` (case-insensitive, ``options.ModeName``); ``ConfigError`` naming the
+    choices otherwise."""
+    names = typing.get_args(ModeName)
+    mode = name.strip().lower()
+    if mode not in names:
+        raise ConfigError(f"unknown mode {name!r}; choose one of {sorted(names)}")
+    return mode
+
+
 def _check_values(options: Options) -> None:
     """``ConfigError`` for a value of the right type that cannot work."""
     if options.max_retries < 0:
@@ -217,7 +228,9 @@ def _check_values(options: Options) -> None:
         raise ConfigError(f"unknown strategy {options.strategy!r}")
 
 
-def _endpoint(options: Options) -> tuple[BackendName | None, str | None, str | None]:
+def _endpoint(
+    options: Options, client_base_url: str | None
+) -> tuple[BackendName | None, str | None, str | None]:
     """(backend if decided, base URL, API key): a client's own endpoint, else the arguments, else the
     environment."""
     backend, base_url, api_key = options.backend, options.base_url, options.api_key
@@ -226,9 +239,7 @@ def _endpoint(options: Options) -> tuple[BackendName | None, str | None, str | N
             raise ConfigError("client= is an endpoint's client; it cannot be used with backend='embedded'")
         if base_url is not None:
             raise ConfigError("give either client= or base_url=, not both (the client has its own)")
-        from newsextract.backends.clients import unwrap_client
-
-        return "openai", unwrap_client(options.client).base_url, api_key
+        return "openai", client_base_url, api_key
     base_url = base_url or _env("OPENAI_BASE_URL")
     api_key = api_key or _env("OPENAI_API_KEY")
     env_backend = _env("NEWSEXTRACT_BACKEND")

@@ -2,10 +2,15 @@
 
 ``records``/``to_pandas`` flatten events into one dict/row per event with the article ``id``; Money
 becomes ``<field>_amount`` (float) / ``<field>_currency`` / ``<field>_qualifier``; the evidence becomes
-``quote``, ``start``, ``end``. ``to_pandas`` always has the columns of ``COLUMNS`` (plus ``error`` with
-``include_errors=True``) with the dtypes of ``DTYPES``, whatever the content: a result with only stock
-moves, or none at all, has the same columns as a full one. pandas is optional: ``to_pandas`` raises an
-``ImportError`` saying how to install it.
+``quote``, ``start``, ``end``. The columns and their dtypes come from each kind's fields in order, typed
+by their roles (``kind_columns``). ``to_pandas`` always has the columns of the built-in kinds
+(``COLUMNS``, plus ``error`` with ``include_errors=True``) with the dtypes of ``DTYPES``, whatever the
+content: a result with only stock moves, or none at all, has the same columns as a full one; a caller's
+kinds add theirs after them. pandas is optional: ``to_pandas`` raises an ``ImportError`` saying how to
+install it.
+
+"Who" an event is about (``event_key``) is its kind's identity (its names, when it has some); the other
+set fields are its values (``event_values``); each kind has its colour (``color_of``).
 
 ``extraction_html`` renders the article with every event's evidence highlighted, a colour legend and a
 table of the events; ``page_html`` wraps any of these in a standalone page (``save_html``). Every piece
@@ -16,24 +21,19 @@ the same in light and dark notebook themes; nothing is put in a scrolling box.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import itertools
 import os
-import types
-import typing
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from newsextract.core.schemas import Event, Money
+from newsextract.core.schemas import Event, Money, StoredEvent
+from newsextract.dedupe.plan import plan_of
 from newsextract.errors import NewsextractError
-from newsextract.kinds.builtin import EVENT_TYPES
-from newsextract.kinds.executive_change import ExecutiveChange
-from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds import BUILTIN_KINDS
 from newsextract.kinds.spec import kind_spec
-from newsextract.kinds.stock_move import StockMove
 
 if TYPE_CHECKING:
     import pandas
@@ -44,77 +44,86 @@ AnyEvent = Event
 Outcome: TypeAlias = "Extraction | NewsextractError"
 
 _SKIP = {"type", "evidence", "flags"}
-#: highlight colour per event type, and for text that is evidence of more than one event
-COLORS = {"ShareSale": "#ffe08a", "ExecutiveChange": "#b8e0ff", "StockMove": "#c6f0c2"}
+#: highlight colours, one per kind: the built-ins first, in their order, then a caller's kinds
+PALETTE = ("#ffe08a", "#b8e0ff", "#c6f0c2", "#ffc9a8", "#f4b8d8", "#b8f0ec", "#e0e0a0", "#d0c8b8")
+#: highlight colour per built-in kind (``color_of`` gives any kind's)
+COLORS: dict[str, str] = {k.__name__: PALETTE[i] for i, k in enumerate(BUILTIN_KINDS)}
+#: the colour of text that is evidence of more than one event
 OVERLAP_COLOR = "#e3ccff"
 #: the text colour used on every coloured background (dark on light pastels, in any theme)
 INK = "#111111"
 
 
+def color_of(type_name: str) -> str:
+    """The highlight colour of a kind: a built-in's own (:data:`COLORS`), else one of the palette's
+    others, the same for the same name in every run."""
+    if type_name in COLORS:
+        return COLORS[type_name]
+    rest = PALETTE[len(COLORS) :]
+    return rest[sum(type_name.encode("utf-8")) % len(rest)]
+
+
 # -- records ---------------------------------------------------------------------------------------
-def _bare(annotation: Any) -> Any:
-    """``annotation`` without ``None`` and role markers: ``Annotated[float, ...] | None`` is ``float``."""
-    base = annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        base = next(a for a in typing.get_args(annotation) if a is not type(None))
-    while typing.get_origin(base) is typing.Annotated:
-        base = typing.get_args(base)[0]
-    return base
+#: pandas dtype of a column per field role (a ``Money`` field gives three columns, see ``_columns``)
+_DTYPE_BY_ROLE = {"quantity": "Int64", "percent": "Float64", "date": "datetime64[ns]", "flag": "boolean"}
 
 
-def _is_money(annotation: Any) -> bool:
-    return _bare(annotation) is Money
+def kind_columns(kind: type[Event]) -> dict[str, str]:
+    """The columns a kind's events fill, in field order, with their pandas dtypes (from each field's
+    role: counts ``Int64``, percentages ``Float64``, dates ``datetime64[ns]``, flags ``boolean``, money
+    ``<field>_amount`` ``Float64`` / ``_currency`` / ``_qualifier``, anything else ``string``)."""
+    out: dict[str, str] = {}
+    for f in kind_spec(kind).fields:
+        if f.role == "money":
+            out.update({f"{f.name}_amount": "Float64", f"{f.name}_currency": "string"})
+            out[f"{f.name}_qualifier"] = "string"
+        else:
+            out[f.name] = _DTYPE_BY_ROLE.get(f.role, "string")
+    return out
 
 
-def _dtype(annotation: Any) -> str:
-    """The pandas dtype of a field's column, from its annotation (``X | None`` is nullable X)."""
-    base = _bare(annotation)
-    if base is bool:
-        return "boolean"
-    if base is int:
-        return "Int64"
-    if base is float:
-        return "Float64"
-    if base is dt.date:
-        return "datetime64[ns]"
-    return "string"  # str and Literal choices
-
-
-def _dtypes() -> dict[str, str]:
+def _dtypes(kinds: Iterable[type[Event]]) -> dict[str, str]:
+    """Every column of the events of ``kinds``: id and type, each kind's fields (a name two kinds share
+    is one column; of two different dtypes, ``object``), then the evidence and flags."""
     out = {"id": "string", "type": "string"}
-    for model in EVENT_TYPES.values():
-        for name, info in model.model_fields.items():
-            if name in _SKIP:
-                continue
-            if _is_money(info.annotation):
-                out.setdefault(f"{name}_amount", "Float64")
-                out.setdefault(f"{name}_currency", "string")
-                out.setdefault(f"{name}_qualifier", "string")
-            else:
-                out.setdefault(name, _dtype(info.annotation))
+    for kind in kinds:
+        for name, dtype in kind_columns(kind).items():
+            out[name] = dtype if out.get(name, dtype) == dtype else "object"
     out.update({"quote": "string", "start": "Int64", "end": "Int64", "flags": "string"})
     return out
 
 
-#: pandas dtype of every column of ``to_pandas`` (``error`` is added with ``include_errors=True``).
-DTYPES: dict[str, str] = _dtypes()
-#: Every column ``records`` may produce, in a stable order (``to_pandas`` and CSV use it).
+#: pandas dtype of every column of ``to_pandas`` for the built-in kinds (``error`` is added with
+#: ``include_errors=True``; a caller's kinds add their own columns).
+DTYPES: dict[str, str] = _dtypes(BUILTIN_KINDS)
+#: Every column ``records`` may produce for the built-in kinds, in a stable order (``to_pandas`` and CSV
+#: use it; a caller's kinds add their own columns).
 COLUMNS: list[str] = [*DTYPES, "error"]
+
+
+def _own_fields(event: AnyEvent) -> list[tuple[str, bool]]:
+    """(name, is money) of each of the event's own fields, in order; of an event read back without its
+    class, its stored fields."""
+    if isinstance(event, StoredEvent):
+        extra = event.model_extra or {}
+        return [(n, isinstance(v, dict) and "amount" in v) for n, v in extra.items() if n not in _SKIP]
+    return [(f.name, f.role == "money") for f in kind_spec(type(event)).fields]
+
+
+def _money(value: Any) -> Money | None:
+    return value if isinstance(value, Money) or value is None else Money.model_validate(value)
 
 
 def event_record(event: AnyEvent, id: str | None = None) -> dict[str, Any]:
     """One event as a flat dict (see the module docstring for the column names)."""
     row: dict[str, Any] = {"id": id, "type": event.type}
-    for name in type(event).model_fields:
-        if name in _SKIP:
-            continue
-        value = getattr(event, name)
-        if isinstance(value, Money):
-            row[f"{name}_amount"] = float(value.amount)
-            row[f"{name}_currency"] = value.currency
-            row[f"{name}_qualifier"] = value.qualifier
-        elif _is_money(type(event).model_fields[name].annotation):
-            row[f"{name}_amount"] = row[f"{name}_currency"] = row[f"{name}_qualifier"] = None
+    for name, is_money in _own_fields(event):
+        value = getattr(event, name, None)
+        if is_money:
+            money = _money(value)
+            row[f"{name}_amount"] = float(money.amount) if money else None
+            row[f"{name}_currency"] = money.currency if money else None
+            row[f"{name}_qualifier"] = money.qualifier if money else None
         else:
             row[name] = value
     row["quote"] = event.evidence.quote
@@ -144,13 +153,20 @@ def records(
     return rows
 
 
+def _kinds_in(results: Sequence[Outcome]) -> list[type[Event]]:
+    """The built-in kinds, then the caller's kinds of the events in ``results`` (first seen first)."""
+    found = {type(e): None for r in results if not isinstance(r, NewsextractError) for e in r.events}
+    return [*BUILTIN_KINDS, *(k for k in found if k not in BUILTIN_KINDS and not issubclass(k, StoredEvent))]
+
+
 def to_pandas(
     results: Iterable[Outcome], *, ids: Sequence[str] | None = None, include_errors: bool = False
 ) -> pandas.DataFrame:
     """A DataFrame of ``records(results)``: always the columns of ``COLUMNS`` (``error`` only with
     ``include_errors=True``), in that order, with the dtypes of ``DTYPES`` (nullable ``Int64``,
     ``Float64``, ``boolean`` and ``string``; dates as ``datetime64[ns]``, missing as ``NaT``), whatever
-    the content; then the columns of a caller's kinds (object dtype). Needs pandas:
+    the content; then the columns of a caller's kinds, typed the same way by their roles (a column of
+    events read back without their class is ``object``). Needs pandas:
     ``pip install 'newsextract[pandas]'``."""
     try:
         import pandas as pd
@@ -159,19 +175,25 @@ def to_pandas(
             "to_pandas() needs pandas, which is not installed: pip install 'newsextract[pandas]' "
             "(or pip install pandas); to_records() gives the same rows as plain dicts"
         ) from exc
+    results = list(results)
     rows = records(results, ids=ids, include_errors=include_errors)
-    dtypes = {**DTYPES, "error": "string"} if include_errors else DTYPES
+    dtypes = _dtypes(_kinds_in(results))
+    ordered = [*DTYPES, *(c for c in dtypes if c not in DTYPES)]
+    dtypes = {c: dtypes[c] for c in ordered}
+    for name in dict.fromkeys(c for r in rows for c in r if c not in dtypes and c != "error"):
+        dtypes[name] = "object"  # a stored event's field: no kind at hand to say its type
+    if include_errors:
+        dtypes["error"] = "string"
     columns: dict[str, Any] = {}
     for name, dtype in dtypes.items():
         values = [row.get(name) for row in rows]
         if dtype == "datetime64[ns]":
             columns[name] = pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
+        elif dtype == "object":
+            columns[name] = pd.Series(values, dtype=object)
         else:
             columns[name] = pd.array(values, dtype=dtype)
-    own = list(dict.fromkeys(c for r in rows for c in r if c not in dtypes and c != "error"))
-    for name in own:  # a caller's kinds bring their own columns, in their schema order
-        columns[name] = pd.Series([row.get(name) for row in rows], dtype=object)
-    return pd.DataFrame(columns, columns=[*dtypes, *own])
+    return pd.DataFrame(columns, columns=list(dtypes))
 
 
 # -- text summaries (shared with the CLI table) -----------------------------------------------------
@@ -195,39 +217,29 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-_KEY_FIELDS: dict[str, tuple[str, ...]] = {
-    "ShareSale": ("seller", "company"),
-    "ExecutiveChange": ("person", "company"),
-    "StockMove": ("company", "ticker"),
-}
-
-
-def _key_fields(event: AnyEvent) -> tuple[str, ...]:
-    key = _KEY_FIELDS.get(event.type)
-    return key if key is not None else kind_spec(type(event)).identity
+def _who_fields(event: AnyEvent) -> tuple[str, ...]:
+    """The fields shown as "who": the identity's names, else the whole identity (an event read back
+    without its class: none)."""
+    if isinstance(event, StoredEvent):
+        return ()
+    plan = plan_of(type(event))
+    return plan.fullest or plan.identity
 
 
 def event_key(event: AnyEvent) -> str:
-    """Who the event is about: "seller → company", "person @ company", "company (TICKER)"; for a
-    caller's kind, its identity values joined by " · "."""
-    if isinstance(event, ShareSale):
-        return f"{event.seller} → {event.company}"
-    if isinstance(event, ExecutiveChange):
-        return f"{event.person} @ {event.company}"
-    if isinstance(event, StockMove):
-        return f"{event.company} ({event.ticker})" if event.ticker else event.company
-    return " · ".join(format_value(getattr(event, n, None)) for n in _key_fields(event))
+    """Who the event is about: the names among its kind's identity fields ("Jack Ma · Alibaba" for a
+    share sale, "Jane Doe" for an executive change), else all its identity values, joined by " · "."""
+    values = (getattr(event, n, None) for n in _who_fields(event))
+    return " · ".join(format_value(v) for v in values if v is not None)
 
 
 def event_values(event: AnyEvent) -> list[tuple[str, str]]:
-    """The event's other set fields as (name, shown value), in schema order."""
-    key = _key_fields(event)
+    """The event's other set fields as (name, shown value), in schema order (a flag only when true)."""
+    who = _who_fields(event)
     out: list[tuple[str, str]] = []
-    for name in type(event).model_fields:
-        if name in _SKIP or name in key:
-            continue
-        value = getattr(event, name)
-        if value is None or (name == "interim" and value is False):
+    for name, _ in _own_fields(event):
+        value = getattr(event, name, None)
+        if name in who or value is None or value is False:
             continue
         out.append((name, format_value(value)))
     return out
@@ -255,7 +267,7 @@ def highlight_html(text: str, events: Sequence[AnyEvent]) -> str:
         active = [(n, e) for n, e in numbered if e.evidence.start <= a and b <= e.evidence.end]
         piece = _e(text[a:b])
         if active:
-            color = COLORS.get(active[0][1].type, OVERLAP_COLOR) if len(active) == 1 else OVERLAP_COLOR
+            color = color_of(active[0][1].type) if len(active) == 1 else OVERLAP_COLOR
             title = _e("; ".join(f"[{n}] {e.type}" for n, e in active))
             piece = (
                 f'<mark style="background:{color};color:{INK};padding:0 1px" title="{title}">{piece}</mark>'
@@ -281,7 +293,7 @@ def events_table_html(events: Sequence[AnyEvent], *, id: str | None = None) -> s
             shorten(e.evidence.quote, 120),
             "; ".join(e.flags),
         ]
-        color = COLORS.get(e.type, OVERLAP_COLOR)
+        color = color_of(e.type)
         type_col = head.index("type")
         tds = "".join(
             f'<td style="text-align:left;vertical-align:top'
@@ -321,11 +333,12 @@ def _swatch(color: str, label: str, title: str) -> str:
 
 
 def legend_html(types: Iterable[str] | None = None) -> str:
-    """The colour legend: one swatch per event type (all three, or those in ``types``) and one for
-    overlapping evidence, which is shown once in its own colour and titled with every event it
-    belongs to (hover it)."""
-    shown = [t for t in COLORS if types is None or t in set(types)]
-    swatches = [_swatch(COLORS[t], t, f"evidence of a {t}") for t in shown]
+    """The colour legend: one swatch per kind (the built-ins, or those in ``types``, then the other kinds
+    in ``types``) and one for overlapping evidence, which is shown once in its own colour and titled
+    with every event it belongs to (hover it)."""
+    wanted = list(COLORS) if types is None else list(dict.fromkeys(types))
+    shown = [t for t in COLORS if t in wanted] + [t for t in wanted if t not in COLORS]
+    swatches = [_swatch(color_of(t), t, f"evidence of a {t}") for t in shown]
     swatches.append(
         _swatch(
             OVERLAP_COLOR, "overlap", "text that is evidence of more than one event; hover it to see which"
@@ -354,7 +367,7 @@ def extraction_html(ex: Extraction, text: str | None = None) -> str:
             f'<div style="background:#fff3cd;color:{INK};padding:1px 4px;margin:2px 0">⚠ {_e(warning)}</div>'
         )
     if text is not None:
-        parts.append(legend_html())
+        parts.append(legend_html([*COLORS, *(e.type for e in events)]))
         parts.append(
             '<div class="newsextract-article" style="white-space:pre-wrap;border:1px solid #8884;'
             'padding:6px;line-height:1.6;font-family:serif;font-size:14px">'
@@ -395,11 +408,8 @@ def batch_html(
     rows: list[str] = []
     all_rows: list[tuple[str | None, AnyEvent]] = []
     for i, outcome in enumerate(results):
-        rid = (
-            ids[i]
-            if ids is not None
-            else (outcome.id if not isinstance(outcome, NewsextractError) else str(i))
-        )
+        own_id = None if isinstance(outcome, NewsextractError) else outcome.id
+        rid = ids[i] if ids is not None else (own_id if own_id is not None else str(i))
         if not isinstance(outcome, NewsextractError):
             status, detail = (
                 "ok" + (" (cached)" if outcome.meta.cached else ""),

@@ -35,6 +35,8 @@ from newsextract.text.inputs import DEFAULT_MAX_CHARS
 
 BackendName = Literal["embedded", "openai"]
 StrategyName = Literal["auto", "whole_article", "sentence_choices"]
+#: The ways an endpoint can be asked for structured output (``backends.modes`` says what each sends).
+ModeName = Literal["json_schema", "tools_strict", "tools", "json", "md_json"]
 
 #: The settings ``Extractor(...)`` also takes by position, in this order.
 POSITIONAL = ("model", "base_url", "api_key")

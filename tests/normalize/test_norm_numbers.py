@@ -407,3 +407,22 @@ def test_the_lead_covers_the_longest_qualifier_and_currency() -> None:
     (m,) = _quantity_matches(text)
     assert m.group(0) == f"{longest} U.S.$.5 million"
     assert len("".join(m.group(0)[: m.start("num") - m.start()].split())) + 1 <= _LEAD
+
+
+_CORE_PIECES = st.sampled_from(
+    [
+        *["one", "Two", "tHREE", "seventy", "SEVEN", "ten", "often", "tent", "someone", "Twelve", "fıve"],
+        *["ſix", "SıXTY", "İ", "eİght", "a", "A", "an", "An", "a  million", "an\nbillion", "a thouſand"],
+        *["a mıllion", "aa million", "ban million", "5", "10", " ", "-", "\n", "x", "é", "nine", "Ninety"],
+    ]
+)
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.one_of(st.lists(_CORE_PIECES, max_size=20).map("".join), st.text(max_size=40)))
+def test_cores_are_where_the_core_pattern_matches(text: str) -> None:
+    """Number words looked for with str.find give the places the core pattern's scan finds, the regex
+    engine's case folding ("fıve", "ſix", "İ") included."""
+    from newsextract.normalize.numbers import _CORE_RE, _cores
+
+    assert _cores(text) == [m.start() for m in _CORE_RE.finditer(text)]

@@ -255,3 +255,79 @@ def test_property_bounded_invariants(text: str, max_chars: int) -> None:
     # a bound changes only where sentences are cut, never what they cover
     unbounded = split_sentences(text, max_chars=10**9)
     assert all(any(u.start <= sp.start and sp.end <= u.end for u in unbounded) for sp in spans)
+
+
+# --- sentence_near: the same answer from the text around the offset ------------------------------
+
+NEAR_ALPHABET = st.sampled_from(
+    [
+        *"abXY09 .,!?;:$%()\"'“”’…-\n\r",
+        *["\n\n", "\u2029", "\xa0", "U.S.", "Inc.", "Mr.", "No. 5", "3.84"],
+        *["。", "。」", "！", "The", "he", "Co. The", ". . .", "a" * 30, " " * 7],
+    ]
+)
+near_texts = st.lists(NEAR_ALPHABET, max_size=120).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(near_texts, st.text(max_size=150)), st.data(), st.integers(1, 40), st.integers(0, 80))
+def test_sentence_near_equals_sentence_at(text: str, data: st.DataObject, step: int, limit: int) -> None:
+    """Read around the offset in steps of any size, with any reach (a short reach falls back to the
+    whole text), the answer is the one splitting the whole text gives."""
+    from newsextract.text.sentences import _sentence_index, sentence_near
+
+    offsets = data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=8))
+    _sentence_index.cache_clear()  # not indexed: the local reading is what is tested
+    near = [sentence_near(text, o, _step=step, _limit=limit) for o in offsets]
+    assert near == [sentence_at(text, o) for o in offsets]
+
+
+def test_sentence_near_reads_long_texts_locally() -> None:
+    """One look-up in a long article does not index it; hostile text without boundaries still answers."""
+    from newsextract.text.sentences import _sentence_index, sentence_near
+
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))) * 7
+    _sentence_index.cache_clear()
+    offsets = range(0, len(text), 97)
+    near = [sentence_near(text, o) for o in offsets]
+    assert _sentence_index.get(text) is None
+    assert near == [sentence_at(text, o) for o in offsets]
+    hostile = "x" * 30_000 + " 5% rose" * 3000
+    _sentence_index.cache_clear()
+    assert [sentence_near(hostile, o) for o in (0, 15_000, 40_000)] == [
+        sentence_at(hostile, o) for o in (0, 15_000, 40_000)
+    ]
+
+
+def _cut_points_reference(text: str, lo: int, hi: int) -> list[int]:
+    """``_cut_points`` as first written: every whitespace run of ``text[lo:hi]`` decided in turn."""
+    from newsextract.text import sentences as ss
+
+    cuts: list[int] = []
+    for m in ss._WS.finditer(text, lo, hi):
+        s, e = m.span()
+        breaks = ss._line_breaks(m.group())
+        if breaks >= 2:
+            cuts.append(s)
+        elif breaks == 1:
+            if ss._line_ends_sentence(text, s, e):
+                cuts.append(s)
+        elif ss._ends_sentence(text, s, e):
+            cuts.append(s)
+    for m in ss._CJK_STOP.finditer(text, lo, hi):
+        if m.end() < hi and not text[m.end()].isspace():
+            cuts.append(m.end())
+    return sorted(cuts)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(near_texts, news_like, st.text(max_size=150)), st.data())
+def test_cut_points_equal_deciding_every_run(text: str, data: st.DataObject) -> None:
+    """Looking only at runs after a terminal or closer and runs with a line break gains and loses no
+    cut, for the whole text and for any stretch of it (runs cut off at its ends)."""
+    from newsextract.text.sentences import _cut_points
+
+    assert _cut_points(text, 0, len(text)) == _cut_points_reference(text, 0, len(text))
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert _cut_points(text, lo, hi) == _cut_points_reference(text, lo, hi)

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from newsextract.errors import ConfigError
+from newsextract.options import ModeName
 
 if TYPE_CHECKING:
     import instructor
 
-ModeName = Literal["json_schema", "tools_strict", "tools", "json", "md_json"]
 Envelope = Literal["response_format", "tools", "prompt"]
 
 

@@ -1,7 +1,10 @@
 """The OpenAI Batch API path (also ``vllm run-batch``): ``Extractor.submit_batch`` -> ``BatchJob``.
 
 Pure parts: ``lines`` (request lines, custom ids), ``split`` (file limits), ``output`` (reading output
-files), ``state`` (the job state file). At the edge: ``client`` (HTTP) and ``job`` (orchestration).
+files), ``state`` (the job state file). At the edge: ``client`` (HTTP), ``files`` (the job folder),
+``plan`` (which lines are sent, and again after a batch ends), ``chunks`` (a chunk's reply from the
+answers, online where needed), ``collect`` (the results) and ``job`` (``BatchJob``: submit, poll,
+download, collect).
 ``BatchJob`` and ``JobStatus`` are imported on first use, so the pure parts load without the client.
 """
 

@@ -28,31 +28,35 @@ The promises (see also ``Extractor.submit_batch``):
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import hashlib
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from newsextract.backends.structured import REASKABLE
-from newsextract.batch import BatchResult, BatchSummary, input_record
+from newsextract.batch import BatchResult
+from newsextract.batch_api.chunks import Answers, answered_by_slot
 from newsextract.batch_api.client import BatchClient
-from newsextract.batch_api.lines import attempt_id, encode_line, parse_attempt, request_line, slot_id
-from newsextract.batch_api.output import LineAnswer, ParsedOutput, parse_output
-from newsextract.batch_api.split import MAX_BYTES, MAX_REQUESTS, split_lines
+from newsextract.batch_api.collect import collect
+from newsextract.batch_api.files import (
+    atomic_write,
+    read_answers,
+    read_bodies,
+    read_texts,
+    request_file,
+    write_articles,
+    written,
+)
+from newsextract.batch_api.lines import parse_attempt
+from newsextract.batch_api.output import ParsedOutput
+from newsextract.batch_api.plan import follow_up_lines, plan_requests, write_request_files
+from newsextract.batch_api.split import MAX_BYTES, MAX_REQUESTS
 from newsextract.batch_api.state import (
     OPEN_STATUSES,
-    ArticleRecord,
     BatchRecord,
     JobState,
     Reask,
@@ -62,31 +66,16 @@ from newsextract.batch_api.state import (
     results_path,
     state_path,
 )
-from newsextract.core.schemas import Usage
-from newsextract.errors import (
-    ConfigError,
-    ExtractionError,
-    InputError,
-    NewsextractError,
-    TransportError,
-    ValidationExhaustedError,
-)
+from newsextract.errors import ConfigError, NewsextractError, TransportError
 from newsextract.extraction import Extraction
-from newsextract.io.results import ResultWriter, outcome_from_line
-from newsextract.strategies.base import StrategyResult
-from newsextract.strategies.whole_article import Outcome as ChunkOutcome
 from newsextract.strategies.whole_article import WholeArticle
-from newsextract.text.inputs import check_text, parse_published
 
 if TYPE_CHECKING:
-    from newsextract.backends.openai_compat import OpenAICompatBackend
     from newsextract.engine import ArticleExtractor
 
 Outcome = Extraction | NewsextractError
 StatusCallback = Callable[["JobStatus"], None]
 
-#: Rounds of batches a line may go through (first submission, re-queues after expiry, follow-up re-asks).
-MAX_ROUNDS = 4
 #: Polls in a row that may fail (after the transport's own retries) before ``wait`` gives up.
 MAX_POLL_FAILURES = 5
 #: Polls after "completed" during which a missing output file is waited for before its lines go online.
@@ -135,21 +124,6 @@ def _check_extractor(extractor: ArticleExtractor) -> None:
         )
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 class BatchJob:
     """A submitted (or dry-run) Batch API job. Make one with ``Extractor.submit_batch`` or ``load``.
 
@@ -194,12 +168,12 @@ class BatchJob:
     @property
     def request_files(self) -> list[Path]:
         """The request JSONL files, in order (the input of ``vllm run-batch`` after a dry run)."""
-        return [self.folder / f"requests-{n:03d}.jsonl" for n in range(1, self.state.request_files + 1)]
+        return [request_file(self.folder, n) for n in range(1, self.state.request_files + 1)]
 
     def save(self) -> None:
         """Write the state file atomically."""
         data = json.dumps(dump_state(self.state), ensure_ascii=False, indent=1).encode("utf-8")
-        _atomic_write(self.state_file, data)
+        atomic_write(self.state_file, data)
 
     @property
     def client(self) -> BatchClient:
@@ -283,103 +257,21 @@ class BatchJob:
             refresh=refresh,
         )
         job = cls(extractor, state, out, **options)
-        lines, texts = job._plan(inputs)
-        job._write_articles(texts)
-        job._write_request_files(lines, max_requests=max_requests, max_bytes=max_bytes)
+        lines, texts = plan_requests(extractor, state, inputs)
+        write_articles(job.folder, texts)
+        write_request_files(job.folder, state, lines, max_requests=max_requests, max_bytes=max_bytes)
         if not dry_run:
             state.pending = [(n, 0) for n in range(1, state.request_files + 1)]
         job.save()
         job._submit_pending()
         return job
 
-    def _plan(
-        self, inputs: Iterable[str | bytes | Mapping[str, Any]]
-    ) -> tuple[dict[str, bytes], list[tuple[str, str, str | None]]]:
-        """Record every input in the state; the request lines (by custom_id, in first-occurrence order)
-        and the distinct articles (cache key, text, published) to keep beside the state."""
-        ex = self.extractor
-        strategy = ex.strategy
-        assert isinstance(strategy, WholeArticle)
-        backend: OpenAICompatBackend = ex.backend  # type: ignore[assignment]
-        lines: dict[str, bytes] = {}
-        seen: dict[str, ArticleRecord] = {}
-        ids: set[str] = set()
-        texts: list[tuple[str, str, str | None]] = []
-        same_body: dict[str, str] = {}
-        for index, raw in enumerate(inputs):
-            item = input_record(raw, index)
-            if item.id in ids:
-                raise ConfigError(f"repeated id {item.id!r}: ids must be unique in a batch job")
-            ids.add(item.id)
-            rec = ArticleRecord(index=index, id=item.id)
-            self.state.articles.append(rec)
-            if item.problem is not None:
-                rec.input_error = str(item.problem)
-                continue
-            try:
-                text = check_text(item.text, max_chars=ex.max_chars, name=f"input {item.id!r}")
-                pub = parse_published(item.published)
-            except InputError as exc:
-                rec.input_error = str(exc)
-                continue
-            rec.key = ex.cache_key(text, pub)
-            first = seen.get(rec.key)
-            if first is not None:  # the same article again: its lines are already planned
-                rec.slots, rec.spans = list(first.slots), list(first.spans)
-                continue
-            seen[rec.key] = rec
-            texts.append((rec.key, text, pub.isoformat() if pub else None))
-            if (
-                not self.state.refresh
-                and ex._from_cache(rec.key, text, pub, time.perf_counter(), None) is not None
-            ):
-                continue  # answered before: nothing to send
-            item_input = ex._input(text, pub)
-            for n, (span, messages, opts) in enumerate(strategy.requests(item_input)):
-                body = backend.request_body(messages, strategy.response_model, opts["max_tokens"])
-                digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
-                cid = same_body.setdefault(digest, slot_id(rec.key, n))  # a chunk two articles share: once
-                if cid not in lines:
-                    lines[cid] = encode_line(request_line(cid, body))
-                rec.slots.append(cid)
-                rec.spans.append((span.start, span.end))
-        return lines, texts
-
-    def _write_articles(self, texts: list[tuple[str, str, str | None]]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        data = "".join(
-            json.dumps({"key": key, "text": text, "published": pub}, ensure_ascii=False) + "\n"
-            for key, text, pub in texts
-        )
-        _atomic_write(self.folder / "articles.jsonl", data.encode("utf-8"))
-
-    def _write_request_files(
-        self, lines: dict[str, bytes], *, max_requests: int, max_bytes: int
-    ) -> list[int]:
-        """Write ``lines`` into new request files within the limits; their numbers."""
-        ids = list(lines)
-        split = split_lines([len(lines[c]) for c in ids], max_requests=max_requests, max_bytes=max_bytes)
-        if split.oversized:
-            too_big = {ids[i] for i in split.oversized}
-            for rec in self.state.articles:
-                if too_big & set(rec.slots):
-                    rec.input_error = f"input {rec.id!r}: a request is larger than the Batch API's file limit"
-                    rec.slots, rec.spans = [], []
-        numbers = []
-        for group in split.groups:
-            self.state.request_files += 1
-            n = self.state.request_files
-            data = b"".join(lines[ids[i]] for i in group)
-            _atomic_write(self.folder / f"requests-{n:03d}.jsonl", data)
-            numbers.append(n)
-        return numbers
-
     def _submit_pending(self) -> None:
         """Upload and create one batch per request file not yet submitted, saving the state after each
         (a crash between creating a batch and saving it is the one moment a batch can be sent twice)."""
         while self.state.pending:
             n, round = self.state.pending[0]
-            path = self.folder / f"requests-{n:03d}.jsonl"
+            path = request_file(self.folder, n)
             data = path.read_bytes()
             ids = [json.loads(line)["custom_id"] for line in data.splitlines() if line.strip()]
             file_id = self.client.upload(path.name, data)
@@ -512,124 +404,21 @@ class BatchJob:
                 if b.completed_polls < LATE_OUTPUT_POLLS:
                     return  # try again at the next poll
                 continue  # never came: its lines go online when results are collected
-            _atomic_write(target, data)
+            atomic_write(target, data)
         numbers = self._follow_up(b)
         b.harvested = True  # saved together with the follow-up files, so they are made exactly once
         self.state.pending += [(n, b.round + 1) for n in numbers]
         self.save()
 
     def _follow_up(self, b: BatchRecord) -> list[int]:
-        """Write the lines of ``b`` that go to another batch (the new request files' numbers):
-        unanswered lines of an expired batch; with ``reask="batch"`` also failed lines and answers that
-        did not validate (as re-asks carrying the errors)."""
-        if b.round + 1 >= MAX_ROUNDS or b.status not in ("expired", "completed", "failed"):
-            return []
-        answers = self._answers()
-        again: dict[str, bytes] = {}
-        bodies = self._bodies(set(b.lines))
-        texts = self._texts() if self.state.reask == "batch" else {}
-        by_slot = {slot: rec for rec in self.state.articles for slot in rec.slots}
-        for cid in b.lines:
-            answer = answers.answers.get(cid)
-            if b.status == "expired" and (answer is None or not answer.ok):
-                # not run in time (absent, or in the error file as batch_expired): the next batch runs it
-                again[cid] = encode_line(request_line(cid, bodies[cid]))
-                continue
-            if answer is None:
-                if self.state.reask == "batch" and b.status == "completed":
-                    again[cid] = encode_line(request_line(cid, bodies[cid]))
-                continue
-            if self.state.reask != "batch":
-                continue
-            if not answer.ok:
-                again[cid] = encode_line(request_line(cid, bodies[cid]))
-                continue
-            parsed = parse_attempt(cid)
-            article = by_slot.get(parsed[0]) if parsed else None
-            if parsed is None or article is None or article.key not in texts:
-                continue
-            slot, rnd = parsed
-            if rnd >= self.extractor.settings.max_retries:
-                continue
-            reask = self._validate(article, slot, texts[article.key], answer, bodies[cid])
-            if reask is not None:
-                nid = attempt_id(slot, rnd + 1)
-                again[nid] = encode_line(request_line(nid, {**bodies[cid], "messages": reask}))
+        """Write the lines of ``b`` that go to another batch (``plan.follow_up_lines``); the new request
+        files' numbers."""
+        again = follow_up_lines(self.extractor, self.state, self.folder, self.request_files, b)
         if not again:
             return []
-        return self._write_request_files(again, max_requests=MAX_REQUESTS, max_bytes=MAX_BYTES)
-
-    def _validate(
-        self,
-        article: ArticleRecord,
-        slot: str,
-        text_pub: tuple[str, dt.date | None],
-        answer: LineAnswer,
-        body: dict[str, Any],
-    ) -> list[dict[str, Any]] | None:
-        """The re-ask messages for an answer that does not validate; None when it validates."""
-        text, pub = text_pub
-        strategy = self.extractor.strategy
-        assert isinstance(strategy, WholeArticle) and answer.body is not None
-        requests = strategy.requests(self.extractor._input(text, pub))
-        n = article.slots.index(slot)
-        if n >= len(requests):
-            return None
-        backend: OpenAICompatBackend = self.extractor.backend  # type: ignore[assignment]
-        try:
-            backend.parse_answer(answer.body, strategy.response_model, context=requests[n][2]["context"])
-        except REASKABLE as exc:
-            return backend.reask_messages(body, answer.body, exc)
-        except ExtractionError:
-            return None
-        return None
-
-    # -- reading the job folder --------------------------------------------------------------------------
-    def _answers(self, extra: Sequence[str | Path] = ()) -> ParsedOutput:
-        """Every downloaded answer (output files before error files, so a success always wins)."""
-        parsed = ParsedOutput()
-        files = sorted(self.folder.glob("output-*.jsonl")) + sorted(self.folder.glob("errors-*.jsonl"))
-        for path in [Path(p) for p in extra] + files:
-            try:
-                with open(path, "rb") as fh:
-                    parsed.merge(parse_output(fh))
-            except OSError as exc:
-                raise ConfigError(f"cannot read the batch output file {path}: {exc.strerror}") from None
-        return parsed
-
-    def _bodies(self, wanted: set[str]) -> dict[str, dict[str, Any]]:
-        """Request bodies by custom_id, read from the job's request files (first occurrence wins)."""
-        found: dict[str, dict[str, Any]] = {}
-        for path in self.request_files:
-            with open(path, "rb") as fh:
-                for raw in fh:
-                    line = json.loads(raw)
-                    cid = line.get("custom_id")
-                    if cid in wanted and cid not in found:
-                        found[cid] = line["body"]
-        return found
-
-    def _texts(self) -> dict[str, tuple[str, dt.date | None]]:
-        """The articles' texts and dates by cache key (a line that does not read is skipped: its
-        article then fails with a clear error instead of the whole job)."""
-        out: dict[str, tuple[str, dt.date | None]] = {}
-        path = self.folder / "articles.jsonl"
-        if not path.exists():
-            raise ConfigError(f"the batch job's articles file {path} is missing")
-        with open(path, encoding="utf-8") as fh:
-            for raw in fh:
-                try:
-                    row = json.loads(raw)
-                    pub = parse_published(row.get("published")) if isinstance(row, dict) else None
-                except (ValueError, InputError):
-                    continue
-                if (
-                    isinstance(row, dict)
-                    and isinstance(row.get("key"), str)
-                    and isinstance(row.get("text"), str)
-                ):
-                    out[row["key"]] = (row["text"], pub)
-        return out
+        return write_request_files(
+            self.folder, self.state, again, max_requests=MAX_REQUESTS, max_bytes=MAX_BYTES
+        )
 
     def _cancelled(self, answers: ParsedOutput) -> set[str]:
         """Lines of cancelled batches that no batch answered (they are not asked again)."""
@@ -668,256 +457,22 @@ class BatchJob:
             raise ConfigError("a dry-run job has no batches: collect it with from_file= (the run's output)")
         elif not self._status().done:
             self.wait()
-        started = time.perf_counter()
-        answers = self._answers(extra)
-        self._cancelled_lines = set() if retry_failed else self._cancelled(answers)
-        self._answered = _answered_by_slot(answers)
-        self._followup_bodies = self._bodies(
-            {c for c in answers.answers if (parse_attempt(c) or ("", 0))[1] > 0}
+        parsed = read_answers(self.folder, extra)
+        answers = Answers(
+            parsed,
+            by_slot=answered_by_slot(parsed),
+            cancelled=set() if retry_failed else self._cancelled(parsed),
+            followup_bodies=read_bodies(
+                self.request_files, {c for c in parsed.answers if (parse_attempt(c) or ("", 0))[1] > 0}
+            ),
         )
-        texts = self._texts()
-        done_lines = _written(self.out, keep_errors=not retry_failed)
-        articles = self.state.articles
-        outcomes: list[Outcome | None] = [None] * len(articles)
-        summary = BatchSummary(total=len(articles))
-        by_key: dict[str, list[ArticleRecord]] = {}
-        todo: list[str] = []
-        with ResultWriter(self.out, append=True) as writer:
-
-            def record(rec: ArticleRecord, outcome: Outcome, *, write: bool) -> None:
-                outcomes[rec.index] = outcome
-                if write:
-                    writer.write(rec.id, outcome)
-                if progress is not None:
-                    progress(rec.index, outcome)
-
-            for rec in articles:
-                line = done_lines.get(rec.id)
-                if line is not None:
-                    record(rec, _reload(line), write=False)
-                    if line.get("ok"):
-                        summary.resumed += 1
-                elif rec.input_error is not None or rec.key is None or rec.key not in texts:
-                    record(
-                        rec,
-                        InputError(rec.input_error or f"input {rec.id!r}: its text is missing"),
-                        write=True,
-                    )
-                else:
-                    if rec.key not in by_key:
-                        todo.append(rec.key)
-                    by_key.setdefault(rec.key, []).append(rec)
-            workers = max(1, int(concurrency))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsextract-batch") as pool:
-                futures: dict[Future[Outcome], str] = {
-                    pool.submit(self._settle, by_key[key][0], texts[key], answers): key for key in todo
-                }
-                for future in as_completed(futures):
-                    outcome = future.result()
-                    for rec in by_key[futures[future]]:
-                        mine = outcome
-                        if isinstance(outcome, Extraction) and outcome.id != rec.id:
-                            mine = outcome.model_copy(update={"id": rec.id})
-                        record(rec, mine, write=True)
-                        if isinstance(mine, Extraction) and mine.meta.cached:
-                            summary.cached += 1
-        final: list[Outcome] = [o if o is not None else ExtractionError("not collected") for o in outcomes]
-        for rec, o in zip(articles, final, strict=True):
-            if isinstance(o, Extraction):
-                summary.done += 1
-                if not o.meta.cached and rec.id not in done_lines:
-                    summary.prompt_tokens += o.meta.usage.prompt_tokens
-                    summary.completion_tokens += o.meta.usage.completion_tokens
-                    summary.total_tokens += o.meta.usage.total_tokens
-            else:
-                summary.failed += 1
-        summary.elapsed_s = round(time.perf_counter() - started, 3)
-        return BatchResult(final, ids=[r.id for r in articles], summary=summary)
-
-    def _settle(
-        self, rec: ArticleRecord, text_pub: tuple[str, dt.date | None], answers: ParsedOutput
-    ) -> Outcome:
-        """One article's outcome from its answers, with online requests where needed (never raises)."""
-        try:
-            return self._extraction(rec, text_pub, answers)
-        except NewsextractError as exc:
-            return exc
-        except Exception as exc:  # a bug for one article must not sink the job
-            return ExtractionError(f"internal error: {type(exc).__name__}: {exc}")
-
-    def _extraction(
-        self, rec: ArticleRecord, text_pub: tuple[str, dt.date | None], answers: ParsedOutput
-    ) -> Extraction:
-        ex = self.extractor
-        text, pub = text_pub
-        started = time.perf_counter()
-        assert rec.key is not None
-        if not self.state.refresh:
-            hit = ex._from_cache(rec.key, text, pub, started, rec.id)
-            if hit is not None:
-                return hit
-        if not rec.slots:  # cached when submitted, but the cache no longer has it: ask online
-            return ex.extract(text, pub, id=rec.id, refresh=self.state.refresh)
-        strategy = ex.strategy
-        assert isinstance(strategy, WholeArticle)
-        item = ex._input(text, pub)
-        requests = strategy.requests(item)
-        if [(s.start, s.end) for s, _, _ in requests] != [tuple(s) for s in rec.spans]:
-            return ex.extract(text, pub, id=rec.id, refresh=True)  # chunking changed since submission
-        outcomes = [
-            self._chunk(slot, messages, opts, answers)
-            for slot, (_, messages, opts) in zip(rec.slots, requests, strict=True)
-        ]
-        result: StrategyResult = strategy.combine([s for s, _, _ in requests], outcomes, item)
-        return ex._complete(rec.key, result, text, pub, started, rec.id)
-
-    def _chunk(
-        self,
-        slot: str,
-        messages: list[dict[str, Any]],
-        opts: dict[str, Any],
-        answers: ParsedOutput,
-    ) -> ChunkOutcome:
-        """One chunk's reply: its latest batch answer validated as online, else asked online."""
-        backend: OpenAICompatBackend = self.extractor.backend  # type: ignore[assignment]
-        strategy = self.extractor.strategy  # its reply model: the kind set's when kinds= was given
-        assert isinstance(strategy, WholeArticle)
-        max_retries = int(opts["max_retries"])
-        answered = self._answered.get(slot, [])
-        spent = Usage()
-        if not answered and slot in self._cancelled_lines:
-            return ExtractionError(
-                "the batch holding this request was cancelled before it was answered",
-                endpoint=self.extractor.settings.endpoint,
-            )
-        if not answered:  # failed or never answered: the whole request online
-            return _online(lambda: backend.structured(messages, strategy.response_model, **opts), spent, 0)
-        rnd, cid = answered[-1]
-        body = answers.answers[cid].body
-        assert body is not None
-        spent = sum((_usage(answers.answers[c].body) for _, c in answered), Usage())
-        try:
-            reply = backend.parse_answer(body, strategy.response_model, context=opts["context"])
-        except REASKABLE as exc:
-            left = max_retries - rnd
-            # the batch's answers of the schema's shape, oldest first: candidates for the best-answer salvage
-            shaped = [
-                backend.schema_valid_output(answers.answers[c].body or {}, strategy.response_model)
-                for _, c in answered
-            ]
-            valid = [o for o in shaped if o is not None]
-            if left <= 0:
-                return ValidationExhaustedError(
-                    f"the model's output did not validate after {len(answered)} request(s): "
-                    f"{_short(str(exc))}",
-                    attempts=len(answered),
-                    last_output=_raw(body),
-                    usage=spent,
-                    endpoint=self.extractor.settings.endpoint,
-                    valid_outputs=valid,
-                )
-            request = self._followup_bodies.get(cid) if rnd else None
-            if request is None:  # the first request: the same body as submitted, made again
-                request = backend.request_body(messages, strategy.response_model, opts["max_tokens"])
-            reask = backend.reask_messages(request, body, exc)
-            return _online(
-                lambda: backend.structured(
-                    reask, strategy.response_model, **{**opts, "max_retries": left - 1}
-                ),
-                spent,
-                len(answered),
-                valid,
-            )
-        except ExtractionError as exc:
-            exc.attempts = len(answered)
-            exc.usage = spent
-            return exc
-        reply.usage = spent
-        reply.requests = len(answered)
-        reply.reasks = len(answered) - 1
-        return reply
-
-
-def _answered_by_slot(answers: ParsedOutput) -> dict[str, list[tuple[int, str]]]:
-    """The successful answers of each request slot as (round, custom_id), oldest round first."""
-    out: dict[str, list[tuple[int, str]]] = {}
-    for cid, answer in answers.answers.items():
-        attempt = parse_attempt(cid)
-        if answer.ok and attempt is not None:
-            out.setdefault(attempt[0], []).append((attempt[1], cid))
-    for rounds in out.values():
-        rounds.sort()
-    return out
-
-
-def _online(call: Callable[[], Any], spent: Usage, requests: int, valid: Sequence[str] = ()) -> ChunkOutcome:
-    """An online request for a chunk, counting what the batch already spent on it (and keeping the
-    batch's schema-valid answers, oldest first, for the salvage when the online re-asks fail too)."""
-    try:
-        reply = call()
-    except ExtractionError as exc:
-        exc.attempts += requests
-        exc.usage = exc.usage + spent
-        exc.valid_outputs = [*valid, *exc.valid_outputs]
-        return exc
-    reply.usage = reply.usage + spent
-    reply.requests += requests
-    reply.reasks += requests
-    return reply  # type: ignore[no-any-return]
-
-
-def _usage(body: dict[str, Any] | None) -> Usage:
-    from newsextract.backends.base import usage_from
-
-    return usage_from((body or {}).get("usage"))
-
-
-def _raw(body: dict[str, Any]) -> str | None:
-    try:
-        message = body["choices"][0]["message"]
-    except (KeyError, IndexError, TypeError):
-        return None
-    calls = message.get("tool_calls") or []
-    if calls:
-        return str(calls[0]["function"]["arguments"])
-    content = message.get("content")
-    return str(content) if content is not None else None
-
-
-def _short(message: str, limit: int = 300) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[: limit - 1] + "…"
-
-
-def _written(out: Path, *, keep_errors: bool) -> dict[str, dict[str, Any]]:
-    """Lines already in the results file that a later collect keeps: the last ``ok`` line per id, else
-    its last error line (with ``keep_errors=False`` only input errors, which cannot change)."""
-    found: dict[str, dict[str, Any]] = {}
-    try:
-        fh = open(out, encoding="utf-8")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        return found
-    with fh:
-        for raw in fh:
-            try:
-                line = json.loads(raw)
-            except json.JSONDecodeError:
-                continue
-            if not isinstance(line, dict) or "id" not in line:
-                continue
-            rid = str(line["id"])
-            if line.get("ok") and isinstance(line.get("result"), dict):
-                found[rid] = line
-            elif not (found.get(rid) or {}).get("ok"):
-                error = line.get("error")
-                kind = error.get("error") if isinstance(error, dict) else None
-                if keep_errors or kind == "InputError":
-                    found[rid] = line
-    return found
-
-
-def _reload(line: dict[str, Any]) -> Outcome:
-    try:
-        return outcome_from_line(line)
-    except (ValueError, TypeError, KeyError) as exc:
-        return ExtractionError(f"the results file holds an unreadable line: {exc}")
+        return collect(
+            self.extractor,
+            self.state,
+            self.out,
+            read_texts(self.folder),
+            answers,
+            written(self.out, keep_errors=not retry_failed),
+            concurrency=concurrency,
+            progress=progress,
+        )

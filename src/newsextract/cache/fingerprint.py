@@ -19,7 +19,7 @@ import hashlib
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-_PIPELINE = ("core", "kinds", "lexicon", "normalize", "grounding", "text", "pipeline", "dedupe.py")
+_PIPELINE = ("core", "kinds", "lexicon", "normalize", "grounding", "text", "pipeline", "dedupe")
 _RULES = (
     "core",
     "lexicon",

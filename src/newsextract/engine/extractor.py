@@ -45,7 +45,12 @@ class ArticleExtractor:
     def __init__(self, *endpoint: str | None, **options: Unpack[ExtractorOptions]) -> None:
         given = given_options(endpoint, options, type(self).__name__)
         opts = Options(**given)
-        self._setup(resolve(opts), opts.max_chars)
+        client_base_url = None
+        if opts.client is not None:
+            from newsextract.backends.clients import unwrap_client
+
+            client_base_url = unwrap_client(opts.client).base_url
+        self._setup(resolve(opts, client_base_url=client_base_url), opts.max_chars)
 
     @classmethod
     def from_settings(cls, settings: Settings, max_chars: int) -> Self:

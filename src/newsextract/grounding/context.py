@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from newsextract.grounding.align import align_quote
-from newsextract.text.sentences import sentence_at
+from newsextract.text.sentences import sentence_at, sentence_near
 
 _ELLIPSIS_RE = re.compile(r"\s*(?:\.\s?\.\s?\.|…|\[\s*(?:\.\.\.|…)\s*\])\s*")
 #: Pieces of an elided quote may lie at most this far apart (about two sentences).
@@ -88,9 +89,17 @@ def window_at(text: str, start: int, end: int) -> Window:
     return Window(s, e, _previous_sentence_start(text, s), _next_sentence_end(text, e))
 
 
+@functools.lru_cache(maxsize=1024)  # a hit re-checks the same evidence of the same article each time
 def evidence_window(text: str, start: int, end: int) -> str:
-    """The full sentences covering ``text[start:end]``."""
-    return window_at(text, start, end).sentence(text)
+    """The full sentences covering ``text[start:end]``: ``window_at(text, start, end).sentence(text)``,
+    found by reading the text around the span (:func:`~newsextract.text.sentences.sentence_near`), not
+    by splitting the whole text: a cache hit re-checks a few events of an article it may see once."""
+    if not text:
+        return ""
+    first = sentence_near(text, min(start, len(text) - 1))
+    last_offset = max(min(end - 1, len(text) - 1), 0)
+    last = first if first.start <= last_offset < first.end else sentence_near(text, last_offset)
+    return text[min(first.start, start) : max(last.end, end)]
 
 
 def sentences_before(text: str, start: int, n: int) -> str:

@@ -14,13 +14,15 @@ the event:
   ``published``, which a hit does not re-read) are not re-checked.
 
 With grounding "off" only the evidence is checked. Each value is looked for in the evidence's own
-sentences first and in the whole article only when it is not there, and the article's quantities are
-read at most once per call, so a re-check costs little next to post-processing, and nothing next to a
-request.
+sentences first (found by reading around the quote, not by splitting the article) and in the whole
+article only when it is not there. A text's quantities are read once and a value's look-up in a text is
+made once (bounded memos, keyed by the texts and values themselves: a changed value or text is looked up
+afresh), so a re-check costs little next to post-processing, and nothing next to a request.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,7 +32,7 @@ from newsextract.core.schemas import Evidence, GroundingMode, Money
 from newsextract.grounding.checks import (
     _FULL_EXIT_RE,
     _eq,
-    _unranged,
+    _readings,
     market_in_text,
     name_in_text,
     occurs,
@@ -42,7 +44,6 @@ from newsextract.kinds.executive_change import ExecutiveChange
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove
 from newsextract.normalize.money import money_among
-from newsextract.normalize.numbers import Quantity, find_quantities
 
 AnyEvent = ShareSale | ExecutiveChange | StockMove
 
@@ -55,51 +56,63 @@ class Recheck:
     problems: list[str]
 
 
-class _Stated:
-    """The numbers, percentages and amounts of money a text states, read on first use: the text is
-    parsed once (:func:`find_quantities`, a second time without its ranges only if it has one), and its
-    money is taken from the same quantities."""
+@functools.lru_cache(maxsize=256)  # a text's quantities, read once however many events and hits ask
+def _stated(text: str) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Money, ...]]:
+    """The numbers, percentages (magnitudes) and amounts of money ``text`` states: its quantities as
+    written and, when it has a range, with each bound apart (``grounding.checks._readings``); its money
+    is taken from the quantities as written, as ``find_money(text, context=text)`` reads it."""
+    written, apart = _readings(text)
+    quantities = written + apart
+    money = money_among(written, context=f"{text}\n{text}")
+    return (
+        tuple(q.value for q in quantities if q.kind == "number"),
+        tuple(abs(q.value) for q in quantities if q.kind == "percent"),
+        tuple(m.value for m in money),
+    )
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._numbers: list[Decimal] = []
-        self._percents: list[Decimal] = []
-        self._written: list[Quantity] = []
-        self._money: list[Money] | None = None
-        self._read_done = False
 
-    def _read(self) -> None:
-        if self._read_done:
-            return
-        self._read_done = True
-        self._written = written = find_quantities(self.text)
-        unranged = _unranged(self.text)  # a range's bounds apart, read a second time only if it has one
-        quantities = written + (find_quantities(unranged) if unranged != self.text else [])
-        self._numbers = [q.value for q in quantities if q.kind == "number"]
-        self._percents = [abs(q.value) for q in quantities if q.kind == "percent"]
+def _has_number(text: str, value: int) -> bool:
+    return any(_eq(Decimal(value), s) for s in _stated(text)[0])
 
-    def has_number(self, value: int) -> bool:
-        self._read()
-        return any(_eq(Decimal(value), s) for s in self._numbers)
 
-    def has_percent(self, value: float) -> bool:
-        self._read()
-        return any(_eq(value, s) for s in self._percents)
+def _has_percent(text: str, value: float) -> bool:
+    return any(_eq(value, s) for s in _stated(text)[1])
 
-    def has_money(self, value: Money) -> bool:
-        self._read()
-        if self._money is None:  # as find_money(text, context=text) reads it: from the text as written
-            self._money = [m.value for m in money_among(self._written, context=f"{self.text}\n{self.text}")]
-        return any(_eq(s.amount, value.amount) and s.currency == value.currency for s in self._money)
+
+def _has_money(text: str, value: Money) -> bool:
+    return any(_eq(s.amount, value.amount) and s.currency == value.currency for s in _stated(text)[2])
+
+
+def _name_in(name: str, text: str, person: bool) -> bool:
+    return name_in_text(name, text, person=person)
+
+
+def _role_in(role: str, text: str) -> bool:
+    """``role_in_text``, trying the role as written first (the usual case; cheaper than its variants)."""
+    return occurs(role, text) or role_in_text(role, text)
+
+
+_LOOKUPS: dict[str, Callable[[str, str], bool]] = {
+    "role": _role_in,
+    "ticker": ticker_in_text,
+    "market": market_in_text,
+    "person": partial(_name_in, person=True),
+    "name": partial(_name_in, person=False),
+}
+
+
+@functools.lru_cache(maxsize=4096)  # the same value in the same sentences of the same article: one look-up
+def _found(kind: str, value: str, window: str, text: str) -> bool:
+    """``value`` (a name, role, ticker or market: ``kind``) is in the evidence's sentences ``window`` or,
+    failing that, in the article ``text``, by the grounding rules."""
+    lookup = _LOOKUPS[kind]
+    return lookup(value, window) or lookup(value, text)
 
 
 def recheck_events(events: Sequence[AnyEvent], text: str, grounding: GroundingMode) -> Recheck:
     """``events`` re-verified against ``text`` (see the module docstring). Never raises."""
     out: list[AnyEvent] = []
     problems: list[str] = []
-    article: _Stated | None = None  # the whole article's quantities: read only if a window lacks one
-    windows: dict[str, _Stated] = {}  # events stated in the same sentences share their quantities
-    seen: dict[tuple[str, str, str], bool] = {}  # and their names' look-ups
     for event in events:
         evidence = _relocate(event.evidence, text)
         if evidence is None:
@@ -110,16 +123,9 @@ def recheck_events(events: Sequence[AnyEvent], text: str, grounding: GroundingMo
         out.append(event)
         if grounding == "off" or (grounding == "flag" and event.flags):
             continue
-        article = article or _Stated(text)
-        sentences = evidence_window(text, evidence.start, evidence.end)
-        window = windows.setdefault(sentences, _Stated(sentences))
-        problems += [f"{event.type}: {p}" for p in _value_problems(event, text, window, article, seen)]
+        window = evidence_window(text, evidence.start, evidence.end)
+        problems += [f"{event.type}: {p}" for p in _value_problems(event, text, window)]
     return Recheck(out, problems)
-
-
-def _role_in(role: str, text: str) -> bool:
-    """``role_in_text``, trying the role as written first (the usual case; cheaper than its variants)."""
-    return occurs(role, text) or role_in_text(role, text)
 
 
 def _relocate(evidence: Evidence, text: str) -> Evidence | None:
@@ -134,17 +140,13 @@ def _relocate(evidence: Evidence, text: str) -> Evidence | None:
     return Evidence(quote=quote, start=start, end=start + len(quote))
 
 
-def _value_problems(
-    event: AnyEvent, text: str, window: _Stated, article: _Stated, seen: dict[tuple[str, str, str], bool]
-) -> list[str]:
-    """Each value against the evidence's sentences first (where it almost always is, and a short text
-    to search), then, if not there (a value a merged mention brought), against the whole article."""
+def _value_problems(event: AnyEvent, text: str, window: str) -> list[str]:
+    """Each value against the evidence's sentences ``window`` first (where it almost always is, and a
+    short text to search), then, if not there (a value a merged mention brought), against the whole
+    article ``text``."""
 
-    def found(check: Callable[[str, str], bool], value: str, kind: str) -> bool:
-        key = (kind, value, window.text)  # the same name in the same sentences is looked up once a call
-        if key not in seen:
-            seen[key] = check(value, window.text) or check(value, text)
-        return seen[key]
+    def found(kind: str, value: str) -> bool:
+        return _found(kind, value, window, text)
 
     names: list[tuple[str, str | None, bool]] = []
     numbers: list[tuple[str, int | None]] = []
@@ -162,28 +164,28 @@ def _value_problems(
             ("person", event.person, True),
             ("predecessor", event.predecessor, True),
         ]
-        if not found(_role_in, event.role, "role"):
+        if not found("role", event.role):
             problems.append(f'role "{event.role}" does not occur in the article')
     else:
         names.append(("company", event.company, False))
-        if event.ticker and not found(ticker_in_text, event.ticker, "ticker"):
+        if event.ticker and not found("ticker", event.ticker):
             problems.append(f'ticker "{event.ticker}" does not occur in the article')
-        if event.market and not found(market_in_text, event.market, "market"):
+        if event.market and not found("market", event.market):
             problems.append(f'market "{event.market}" is not named in the article')
         percents.append(("change_pct", event.change_pct))
         money.append(("price", event.price))
     for field, name, person in names:
-        if name is not None and not found(partial(name_in_text, person=person), name, f"name {person}"):
+        if name is not None and not found("person" if person else "name", name):
             problems.append(f'{field} "{name}" is not named in the article')
     for field, count in numbers:
-        if count is not None and not (window.has_number(count) or article.has_number(count)):
+        if count is not None and not (_has_number(window, count) or _has_number(text, count)):
             problems.append(f"{field} {count} is not stated in the article")
     for field, pct in percents:
         if field == "stake_after_pct" and pct == 0 and _FULL_EXIT_RE.search(text):
             continue  # a full exit is stated in words ("to zero", "its entire holding"), as grounding accepts
-        if pct is not None and not (window.has_percent(pct) or article.has_percent(pct)):
+        if pct is not None and not (_has_percent(window, pct) or _has_percent(text, pct)):
             problems.append(f"{field} {pct} is not stated in the article")
     for field, amount in money:
-        if amount is not None and not (window.has_money(amount) or article.has_money(amount)):
+        if amount is not None and not (_has_money(window, amount) or _has_money(text, amount)):
             problems.append(f"{field} {amount.amount} {amount.currency} is not stated in the article")
     return problems

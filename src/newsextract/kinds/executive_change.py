@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from newsextract.core.schemas import Event
+from newsextract.kinds.identity import Progress
 from newsextract.kinds.roles import Date, Identity, Name, Person, Role
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
 
@@ -31,7 +32,9 @@ class ExecutiveChange(Event):
     role: Role
     change: Annotated[ChangeKind, Identity]
     predecessor: Person | None = None
-    interim: bool = Field(default=False, description="An acting or interim role")
+    interim: Annotated[bool, Progress(order=(False, True))] = Field(
+        default=False, description="An acting or interim role"
+    )
     effective_date: Date | None = None
 
 

@@ -14,12 +14,20 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from newsextract.core.schemas import Event
+from newsextract.kinds.identity import Progress
 from newsextract.kinds.roles import AskAs, Date, Identity, Money, Name, Party, Percent, Quantity
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
 
 # --- schema -------------------------------------------------------------------------------------
 
 SaleStatus = Literal["planned", "completed", "postponed", "cancelled", "denied", "rumored", "unknown"]
+
+#: Mentions of one sale that disagree on its status are one sale at the later stage of the story ("plans
+#: to sell", then "has postponed plans to sell": postponed); a completed sale and a denial are two.
+STATUS_STAGES = Progress(
+    order=("unknown", "rumored", "planned", "completed", "denied", "postponed", "cancelled"),
+    apart=(("completed", "denied"),),
+)
 
 
 class ShareSale(Event):
@@ -33,7 +41,7 @@ class ShareSale(Event):
     price_per_share: Money | None = None
     stake_before_pct: Annotated[Percent, AskAs("stake_before")] | None = None
     stake_after_pct: Annotated[Percent, AskAs("stake_after")] | None = None
-    status: SaleStatus = Field(
+    status: Annotated[SaleStatus, STATUS_STAGES] = Field(
         default="unknown",
         description="planned: plans or filed to sell; completed: sold; denied: says it will not sell",
     )

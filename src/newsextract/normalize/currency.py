@@ -152,6 +152,45 @@ _NON_US_DOLLARS: dict[str, str] = {
     r"new\s+zealand\s+dollars?": "NZD",
 }
 _US_DOLLAR_RE = re.compile(r"US\$|U\.S\.\$|\bUSD\b|\b(?:US|U\.S\.|American)\s+dollars?\b", re.IGNORECASE)
+#: :data:`_US_DOLLAR_RE` in three parts, each tried only where it can match (a "$", "usd", "dollar").
+_US_SYMBOL_RE = re.compile(r"US\$|U\.S\.\$", re.IGNORECASE)
+_USD_RE = re.compile(r"\bUSD\b", re.IGNORECASE)
+_US_DOLLAR_WORDS_RE = re.compile(r"\b(?:US|U\.S\.|American)\s+dollars?\b", re.IGNORECASE)
+
+
+#: A word every match of each pattern of :data:`_NON_US_DOLLARS` holds (case aside), in its order.
+_NON_US_WORDS: tuple[tuple[str, ...], ...] = (
+    ("hong", "hk"),
+    ("singapore",),
+    ("australian",),
+    ("canadian",),
+    ("taiwan",),
+    ("zealand",),
+)
+#: What IGNORECASE equates with an ASCII letter but ``str.lower`` does not give as one (dotless i, long s,
+#: the combining dot that lowercasing a dotted capital I leaves).
+_ODD_LETTERS = (("ı", "i"), ("ſ", "s"), ("\u0307", ""))
+
+
+def _plain_letters(low: str) -> str:
+    """Lowercased ``low`` with :data:`_ODD_LETTERS` made plain: a word a case-insensitive pattern
+    matches in the original is a substring of this."""
+    if not low.isascii():
+        for odd, plain in _ODD_LETTERS:
+            if odd in low:
+                low = low.replace(odd, plain)
+    return low
+
+
+def _dollar_signs(text: str) -> list[int]:
+    """The offsets of every "$" in ``text``."""
+    found, i = [], text.find("$")
+    while i >= 0:
+        found.append(i)
+        i = text.find("$", i + 1)
+    return found
+
+
 _YEN_RE = re.compile(r"\byen\b", re.IGNORECASE)
 _YUAN_RE = re.compile(r"\b(?:yuan|renminbi|rmb)\b", re.IGNORECASE)
 _JAPAN_RE = re.compile(r"\b(?:japan|japanese|tokyo|nikkei)\b", re.IGNORECASE)
@@ -162,9 +201,23 @@ _CHINA_RE = re.compile(r"\b(?:china|chinese|beijing|shanghai|shenzhen|hangzhou)\
 def resolve_dollar(context: str = "") -> str:
     """ISO code for a bare ``$`` (or "dollars"): USD unless ``context`` names exactly one non-US dollar
     in words and never mentions US dollars. Never raises."""
-    if _US_DOLLAR_RE.search(context):
+    low = context.lower()  # the searches below run only where their words are (they cost ~0.1 ms per KB)
+    dollar = "dollar" in low  # no letter of "dollar" has another form the regex engine's IGNORECASE equates
+    usd = "usd" in low or "uſd" in low  # "ſ" (long s) is equated with "s"
+    if (
+        any(_US_SYMBOL_RE.match(context, p - k) for p in _dollar_signs(context) for k in (2, 4) if p >= k)
+        or (usd and _USD_RE.search(context))
+        or (dollar and _US_DOLLAR_WORDS_RE.search(context))
+    ):
         return "USD"
-    found = {code for pat, code in _NON_US_DOLLARS.items() if re.search(pat, context, re.IGNORECASE)}
+    if not dollar:  # every non-US dollar is named with the word "dollar"
+        return "USD"
+    plain = _plain_letters(low)
+    found = {
+        code
+        for (pat, code), words in zip(_NON_US_DOLLARS.items(), _NON_US_WORDS, strict=True)
+        if any(w in plain for w in words) and re.search(pat, context, re.IGNORECASE)
+    }
     if len(found) == 1:
         return next(iter(found))
     return "USD"

@@ -2,7 +2,7 @@
 
 The same steps and the same ``grounding`` modes as :func:`newsextract.pipeline.postprocess.postprocess`:
 built-in kinds go through exactly its code; a caller's kind through the checks, normalisers and
-de-duplication derived from its fields (``kinds.checks``, ``kinds.values``, ``kinds.identity``). Drafts
+de-duplication derived from its fields (``kinds.checks``, ``kinds.values``, ``dedupe``). Drafts
 of kinds outside the set are left out (the embedded strategy always reads all three built-ins).
 """
 
@@ -17,7 +17,6 @@ from newsextract.core.schemas import Dropped, Event, Evidence, GroundingMode
 from newsextract.dedupe import dedupe
 from newsextract.grounding.verdict import Verdict
 from newsextract.kinds.checks import judge_kind
-from newsextract.kinds.identity import dedupe_kind
 from newsextract.kinds.kindset import KindsArticleDraft, KindSet
 from newsextract.kinds.spec import KindSpec
 from newsextract.kinds.values import kind_event
@@ -84,6 +83,6 @@ def postprocess_kinds(
         found = grounded_event(kind, builtin, text, published, grounding, dropped)
         if found is not None:
             builtins.append(found)
-    merged: list[Event] = [*dedupe(builtins), *dedupe_kind(custom)]
+    merged: list[Event] = [*dedupe(builtins), *dedupe(custom)]
     merged.sort(key=lambda e: (e.evidence.start, e.evidence.end))
     return merged, dropped

@@ -68,8 +68,6 @@ def extract_dataset(
     Cost: one ``Extractor`` per actor; every article is one request (more with chunks and re-asks)
     unless a cache tier has it. With ``cache_url`` all actors on all nodes share answers.
     """
-    import ray.data
-
     if "api_key" in extractor_options:
         raise ConfigError(
             "extract_dataset does not take api_key: set OPENAI_API_KEY in the environment of the Ray "
@@ -80,14 +78,7 @@ def extract_dataset(
     if isinstance(in_flight, bool) or not isinstance(in_flight, int) or in_flight < 1:
         raise ConfigError(f"in_flight must be a positive whole number, not {in_flight!r}")
     in_flight = 1 if embedded else in_flight
-    low, high = _pool_size(concurrency)
-    compute = (
-        ray.data.ActorPoolStrategy(size=low)
-        if low == high
-        else ray.data.ActorPoolStrategy(min_size=low, max_size=high)
-    )
-    cpus = num_cpus if num_cpus is not None else (EMBEDDED_ACTOR_CPUS if embedded else ENDPOINT_ACTOR_CPUS)
-    _warn_if_starved(high * cpus)
+    pool = _pool(concurrency, num_cpus, embedded)
     columns = Columns(id=id_column, text=text_column, published=published_column, problem=problem_column)
     if skip_ids:
         ds = _without(ds, id_column, skip_ids)
@@ -101,9 +92,24 @@ def extract_dataset(
         },
         batch_format="pyarrow",
         batch_size=batch_size or (4 if embedded else 4 * in_flight),
-        compute=compute,
-        num_cpus=cpus,
+        **pool,
     )
+
+
+def _pool(concurrency: int | tuple[int, int], num_cpus: float | None, embedded: bool) -> dict[str, Any]:
+    """The actor pool's ``compute`` strategy and CPUs per actor (a warning when the pool would take the
+    cluster's last CPU)."""
+    import ray.data
+
+    low, high = _pool_size(concurrency)
+    compute = (
+        ray.data.ActorPoolStrategy(size=low)
+        if low == high
+        else ray.data.ActorPoolStrategy(min_size=low, max_size=high)
+    )
+    cpus = num_cpus if num_cpus is not None else (EMBEDDED_ACTOR_CPUS if embedded else ENDPOINT_ACTOR_CPUS)
+    _warn_if_starved(high * cpus)
+    return {"compute": compute, "num_cpus": cpus}
 
 
 def _warn_if_starved(reserved: float) -> None:
@@ -120,7 +126,7 @@ def _warn_if_starved(reserved: float) -> None:
             f"the actor pool reserves {reserved:g} of the cluster's {total:g} CPUs; Ray Data's read and "
             "write tasks need one free, so the job may wait forever: lower concurrency or num_cpus",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of extract_dataset
         )
 
 

@@ -17,7 +17,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, create_model
 
 from newsextract.backends.base import Messages
-from newsextract.kinds import executive_change, share_sale, stock_move
 from newsextract.kinds.rules import KindRules, Reading
 from newsextract.text.candidates import Candidate
 from newsextract.text.spans import Span
@@ -36,7 +35,6 @@ __all__ = [
 
 NONE = "none"
 MAX_OPTIONS = 6
-_BUILTIN_FLAGS = {r.kind: r.flag for r in (stock_move.RULES, share_sale.RULES, executive_change.RULES)}
 
 
 @dataclass
@@ -69,13 +67,11 @@ class Question:
         return bool(self.choices)
 
 
-def choice_model(kind: str, choices: dict[str, list[str]], flag: str | None = None) -> type[BaseModel]:
-    """A Pydantic model: the kind's boolean ``flag`` (a built-in kind's own by default), then one
+def choice_model(kind: str, choices: dict[str, list[str]], flag: str) -> type[BaseModel]:
+    """A Pydantic model: the kind's boolean ``flag`` (``KindRules.flag``, e.g. ``is_sale``), then one
     ``Literal`` (JSON-schema ``enum``) field per entry of ``choices``. Field order is the order of
     generation. Models are reused for the same kind and choices (building one costs about half a
     millisecond)."""
-    if flag is None:
-        flag = _BUILTIN_FLAGS[kind]
     return _choice_model(kind, flag, tuple((name, tuple(options)) for name, options in choices.items()))
 
 

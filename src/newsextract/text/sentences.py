@@ -36,20 +36,30 @@ and disjoint, and every non-whitespace character of the text lies in exactly one
 from __future__ import annotations
 
 import bisect
-import functools
 import re
+import threading
+from collections import OrderedDict
 
 from newsextract.lexicon.months import MONTH_ABBREVIATIONS
 from newsextract.text.spans import Span
 
-__all__ = ["MAX_SENTENCE_CHARS", "SENTENCE_OPENERS", "Span", "paragraphs", "sentence_at", "split_sentences"]
+__all__ = [
+    "MAX_SENTENCE_CHARS",
+    "SENTENCE_OPENERS",
+    "Span",
+    "paragraphs",
+    "sentence_at",
+    "sentence_near",
+    "split_sentences",
+]
 
 MAX_SENTENCE_CHARS = 1000
 """The longest sentence :func:`split_sentences` returns. Real news sentences stay well below it (the
 longest in the seed and held-out articles has 373 characters); a longer one is cut into pieces."""
 
 _WS = re.compile(r"\s+")
-_CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
+_CJK_STOPS = "。！？"
+_CJK_STOP = re.compile(f"[{_CJK_STOPS}]+[」』”’）)]*")
 
 _TERMINALS = frozenset(".!?…")
 _CLOSERS = frozenset("\"'”’»)]}」』")
@@ -318,14 +328,41 @@ def _line_ends_sentence(text: str, ws_start: int, ws_end: int) -> bool:
     return True
 
 
-def _cut_points(text: str, lo: int, hi: int) -> list[int]:
-    """Offsets in ``[lo, hi)`` at which a sentence ends (the sentence is ``[prev_cut, cut)``).
+#: Where a whitespace run can end a sentence: right after a terminal or a closer, or at a line break.
+#: Every other run (the space between two words) never does, so only these are looked at.
+_CANDIDATE_RE = re.compile(
+    "[" + re.escape("".join(sorted(_TERMINALS_OR_CLOSERS | _LINE_BREAKS | {"\r"}))) + "]"
+)
 
-    A paragraph break yields a cut too; empty segments are dropped by the caller."""
+
+def _cut_points(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets in ``[lo, hi)`` at which a sentence ends (the sentence is ``[prev_cut, cut)``), deciding
+    on the whitespace runs of ``text[lo:hi]`` (a run cut off by ``lo`` or ``hi`` as cut off).
+
+    A paragraph break yields a cut too; empty segments are dropped by the caller. Only the runs after a
+    terminal or closer and those holding a line break are looked at (:data:`_CANDIDATE_RE`): the rules
+    below never cut at any other."""
     cuts: list[int] = []
-    for m in _WS.finditer(text, lo, hi):
-        s, e = m.span()
-        run = m.group()
+    last_end = lo
+    for m in _CANDIDATE_RE.finditer(text, max(lo - 1, 0), hi):
+        p = m.start()
+        if p < last_end and p >= lo:
+            continue  # a line break inside the run just decided
+        if text[p].isspace():  # a line break: its whole run
+            if p < lo:
+                continue
+            s = p
+            while s > lo and text[s - 1].isspace():
+                s -= 1
+        else:  # a terminal or closer: the run right after it, if any
+            s = p + 1
+            if s >= hi or not text[s].isspace():
+                continue
+        run_match = _WS.match(text, s, hi)
+        assert run_match is not None  # text[s] is whitespace
+        e = run_match.end()
+        last_end = e
+        run = run_match.group()
         breaks = 0 if run == " " else _line_breaks(run)  # most runs are one space: no line break
         if breaks >= 2:
             cuts.append(s)
@@ -335,18 +372,20 @@ def _cut_points(text: str, lo: int, hi: int) -> list[int]:
         # a sentence ends only after a terminal or a closer (the cheap test before the full one)
         elif s > 0 and text[s - 1] in _TERMINALS_OR_CLOSERS and _ends_sentence(text, s, e):
             cuts.append(s)
-    for m in _CJK_STOP.finditer(text, lo, hi):
-        if m.end() < hi and not text[m.end()].isspace():
-            cuts.append(m.end())
+    if any(text.find(stop, lo, hi) >= 0 for stop in _CJK_STOPS):  # a find is far cheaper than the regex
+        for m in _CJK_STOP.finditer(text, lo, hi):
+            if m.end() < hi and not text[m.end()].isspace():
+                cuts.append(m.end())
     cuts.sort()
     return cuts
 
 
-def _segments(text: str, cuts: list[int]) -> list[Span]:
-    """Trim each segment between consecutive cuts to its non-whitespace extent; drop blank ones."""
+def _segments(text: str, cuts: list[int], start: int = 0, end: int | None = None) -> list[Span]:
+    """Trim each segment between consecutive cuts (from ``start`` to ``end``, by default the whole text)
+    to its non-whitespace extent; drop blank ones."""
     out: list[Span] = []
-    prev = 0
-    for cut in [*cuts, len(text)]:
+    prev = start
+    for cut in [*cuts, len(text) if end is None else end]:
         s, e = prev, cut
         while s < e and text[s].isspace():
             s += 1
@@ -413,12 +452,40 @@ def paragraphs(text: str) -> list[Span]:
     return _segments(text, cuts)
 
 
-@functools.lru_cache(maxsize=32)
-def _sentence_index(text: str) -> tuple[tuple[Span, ...], list[int]]:
-    """The sentences of ``text`` and their ends, kept for the last few texts: grounding asks
-    ``sentence_at`` about the same article twice per event."""
-    spans = tuple(split_sentences(text))
-    return spans, [sp.end for sp in spans]
+class _Indexes:
+    """The sentences of the last few texts and their ends (grounding asks ``sentence_at`` about the same
+    article many times), bounded, thread-safe, and able to say whether a text is indexed without
+    indexing it (:func:`sentence_near` reads only the text around an offset when it is not)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._maxsize = maxsize
+        self._items: OrderedDict[str, tuple[tuple[Span, ...], list[int]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[tuple[Span, ...], list[int]] | None:
+        with self._lock:
+            found = self._items.get(text)
+            if found is not None:
+                self._items.move_to_end(text)
+            return found
+
+    def __call__(self, text: str) -> tuple[tuple[Span, ...], list[int]]:
+        found = self.get(text)
+        if found is None:
+            spans = tuple(split_sentences(text))
+            found = (spans, [sp.end for sp in spans])
+            with self._lock:
+                self._items[text] = found
+                if len(self._items) > self._maxsize:
+                    self._items.popitem(last=False)
+        return found
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_sentence_index = _Indexes(32)
 
 
 def sentence_at(text: str, offset: int) -> Span:
@@ -426,7 +493,9 @@ def sentence_at(text: str, offset: int) -> Span:
 
     When ``offset`` falls in whitespace between sentences, the next sentence is returned (the last
     one when there is no next one). ``offset`` may equal ``len(text)``. For text without any
-    non-whitespace character an empty span ``Span(offset, offset)`` is returned.
+    non-whitespace character an empty span ``Span(offset, offset)`` is returned. The whole text is
+    split once and kept for the last few texts (see :func:`sentence_near` for one look-up in a text
+    seen once).
 
     Raises:
         IndexError: when ``offset`` is outside ``[0, len(text)]``.
@@ -438,3 +507,101 @@ def sentence_at(text: str, offset: int) -> Span:
         return Span(offset, offset)
     k = bisect.bisect_right(ends, offset)
     return spans[min(k, len(spans) - 1)]
+
+
+#: :func:`sentence_near` reads the text this far on each side of the offset at most; a sentence boundary
+#: farther away than that (hostile text without full stops) makes it split the whole text instead.
+_NEAR_LIMIT = 4 * MAX_SENTENCE_CHARS
+#: The first stretch read back from the offset (doubled each time it holds no boundary); forward, 4x.
+_NEAR_STEP = 40
+
+
+def sentence_near(text: str, offset: int, *, _step: int = _NEAR_STEP, _limit: int = _NEAR_LIMIT) -> Span:
+    """Exactly :func:`sentence_at`, found by reading only the text around ``offset`` when ``text`` is not
+    indexed already: the sentence boundary before it and the one after it (the same rules, decided on
+    the same characters), so one look-up in a text seen once costs about a sentence, not the whole text.
+    A text whose boundaries lie more than a few thousand characters from ``offset``, an offset in the
+    whitespace after the last sentence, and an indexed text are answered by :func:`sentence_at`.
+
+    Raises:
+        IndexError: when ``offset`` is outside ``[0, len(text)]``.
+    """
+    if not 0 <= offset <= len(text):
+        raise IndexError(f"offset {offset} outside text of length {len(text)}")
+    if offset == len(text) or _sentence_index.get(text) is not None:
+        return sentence_at(text, offset)
+    lo = _cut_before(text, offset, _step, _limit)  # a quote usually starts a sentence: a short step back
+    while lo is not None and lo < len(text):
+        hi = _cut_after(text, lo, offset + _limit, _step * 4)  # and a sentence is a few steps long
+        if hi is None:
+            break
+        for sp in _bounded(_segments(text, [], lo, hi), text, MAX_SENTENCE_CHARS):
+            if sp.end > offset:
+                return sp
+        lo = hi  # the offset is in the whitespace after this segment's last sentence: the next one
+    return sentence_at(text, offset)
+
+
+def _boundary_before(text: str, x: int, floor: int) -> int | None:
+    """The largest ``p <= x`` where whitespace begins or ends (or 0): no whitespace run and no CJK stop
+    crosses it, so the cuts of ``text[p:]`` are the text's own cuts there. None when it is before
+    ``floor`` (a run of thousands of characters without a space: the caller splits the whole text)."""
+    if x <= 0:
+        return 0
+    x = min(x, len(text) - 1)
+    ws = text[x].isspace()
+    while x > 0 and text[x - 1].isspace() == ws:
+        x -= 1
+        if x < floor:
+            return None
+    return x
+
+
+def _boundary_after(text: str, x: int, ceiling: int) -> int | None:
+    """The smallest ``p >= x`` where whitespace begins or ends (or the text's end); None when it is
+    beyond ``ceiling``."""
+    n = len(text)
+    if x >= n:
+        return n
+    if x > 0 and text[x - 1].isspace() != text[x].isspace():
+        return x
+    ws = text[x].isspace()
+    while x < n and text[x].isspace() == ws:
+        x += 1
+        if x > ceiling:
+            return None
+    return x
+
+
+def _cut_before(text: str, offset: int, step: int, limit: int) -> int | None:
+    """The last cut at or before ``offset`` (0 when there is none), or None when it lies farther back
+    than ``limit``. Reads back ``step`` characters, then twice as many, and so on."""
+    hi = _boundary_after(text, offset + 1, offset + limit)
+    while hi is not None:
+        lo = _boundary_before(text, hi - step, offset - limit)
+        if lo is None:
+            return None
+        cuts = [c for c in _cut_points(text, lo, hi) if c <= offset]
+        if cuts:
+            return cuts[-1]
+        if lo == 0:
+            return 0
+        hi, step = lo, step * 2
+    return None
+
+
+def _cut_after(text: str, lo: int, ceiling: int, step: int) -> int | None:
+    """The first cut after ``lo`` (a cut or 0), or the text's end; None when it lies beyond ``ceiling``.
+    Reads ``step`` characters on, then twice as many, and so on."""
+    start = lo
+    while start <= ceiling:
+        hi = _boundary_after(text, start + step, ceiling)
+        if hi is None:
+            return None
+        cuts = [c for c in _cut_points(text, start, hi) if c > lo]
+        if cuts:
+            return cuts[0]
+        if hi >= len(text):
+            return len(text)
+        start, step = hi, step * 2
+    return None
