@@ -42,9 +42,10 @@ import datetime as dt
 from pydantic import BaseModel
 
 from newsextract.backends.base import Backend, ModelReply
-from newsextract.core.drafts import DRAFT_TYPES, ArticleDraft
 from newsextract.core.schemas import ChunkFailure, Event, Usage
 from newsextract.errors import ConfigError, ExtractionError
+from newsextract.grounding.reask import reply_model
+from newsextract.kinds.drafts import DRAFT_TYPES, ArticleDraft
 from newsextract.kinds.kindset import BUILTIN_LISTS, KindSet
 from newsextract.kinds.rules import KindRules, Rule
 from newsextract.kinds.spec import kind_spec
@@ -179,7 +180,7 @@ class SentenceChoices:
     ) -> StrategyResult:
         result = StrategyResult(draft=ArticleDraft())
         if self.kinds is not None:
-            result.kinds_draft = self.kinds.reply_model()()
+            result.kinds_draft = reply_model(self.kinds)()
         drafts = result.drafts
         targets = {rules.kind: (draft, key) for rules, draft, key in self._kinds}
         usage = Usage()
