@@ -13,10 +13,10 @@ from tests.test_gold_roundtrip import perfect_draft
 
 from newsextract import Extractor
 from newsextract.cache.store import CacheWarning
-from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import GroundingMode
 from newsextract.evaluate import GoldArticle, load_gold
 from newsextract.grounding.recheck import recheck_events
+from newsextract.kinds.drafts import ArticleDraft
 from newsextract.pipeline.postprocess import postprocess
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,6 +117,31 @@ def test_a_value_the_article_does_not_state_is_a_miss(
     assert not again.meta.cached and server.request_count == 2
     sale = again.share_sales[0]
     assert (sale.seller, sale.company, sale.shares) == ("Jack Ma", "Alibaba Group", 10_000_000)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("seller", "Evil Person"),
+        ("shares", 20_000_000),
+        ("value", {"amount": "871000000", "currency": "HKD"}),
+        ("stake_after_pct", 4.5),
+    ],
+)
+def test_a_row_tampered_after_hits_is_still_a_miss(
+    server: FakeOpenAIServer, tmp_path: Path, field: str, value: Any
+) -> None:
+    """The re-check remembers its answers per value and text: an honest row verified on earlier hits
+    lends nothing to a changed value in the same place."""
+    ex = _cached(server, tmp_path)
+    for _ in range(2):
+        assert ex.extract(ARTICLE).meta.cached
+    _tamper(ex, lambda events: _sale(events).update({field: value}))
+    server.enqueue(REPLY)
+    with pytest.warns(CacheWarning, match=field):
+        again = ex.extract(ARTICLE)
+    assert not again.meta.cached and server.request_count == 2
+    assert ex.extract(ARTICLE).meta.cached  # the fresh answer replaced the entry and is served again
 
 
 def test_a_quote_at_wrong_offsets_is_relocated_not_refused(server: FakeOpenAIServer, tmp_path: Path) -> None:

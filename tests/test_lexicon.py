@@ -9,7 +9,7 @@ from newsextract.grounding import checks
 from newsextract.lexicon.companies import LEGAL_FORMS, NAME_CONNECTORS
 from newsextract.lexicon.months import MONTH_ABBREVIATIONS, MONTH_NUMBERS, MONTH_WORDS
 from newsextract.normalize import dates
-from newsextract.text import candidates, names, sentences
+from newsextract.text import candidates, names, sentence_ends, sentences
 from newsextract.text import name_spans as name_finding
 
 
@@ -19,7 +19,7 @@ def test_old_names_still_import_and_are_the_lexicon() -> None:
     assert dates.MONTHS is MONTH_NUMBERS
     assert LEGAL_FORMS <= names._CORPORATE and LEGAL_FORMS <= names._GENERIC
     assert MONTH_WORDS <= name_finding.NOT_NAMES
-    assert MONTH_ABBREVIATIONS <= sentences._NEVER_BREAK and "may" not in sentences._NEVER_BREAK
+    assert MONTH_ABBREVIATIONS <= sentence_ends._NEVER_BREAK and "may" not in sentence_ends._NEVER_BREAK
 
 
 def test_grounding_and_dedupe_agree_on_legal_forms() -> None:
@@ -130,3 +130,14 @@ def test_weekdays_are_one_list() -> None:
     assert frozenset(WEEKDAY_NAMES) <= name_finding.NOT_NAMES
     assert event_date("Gamma sold the stake on Sunday.") == "on Sunday"
     assert event_date("Gamma sold the stake on Sept. 5.") == "on Sept. 5"
+
+
+def test_appointment_words_are_one_list() -> None:
+    """modality's appointment cues read lexicon.changes (union: "electing", "taken over", "replace")."""
+    from newsextract.normalize.modality import appointment_change
+
+    assert appointment_change("Gamma is electing Ann Lee chair.") == "appointed"
+    assert appointment_change("Bo Chan will replace her.") == "appointed"
+    assert appointment_change("Ann Lee was replaced by Bo Chan as CEO.") == "departed"
+    assert appointment_change("Ann Lee was succeeded by Bo Chan.") == "departed"
+    assert appointment_change("the name of the new fund") is None

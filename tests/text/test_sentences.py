@@ -300,13 +300,13 @@ def test_sentence_near_reads_long_texts_locally() -> None:
 
 
 def _cut_points_reference(text: str, lo: int, hi: int) -> list[int]:
-    """``_cut_points`` as first written: every whitespace run of ``text[lo:hi]`` decided in turn."""
-    from newsextract.text import sentences as ss
+    """``cut_points`` as first written: every whitespace run of ``text[lo:hi]`` decided in turn."""
+    from newsextract.text import sentence_ends as ss
 
     cuts: list[int] = []
-    for m in ss._WS.finditer(text, lo, hi):
+    for m in ss.WS.finditer(text, lo, hi):
         s, e = m.span()
-        breaks = ss._line_breaks(m.group())
+        breaks = ss.line_breaks(m.group())
         if breaks >= 2:
             cuts.append(s)
         elif breaks == 1:
@@ -325,9 +325,9 @@ def _cut_points_reference(text: str, lo: int, hi: int) -> list[int]:
 def test_cut_points_equal_deciding_every_run(text: str, data: st.DataObject) -> None:
     """Looking only at runs after a terminal or closer and runs with a line break gains and loses no
     cut, for the whole text and for any stretch of it (runs cut off at its ends)."""
-    from newsextract.text.sentences import _cut_points
+    from newsextract.text.sentence_ends import cut_points
 
-    assert _cut_points(text, 0, len(text)) == _cut_points_reference(text, 0, len(text))
+    assert cut_points(text, 0, len(text)) == _cut_points_reference(text, 0, len(text))
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
-    assert _cut_points(text, lo, hi) == _cut_points_reference(text, lo, hi)
+    assert cut_points(text, lo, hi) == _cut_points_reference(text, lo, hi)

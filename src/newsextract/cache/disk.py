@@ -29,6 +29,8 @@ from typing import Any
 import diskcache
 from diskcache.core import MODE_BINARY, MODE_RAW
 
+#: How many keys' database forms :meth:`SafeJSONDisk.put` keeps (then it starts again).
+_KEYS_KEPT = 1024
 #: The names diskcache's ``Disk.filename`` makes: two levels of 2-hex folders, then 28 hex + ``.val``.
 _OWN_FILE = re.compile(r"[0-9a-f]{2}[/\\][0-9a-f]{2}[/\\][0-9a-f]{28}\.val")
 
@@ -52,6 +54,23 @@ class SafeJSONDisk(diskcache.JSONDisk):  # type: ignore[misc]  # diskcache ships
     on_refusal: Callable[[str], None] | None = None
     file_mode: int = 0o600
     folder_mode: int = 0o700
+
+    def __init__(self, directory: str, **kwargs: Any) -> None:
+        super().__init__(directory, **kwargs)
+        self._keys: dict[str, tuple[Any, bool]] = {}
+
+    def put(self, key: Any) -> tuple[Any, bool]:
+        """``JSONDisk.put``: the key's database form (its compressed JSON), remembered for the last few
+        string keys (every read of an entry converts its key: ~3 us of JSON and zlib)."""
+        if type(key) is not str:
+            return super().put(key)  # type: ignore[no-any-return]
+        converted = self._keys.get(key)
+        if converted is None:
+            converted = super().put(key)
+            if len(self._keys) >= _KEYS_KEPT:
+                self._keys.clear()
+            self._keys[key] = converted
+        return converted
 
     def get(self, key: Any, raw: bool) -> Any:
         if not raw:

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -89,7 +88,6 @@ def window_at(text: str, start: int, end: int) -> Window:
     return Window(s, e, _previous_sentence_start(text, s), _next_sentence_end(text, e))
 
 
-@functools.lru_cache(maxsize=1024)  # a hit re-checks the same evidence of the same article each time
 def evidence_window(text: str, start: int, end: int) -> str:
     """The full sentences covering ``text[start:end]``: ``window_at(text, start, end).sentence(text)``,
     found by reading the text around the span (:func:`~newsextract.text.sentences.sentence_near`), not

@@ -16,8 +16,9 @@ the event:
 With grounding "off" only the evidence is checked. Each value is looked for in the evidence's own
 sentences first (found by reading around the quote, not by splitting the article) and in the whole
 article only when it is not there. A text's quantities are read once and a value's look-up in a text is
-made once (bounded memos, keyed by the texts and values themselves: a changed value or text is looked up
-afresh), so a re-check costs little next to post-processing, and nothing next to a request.
+made once while the article is one of the last few re-checked (keyed by the texts and values themselves:
+a changed value or text is looked up afresh), so a re-check costs little next to post-processing, and
+nothing next to a request.
 """
 
 from __future__ import annotations
@@ -29,17 +30,12 @@ from decimal import Decimal
 from functools import partial
 
 from newsextract.core.schemas import Evidence, GroundingMode, Money
-from newsextract.grounding.checks import (
-    _FULL_EXIT_RE,
-    _eq,
-    _readings,
-    market_in_text,
-    name_in_text,
-    occurs,
-    role_in_text,
-    ticker_in_text,
-)
 from newsextract.grounding.context import evidence_window
+from newsextract.grounding.names import market_in_text, name_in_text, role_in_text, ticker_in_text
+from newsextract.grounding.search import occurs
+from newsextract.grounding.values import FULL_EXIT_RE as _FULL_EXIT_RE
+from newsextract.grounding.values import _readings
+from newsextract.grounding.values import same_number as _eq
 from newsextract.kinds.executive_change import ExecutiveChange
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove
@@ -56,10 +52,12 @@ class Recheck:
     problems: list[str]
 
 
-@functools.lru_cache(maxsize=256)  # a text's quantities, read once however many events and hits ask
-def _stated(text: str) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Money, ...]]:
+Stated = tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Money, ...]]
+
+
+def _read(text: str) -> Stated:
     """The numbers, percentages (magnitudes) and amounts of money ``text`` states: its quantities as
-    written and, when it has a range, with each bound apart (``grounding.checks._readings``); its money
+    written and, when it has a range, with each bound apart (``grounding.values._readings``); its money
     is taken from the quantities as written, as ``find_money(text, context=text)`` reads it."""
     written, apart = _readings(text)
     quantities = written + apart
@@ -71,16 +69,67 @@ def _stated(text: str) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[
     )
 
 
-def _has_number(text: str, value: int) -> bool:
-    return any(_eq(Decimal(value), s) for s in _stated(text)[0])
+class _Article:
+    """What re-checking one article found out, kept while the article is one of the last few (a hit on
+    the same article asks the same questions): evidence windows, each text's quantities (a window or the
+    article), and each answer, keyed by the value and the text asked about. Answers are added, never
+    changed; two threads asking at once at worst both compute the same answer."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.windows: dict[tuple[int, int], str] = {}
+        self.stated: dict[str, Stated] = {}
+        self.answers: dict[tuple[object, ...], bool] = {}
+
+    def window(self, start: int, end: int) -> str:
+        found = self.windows.get((start, end))
+        if found is None:
+            found = self.windows[(start, end)] = evidence_window(self.text, start, end)
+        return found
+
+    def _stated(self, text: str) -> Stated:
+        found = self.stated.get(text)
+        if found is None:
+            found = self.stated[text] = _read(text)
+        return found
+
+    def has_number(self, text: str, value: int) -> bool:
+        key = ("number", text, value)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = any(_eq(Decimal(value), s) for s in self._stated(text)[0])
+        return found
+
+    def has_percent(self, text: str, value: float) -> bool:
+        key = ("percent", text, value)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = any(_eq(value, s) for s in self._stated(text)[1])
+        return found
+
+    def has_money(self, text: str, value: Money) -> bool:
+        key = ("money", text, value.amount, value.currency)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = any(
+                _eq(s.amount, value.amount) and s.currency == value.currency for s in self._stated(text)[2]
+            )
+        return found
+
+    def found(self, kind: str, value: str, window: str) -> bool:
+        """``value`` (a name, role, ticker or market: ``kind``) is in the evidence's sentences ``window``
+        or, failing that, in the article, by the grounding rules."""
+        key = (kind, value, window)
+        found = self.answers.get(key)
+        if found is None:
+            lookup = _LOOKUPS[kind]
+            found = self.answers[key] = lookup(value, window) or lookup(value, self.text)
+        return found
 
 
-def _has_percent(text: str, value: float) -> bool:
-    return any(_eq(value, s) for s in _stated(text)[1])
-
-
-def _has_money(text: str, value: Money) -> bool:
-    return any(_eq(s.amount, value.amount) and s.currency == value.currency for s in _stated(text)[2])
+@functools.lru_cache(maxsize=8)  # the last few articles (each holds its text: memory stays bounded)
+def _article(text: str) -> _Article:
+    return _Article(text)
 
 
 def _name_in(name: str, text: str, person: bool) -> bool:
@@ -101,14 +150,6 @@ _LOOKUPS: dict[str, Callable[[str, str], bool]] = {
 }
 
 
-@functools.lru_cache(maxsize=4096)  # the same value in the same sentences of the same article: one look-up
-def _found(kind: str, value: str, window: str, text: str) -> bool:
-    """``value`` (a name, role, ticker or market: ``kind``) is in the evidence's sentences ``window`` or,
-    failing that, in the article ``text``, by the grounding rules."""
-    lookup = _LOOKUPS[kind]
-    return lookup(value, window) or lookup(value, text)
-
-
 def recheck_events(events: Sequence[AnyEvent], text: str, grounding: GroundingMode) -> Recheck:
     """``events`` re-verified against ``text`` (see the module docstring). Never raises."""
     out: list[AnyEvent] = []
@@ -123,8 +164,9 @@ def recheck_events(events: Sequence[AnyEvent], text: str, grounding: GroundingMo
         out.append(event)
         if grounding == "off" or (grounding == "flag" and event.flags):
             continue
-        window = evidence_window(text, evidence.start, evidence.end)
-        problems += [f"{event.type}: {p}" for p in _value_problems(event, text, window)]
+        article = _article(text)
+        window = article.window(evidence.start, evidence.end)
+        problems += [f"{event.type}: {p}" for p in _value_problems(event, article, window)]
     return Recheck(out, problems)
 
 
@@ -140,13 +182,14 @@ def _relocate(evidence: Evidence, text: str) -> Evidence | None:
     return Evidence(quote=quote, start=start, end=start + len(quote))
 
 
-def _value_problems(event: AnyEvent, text: str, window: str) -> list[str]:
+def _value_problems(event: AnyEvent, article: _Article, window: str) -> list[str]:
     """Each value against the evidence's sentences ``window`` first (where it almost always is, and a
     short text to search), then, if not there (a value a merged mention brought), against the whole
-    article ``text``."""
+    article."""
+    text = article.text
 
     def found(kind: str, value: str) -> bool:
-        return _found(kind, value, window, text)
+        return article.found(kind, value, window)
 
     names: list[tuple[str, str | None, bool]] = []
     numbers: list[tuple[str, int | None]] = []
@@ -178,14 +221,14 @@ def _value_problems(event: AnyEvent, text: str, window: str) -> list[str]:
         if name is not None and not found("person" if person else "name", name):
             problems.append(f'{field} "{name}" is not named in the article')
     for field, count in numbers:
-        if count is not None and not (_has_number(window, count) or _has_number(text, count)):
+        if count is not None and not (article.has_number(window, count) or article.has_number(text, count)):
             problems.append(f"{field} {count} is not stated in the article")
     for field, pct in percents:
         if field == "stake_after_pct" and pct == 0 and _FULL_EXIT_RE.search(text):
             continue  # a full exit is stated in words ("to zero", "its entire holding"), as grounding accepts
-        if pct is not None and not (_has_percent(window, pct) or _has_percent(text, pct)):
+        if pct is not None and not (article.has_percent(window, pct) or article.has_percent(text, pct)):
             problems.append(f"{field} {pct} is not stated in the article")
     for field, amount in money:
-        if amount is not None and not (_has_money(window, amount) or _has_money(text, amount)):
+        if amount is not None and not (article.has_money(window, amount) or article.has_money(text, amount)):
             problems.append(f"{field} {amount.amount} {amount.currency} is not stated in the article")
     return problems
