@@ -1,8 +1,8 @@
 """The house's size rules: no module under ``src/`` over 500 lines, no function body over 60 lines.
 
 A function's size is its body without its docstring (the signature and the docstring declare; a typer
-command's option declarations are its signature). Lexicon data (word lists) may be longer: the
-allow-list names those modules, each with its reason.
+command's option declarations are its signature). Lexicon data (word lists) may be longer: the one
+allow-list, ``LEXICON_DATA``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,6 @@ MAX_FUNCTION_LINES = 60
 #: Where modules may be longer: the word lists held once (``lexicon/``) are data, not code. Their
 #: functions still count.
 LEXICON_DATA = ("lexicon/",)
-
-#: Today's offenders in files other helpers own and are splitting on their branches (issue 11).
-#: Emptied by the lead once those branches are merged; nothing may be added here.
-BEING_SPLIT: frozenset[str] = frozenset({})
 
 
 def _modules() -> list[Path]:
@@ -70,19 +66,11 @@ def long_functions() -> dict[str, int]:
 
 
 def test_no_module_over_500_lines() -> None:
-    found = {m: n for m, n in long_modules().items() if not m.startswith(LEXICON_DATA)}
-    assert {m: n for m, n in found.items() if m not in BEING_SPLIT} == {}
+    assert {m: n for m, n in long_modules().items() if not m.startswith(LEXICON_DATA)} == {}
 
 
 def test_no_function_over_60_lines() -> None:
-    assert {f: n for f, n in long_functions().items() if f not in BEING_SPLIT} == {}
-
-
-def test_the_allow_lists_name_only_real_offenders() -> None:
-    """An entry that no longer offends is removed (so the lists only ever shrink)."""
-    offenders = set(long_modules()) | set(long_functions())
-    stale = BEING_SPLIT - offenders
-    assert stale == set(), f"no longer over the limit, remove from the allow-list: {sorted(stale)}"
+    assert long_functions() == {}
 
 
 @pytest.mark.parametrize(

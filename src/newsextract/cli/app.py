@@ -1,12 +1,17 @@
-"""The ``newsextract`` application: the typer apps, exit codes, and how a command fails."""
+"""The ``newsextract`` application: the typer apps, exit codes, and how a command fails or reports
+skipped inputs."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from newsextract.batch import BatchResult
+    from newsextract.io.readers import ReadResult
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -67,3 +72,19 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``message`` on stderr; the ``typer.Exit`` to raise with ``code``."""
     err.print(f"newsextract: {message}", markup=False)
     return typer.Exit(code)
+
+
+def exit_code(read_problems: int, result: BatchResult) -> int:
+    """The exit code of a run that read ``read_problems`` unusable inputs and gave ``result``."""
+    s = result.summary
+    if s.done == 0:
+        return EXIT_NOTHING
+    if read_problems or s.failed or s.skipped_budget:
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def report_problems(read: ReadResult) -> None:
+    """Say on stderr which inputs were skipped, and why."""
+    for problem in read.problems:
+        err.print(f"newsextract: skipped {problem}", markup=False)

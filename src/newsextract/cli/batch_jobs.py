@@ -8,8 +8,17 @@ from typing import Annotated
 
 import typer
 
-from newsextract.cli.app import EXIT_HELP, EXIT_NOTHING, batch_app, err, fail, flag
-from newsextract.cli.extractors import batch_extractor, exit_code, report_problems
+from newsextract.cli.app import (
+    EXIT_HELP,
+    EXIT_NOTHING,
+    batch_app,
+    err,
+    exit_code,
+    fail,
+    flag,
+    report_problems,
+)
+from newsextract.cli.extractors import batch_extractor
 from newsextract.cli.options import (
     BaseUrlOpt,
     CacheDirOpt,

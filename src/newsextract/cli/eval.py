@@ -10,8 +10,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from newsextract.batch import run_batch
-from newsextract.cli.app import EXIT_HELP, EXIT_NOTHING, EXIT_OK, EXIT_SOME_FAILED, app, err, fail, flag
-from newsextract.cli.extractors import make_extractor, report_problems
+from newsextract.cli.app import (
+    EXIT_HELP,
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    app,
+    err,
+    fail,
+    flag,
+    report_problems,
+)
+from newsextract.cli.extractors import make_extractor
 from newsextract.cli.options import (
     BaseUrlOpt,
     CacheDirOpt,

@@ -8,8 +8,18 @@ from typing import Annotated, Any
 import typer
 
 from newsextract.batch import BatchResult, run_batch
-from newsextract.cli.app import EXIT_HELP, EXIT_NOTHING, EXIT_OUTPUT, app, err, fail, flag
-from newsextract.cli.extractors import exit_code, make_extractor, report_problems
+from newsextract.cli.app import (
+    EXIT_HELP,
+    EXIT_NOTHING,
+    EXIT_OUTPUT,
+    app,
+    err,
+    exit_code,
+    fail,
+    flag,
+    report_problems,
+)
+from newsextract.cli.extractors import make_extractor
 from newsextract.cli.options import (
     BaseUrlOpt,
     CacheDirOpt,

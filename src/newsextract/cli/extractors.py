@@ -1,5 +1,5 @@
-"""What the commands are given to work with: the extractor their options configure (checked before any
-input is read), the kinds named with ``--kinds``, and the exit code of a batch."""
+"""The extractor a command's options configure (checked before any input is read), and the kinds
+named with ``--kinds``."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from newsextract.batch import BatchResult
-from newsextract.cli.app import EXIT_NOTHING, EXIT_OK, EXIT_SOME_FAILED, err, fail
+from newsextract.cli.app import fail
 from newsextract.cli.options import GroundingChoice, StrategyChoice
 from newsextract.core.schemas import Event
 from newsextract.errors import ConfigError
-from newsextract.io.readers import ReadResult
 
 
 def load_kind(spec: str) -> type[Event]:
@@ -73,20 +71,6 @@ def make_extractor(
         extractor.close()
         raise fail(str(exc)) from None
     return extractor
-
-
-def exit_code(read_problems: int, result: BatchResult) -> int:
-    s = result.summary
-    if s.done == 0:
-        return EXIT_NOTHING
-    if read_problems or s.failed or s.skipped_budget:
-        return EXIT_SOME_FAILED
-    return EXIT_OK
-
-
-def report_problems(read: ReadResult) -> None:
-    for problem in read.problems:
-        err.print(f"newsextract: skipped {problem}", markup=False)
 
 
 def batch_extractor(
