@@ -28,7 +28,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 layers: $(STAMP)
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 
 # Headless Chromium for the notebook-HTML screenshot tests: installed with apt-get when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -36,8 +36,9 @@ from tests.test_kinds import (  # noqa: E402
     Layoff,
 )
 
-from newsextract.core.drafts import ArticleDraft  # noqa: E402
 from newsextract.grounding import checks, verdict  # noqa: E402
+from newsextract.grounding.reask import reply_model  # noqa: E402
+from newsextract.kinds.drafts import ArticleDraft  # noqa: E402
 from newsextract.kinds.kindset import resolve_kinds  # noqa: E402
 from newsextract.pipeline.by_kind import postprocess_kinds  # noqa: E402
 from newsextract.pipeline.postprocess import postprocess  # noqa: E402
@@ -72,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     kinds = resolve_kinds([Dividend, Layoff])
     assert kinds is not None
-    reply = kinds.reply_model().model_validate(
+    reply = reply_model(kinds).model_validate(
         {
             "dividends": [
                 {"quote": S1, "company": "Harrowgate Foods Plc", "per_share": "$0.25", "payable": "April 15"},

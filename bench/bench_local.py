@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsextract.backends.llama_local import LlamaLocalBackend  # noqa: E402
-from newsextract.core.drafts import ArticleDraft  # noqa: E402
 from newsextract.evaluate import load_gold, score  # noqa: E402
+from newsextract.kinds.drafts import ArticleDraft  # noqa: E402
 from newsextract.pipeline.postprocess import postprocess  # noqa: E402
 from newsextract.strategies.base import StrategyInput  # noqa: E402
 from newsextract.strategies.sentence_choices import SentenceChoices  # noqa: E402

@@ -52,9 +52,9 @@ from tests.support.slow_openai import SlowOpenAIProcess  # noqa: E402
 from tests.test_gold_roundtrip import perfect_draft  # noqa: E402
 
 from newsextract import Extractor  # noqa: E402
-from newsextract.core.drafts import ArticleDraft  # noqa: E402
 from newsextract.evaluate import load_gold  # noqa: E402
 from newsextract.grounding.reask import GroundedArticleDraft  # noqa: E402
+from newsextract.kinds.drafts import ArticleDraft  # noqa: E402
 from newsextract.strategies.base import StrategyInput  # noqa: E402
 
 

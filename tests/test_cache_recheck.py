@@ -13,10 +13,10 @@ from tests.test_gold_roundtrip import perfect_draft
 
 from newsextract import Extractor
 from newsextract.cache.store import CacheWarning
-from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import GroundingMode
 from newsextract.evaluate import GoldArticle, load_gold
 from newsextract.grounding.recheck import recheck_events
+from newsextract.kinds.drafts import ArticleDraft
 from newsextract.pipeline.postprocess import postprocess
 
 REPO = Path(__file__).resolve().parents[1]

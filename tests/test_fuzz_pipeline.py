@@ -17,8 +17,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsextract.core.drafts import ArticleDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.errors import InputError
+from newsextract.kinds.drafts import ArticleDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.normalize.dates import resolve_date
 from newsextract.normalize.direction import parse_direction
 from newsextract.normalize.modality import appointment_change, is_interim, sale_status

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from newsextract.core.drafts import ArticleDraft
 from newsextract.evaluate import GoldArticle, load_gold, score
+from newsextract.kinds.drafts import ArticleDraft
 from newsextract.normalize.dates import find_dates
 from newsextract.normalize.money import find_money
 from newsextract.normalize.numbers import find_counts, find_percents

@@ -160,3 +160,23 @@ def test_the_embedded_model_reads_a_kind_with_registered_rules(payout_rules: Kin
         ("Harrowgate Foods Plc", dt.date(2024, 4, 15))
     ]
     assert result.share_sales == []  # only the kinds asked for
+
+
+@pytest.mark.model
+def test_the_readme_registers_rules_for_its_dividend_and_reads_it_on_the_embedded_model() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    kind = next(b for b in blocks if "class Dividend(Event)" in b).split("result = extract")[0]
+    rules = next(b for b in blocks if "register_rules(Dividend" in b)
+    ns: dict[str, Any] = {}
+    try:
+        for code in (kind, rules):  # the README's own code, as a reader copies it (not this module's flags)
+            exec(compile(code, "README.md", "exec", dont_inherit=True), ns)
+        [dividend] = ns["result"].of(ns["Dividend"])
+        assert dividend.company == "Gamma Foods Plc" and str(dividend.per_share.amount) == "0.25"
+        assert ns["result"].meta.attempts == 0  # the rules fixed every field: no request
+    finally:
+        if "Dividend" in ns:
+            unregister_rules(ns["Dividend"])

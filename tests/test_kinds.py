@@ -20,6 +20,7 @@ from tests.support.request_contract import openai_would_change, schema_shape, st
 from newsextract import ConfigError, Extractor, ShareSale
 from newsextract.core.strict_schema import strict_schema
 from newsextract.display import event_key, extraction_html, records
+from newsextract.grounding.reask import reply_model
 from newsextract.kinds import Date, Event, Identity, Money, Name, Percent, Person, Quantity, Role, Text
 from newsextract.kinds.kindset import resolve_kinds
 from newsextract.kinds.spec import KindError, kind_spec
@@ -273,7 +274,7 @@ def _kinds(draw: st.DrawFn) -> type[Event]:
 def test_any_user_kind_gives_a_strict_schema_of_the_same_shape(kind: type[Event], with_builtin: bool) -> None:
     kinds = resolve_kinds([ShareSale, kind] if with_builtin else [kind])
     assert kinds is not None
-    model = kinds.reply_model()
+    model = reply_model(kinds)
     spec = strict_schema(model)
     assert strict_schema_problems(spec.schema) == []
     assert not openai_would_change(spec.schema)
@@ -442,11 +443,11 @@ LAYOFF_QUOTE = LAYOFF_ARTICLE.split("\n\n")[1].split(". ")[0] + "."
     ],
 )  # fmt: skip
 def test_each_role_is_checked_by_meaning(values: dict[str, str], problems: set[str | None]) -> None:
-    from newsextract.kinds.checks import judge_kind
+    from newsextract.grounding.verdict import judge
 
     spec = kind_spec(Layoff)
     draft = spec.draft.model_validate({"quote": LAYOFF_QUOTE, "company": "Northwind Holdings", **values})
-    verdict = judge_kind(spec, draft, LAYOFF_ARTICLE, dt.date(2024, 3, 5))
+    verdict = judge(spec, draft, LAYOFF_ARTICLE, dt.date(2024, 3, 5))
     assert verdict.span is not None
     assert {p.field for p in verdict.problems} == problems
     assert verdict.keeps_event == (None not in problems)
@@ -458,9 +459,9 @@ def test_a_built_in_event_in_the_wrong_list_is_moved_when_its_list_is_asked_for(
     move = {"quote": "q", "company": "Xpeng", "direction": "down", "change_pct": "3%"}
     every = resolve_kinds([ShareSale, ExecutiveChange, StockMove, Dividend])
     assert every is not None
-    routed = every.reply_model().model_validate({"share_sales": [move], "dividends": []})
+    routed = reply_model(every).model_validate({"share_sales": [move], "dividends": []})
     assert [k for k, _ in routed.items()] == ["StockMove"]
     fewer = resolve_kinds([ShareSale, Dividend])
     assert fewer is not None
     with pytest.raises(ValueError):  # no stock_moves list to move it to: it stays, and fails as a sale
-        fewer.reply_model().model_validate({"share_sales": [move], "dividends": []})
+        reply_model(fewer).model_validate({"share_sales": [move], "dividends": []})

@@ -232,3 +232,14 @@ def test_an_event_read_back_without_its_class_still_fills_rows() -> None:
     assert event_key(again.other_events[0]) == "" and ("company", "Orchid Foods") in event_values(
         again.events[0]
     )
+
+
+def test_results_read_back_without_their_class_score_like_the_typed_events() -> None:
+    typed = _result()
+    again = Extraction.model_validate_json(typed.model_dump_json())
+    event = {"type": "Buyback", "company": "Orchid Foods", "amount": {"amount": 5, "currency": "USD"}}
+    gold_line = {"id": "a1", "events": [{**event, "date": "2024-03-01", "quote": "q", "start": 0, "end": 1}]}
+    gold = parse_gold([json.dumps(gold_line)], kinds=[Buyback])
+    expected = score(gold, {"a1": typed}).field_accuracy()["Buyback"]
+    assert expected["amount"] == 1.0 and expected["date"] == 1.0
+    assert score(gold, {"a1": again}).field_accuracy()["Buyback"] == expected

@@ -130,3 +130,14 @@ def test_weekdays_are_one_list() -> None:
     assert frozenset(WEEKDAY_NAMES) <= name_finding.NOT_NAMES
     assert event_date("Gamma sold the stake on Sunday.") == "on Sunday"
     assert event_date("Gamma sold the stake on Sept. 5.") == "on Sept. 5"
+
+
+def test_appointment_words_are_one_list() -> None:
+    """modality's appointment cues read lexicon.changes (union: "electing", "taken over", "replace")."""
+    from newsextract.normalize.modality import appointment_change
+
+    assert appointment_change("Gamma is electing Ann Lee chair.") == "appointed"
+    assert appointment_change("Bo Chan will replace her.") == "appointed"
+    assert appointment_change("Ann Lee was replaced by Bo Chan as CEO.") == "departed"
+    assert appointment_change("Ann Lee was succeeded by Bo Chan.") == "departed"
+    assert appointment_change("the name of the new fund") is None

@@ -30,9 +30,9 @@ from tests.support.request_contract import (
 
 from newsextract import ConfigError, Extractor, ValidationExhaustedError
 from newsextract.backends.modes import ENDPOINTS, choose_mode, endpoint_table
-from newsextract.core.drafts import ArticleDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.core.strict_schema import strict_schema
 from newsextract.grounding.reask import GroundedArticleDraft
+from newsextract.kinds.drafts import ArticleDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.kinds.share_sale import SaleStatus
 from newsextract.strategies.sentence_choices import choice_model
 

@@ -133,7 +133,8 @@ class Sources:
         "the event kinds to extract (default: ``ShareSale``, ``ExecutiveChange``, ``StockMove``): "
         "built-ins and your own ``newsextract.kinds.Event`` subclasses, in any mix. Each kind adds one "
         "list to the schema sent with every request (prompt tokens). Your own kinds need an endpoint "
-        "(``whole_article``); on the embedded model they are a ``ConfigError``.",
+        "(``whole_article``) or rules registered for them (``newsextract.kinds.rules``); else, on the "
+        "embedded model, they are a ``ConfigError``.",
     )
 
 

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsextract.core.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.grounding.checks import (
     check_draft,
     market_in_text,
@@ -18,6 +17,7 @@ from newsextract.grounding.checks import (
     role_in_text,
     ticker_in_text,
 )
+from newsextract.kinds.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -368,7 +368,7 @@ def _scan_occurs(needle: str, haystack: str) -> bool:
     """``occurs`` as first written: one regular-expression scan of the folded haystack per value."""
     import re
 
-    from newsextract.grounding.checks import _SPACED_WORD, _UNSPACED_RE
+    from newsextract.grounding.search import _SPACED_WORD, _UNSPACED_RE
 
     n = normalize_for_search(needle).strip(" .;:!?")
     if not n:
@@ -393,7 +393,8 @@ _PIECES = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=40).map("".join), st.lists(_PIECES, min_size=1, max_size=4))
 def test_occurs_in_a_long_article_is_the_scan(text: str, needle_pieces: list[str]) -> None:
-    from newsextract.grounding.checks import _INDEX_FROM, _WORD_RE, _words_together
+    from newsextract.grounding.search import _INDEX_FROM, _WORD_RE
+    from newsextract.grounding.search import words_together as _words_together
 
     article = (text + " filler words here. ") * (_INDEX_FROM // 19 + 1)
     assert len(normalize_for_search(article)) >= _INDEX_FROM

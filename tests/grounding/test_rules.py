@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsextract.core.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.grounding.context import locate, window_at
 from newsextract.grounding.instructions import is_instruction
 from newsextract.grounding.lists import reroute
 from newsextract.grounding.reask import GroundedArticleDraft
 from newsextract.grounding.verdict import judge
+from newsextract.kinds.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.normalize.modality import decide_status, sale_statuses
 
 # -- lists ---------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from newsextract.core.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.core.schemas import Evidence, Money
+from newsextract.kinds.drafts import ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
 from newsextract.kinds.executive_change import ExecutiveChange
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsextract import Extractor
-from newsextract.core.drafts import ArticleDraft, ExecutiveChangeDraft
+from newsextract.kinds.drafts import ArticleDraft, ExecutiveChangeDraft
 from newsextract.normalize.dates import find_dates, past_years
 from newsextract.pipeline.postprocess import postprocess
 

@@ -12,8 +12,8 @@ from typing import Any
 from tests.support.fake_openai import Step, ToolCall
 from tests.test_gold_roundtrip import perfect_draft
 
-from newsextract.core.drafts import ArticleDraft
 from newsextract.evaluate import load_gold
+from newsextract.kinds.drafts import ArticleDraft
 
 REPO = Path(__file__).resolve().parents[2]
 SETS = {

@@ -18,7 +18,7 @@ from newsextract.cli.options import (
     GroundingOpt,
     ModelOpt,
 )
-from newsextract.cli.output import OutputFormat, print_results
+from newsextract.cli.output import FormatOpt, OutputFormat, print_results
 from newsextract.errors import ConfigError, NewsextractError
 from newsextract.io.readers import read_inputs
 
@@ -149,7 +149,7 @@ def batch_collect(
     poll_interval: Annotated[
         float, typer.Option("--poll-interval", help="Seconds between status polls.")
     ] = 30.0,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="What stdout shows.")] = OutputFormat.table,
+    fmt: FormatOpt = OutputFormat.table,
     retry_failed: Annotated[
         bool,
         flag("--retry-failed/--no-retry-failed", "Try the articles whose line in OUT is an error again."),

@@ -33,28 +33,28 @@ from newsextract.io.results import latest_outcomes
 if TYPE_CHECKING:
     from newsextract.evaluate import GoldArticle
 
+GoldArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Gold annotations (JSONL; the format is in docs/GOLD_FORMAT.md).", show_default=False
+    ),
+]
+PredictionsArg = Annotated[
+    Path | None,
+    typer.Argument(help="Predictions: an extract --out file. Omitted: extract the gold articles now."),
+]
+TextsOpt = Annotated[Path, typer.Option("--texts", help="Folder with <id>.txt for each gold article.")]
+NamesOpt = Annotated[NamesChoice, typer.Option("--names", help="How names are compared.")]
+JsonOpt = Annotated[bool, flag("--json/--table", "Print the report as JSON (--table: as a table).")]
+
 
 @app.command("eval", epilog=EXIT_HELP)
 def eval_(
-    gold: Annotated[
-        Path,
-        typer.Argument(
-            help="Gold annotations (JSONL; the format is in docs/GOLD_FORMAT.md).", show_default=False
-        ),
-    ],
-    predictions: Annotated[
-        Path | None,
-        typer.Argument(help="Predictions: an extract --out file. Omitted: extract the gold articles now."),
-    ] = None,
-    texts: Annotated[
-        Path, typer.Option("--texts", help="Folder with <id>.txt for each gold article.")
-    ] = Path("seeds"),
-    names: Annotated[
-        NamesChoice, typer.Option("--names", help="How names are compared.")
-    ] = NamesChoice.relaxed,
-    as_json: Annotated[
-        bool, flag("--json/--table", "Print the report as JSON (--table: as a table).")
-    ] = False,
+    gold: GoldArg,
+    predictions: PredictionsArg = None,
+    texts: TextsOpt = Path("seeds"),
+    names: NamesOpt = NamesChoice.relaxed,
+    as_json: JsonOpt = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     concurrency: ConcurrencyOpt = 16,

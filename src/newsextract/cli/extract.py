@@ -23,51 +23,57 @@ from newsextract.cli.options import (
     StrategyChoice,
     StrategyOpt,
 )
-from newsextract.cli.output import OutputFormat, print_results
+from newsextract.cli.output import FormatOpt, OutputFormat, print_results
 from newsextract.errors import ConfigError, InputError, OutputError
 from newsextract.io.readers import ReadResult, read_inputs
+
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(help="Files (.txt, .jsonl), folders, globs, or - for stdin.", show_default=False),
+]
+PublishedOpt = Annotated[
+    str | None,
+    typer.Option("--published", help="Publication date (YYYY-MM-DD) for articles that carry none."),
+]
+ProcessesOpt = Annotated[
+    int,
+    typer.Option(
+        "--processes",
+        min=1,
+        help="Worker processes sharing --concurrency (endpoints only; more than one core needed).",
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Stream one JSON line per article to this file as results arrive."),
+]
+ResumeOpt = Annotated[
+    bool, flag("--resume/--no-resume", "Keep the articles already done in --out; extract only the rest.")
+]
+RefreshOpt = Annotated[bool, flag("--refresh/--no-refresh", "Ask the model again; overwrite cached answers.")]
+BudgetOpt = Annotated[
+    int | None,
+    typer.Option("--budget", min=1, help="Stop starting articles once this many tokens were spent."),
+]
 
 
 @app.command(epilog=EXIT_HELP)
 def extract(
-    paths: Annotated[
-        list[str],
-        typer.Argument(help="Files (.txt, .jsonl), folders, globs, or - for stdin.", show_default=False),
-    ],
+    paths: PathsArg,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
-    published: Annotated[
-        str | None,
-        typer.Option("--published", help="Publication date (YYYY-MM-DD) for articles that carry none."),
-    ] = None,
+    published: PublishedOpt = None,
     concurrency: ConcurrencyOpt = 16,
-    processes: Annotated[
-        int,
-        typer.Option(
-            "--processes",
-            min=1,
-            help="Worker processes sharing --concurrency (endpoints only; more than one core needed).",
-        ),
-    ] = 1,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Stream one JSON line per article to this file as results arrive."),
-    ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="What stdout shows.")] = OutputFormat.table,
-    resume: Annotated[
-        bool, flag("--resume/--no-resume", "Keep the articles already done in --out; extract only the rest.")
-    ] = False,
+    processes: ProcessesOpt = 1,
+    out: OutOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    resume: ResumeOpt = False,
     cache: CacheOpt = True,
-    refresh: Annotated[
-        bool, flag("--refresh/--no-refresh", "Ask the model again; overwrite cached answers.")
-    ] = False,
+    refresh: RefreshOpt = False,
     cache_dir: CacheDirOpt = None,
     strategy: StrategyOpt = StrategyChoice.auto,
     grounding: GroundingOpt = GroundingChoice.strict,
-    budget: Annotated[
-        int | None,
-        typer.Option("--budget", min=1, help="Stop starting articles once this many tokens were spent."),
-    ] = None,
+    budget: BudgetOpt = None,
     progress: ProgressOpt = None,
     kinds: KindsOpt = None,
 ) -> None:

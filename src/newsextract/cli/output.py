@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 import json
 import sys
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
@@ -21,6 +23,9 @@ class OutputFormat(enum.StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="What stdout shows.")]
 
 
 def print_results(result: BatchResult, fmt: OutputFormat) -> None:

@@ -12,11 +12,12 @@ from pydantic import Field, TypeAdapter
 
 from newsextract.cache.fingerprint import pipeline_fingerprint
 from newsextract.cache.store import CacheWarning
-from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import Dropped, Event, GroundingMode
+from newsextract.grounding.reask import KindsArticleDraft
 from newsextract.grounding.recheck import recheck_events
+from newsextract.kinds.drafts import ArticleDraft
 from newsextract.kinds.executive_change import ExecutiveChange
-from newsextract.kinds.kindset import KindsArticleDraft, KindSet
+from newsextract.kinds.kindset import KindSet
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove
 from newsextract.pipeline.postprocess import AnyEvent

@@ -19,12 +19,12 @@ from newsextract.cache.keys import KeyMaker
 from newsextract.cache.store import JsonStore
 from newsextract.cache.tiers import open_store
 from newsextract.config import Settings, default_cache_dir, resolve
-from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import Dropped, Event, Meta, Usage
 from newsextract.engine import cached, parts
 from newsextract.errors import InputTypeError
 from newsextract.extraction import Extraction
-from newsextract.kinds.kindset import KindsArticleDraft
+from newsextract.grounding.reask import KindsArticleDraft, reply_model
+from newsextract.kinds.drafts import ArticleDraft
 from newsextract.options import ExtractorOptions, Options, given_options, options_signature
 from newsextract.pipeline.by_kind import postprocess_kinds
 from newsextract.pipeline.postprocess import postprocess
@@ -189,7 +189,7 @@ class ArticleExtractor:
         """What the strategy's drafts are: the kind set's reply model when the caller chose kinds."""
         kinds = self.settings.kinds
         if kinds is not None:
-            return kinds.reply_model()
+            return reply_model(kinds)
         return ArticleDraft
 
     def _postprocess(

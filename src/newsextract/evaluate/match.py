@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from newsextract.core.schemas import Event, Evidence
+from pydantic import ValidationError
+
+from newsextract.core.schemas import Event, Evidence, StoredEvent
 from newsextract.evaluate.gold import GoldArticle, GoldEvent, coerce_prediction, kinds_by_name
 from newsextract.evaluate.keys import NameMode, field_agrees, key_fields_of, scored_fields
 from newsextract.evaluate.report import MatchedPair, Report
@@ -93,6 +95,18 @@ def _match_kind(
             report.false_negatives.append((aid, g))
 
 
+def _typed(event: Event, kind: type[Event] | None) -> Event:
+    """``event`` as an event of ``kind`` when it was read back without its class (a results file) and
+    its stored fields are valid for the kind, so its values compare as the kind's (money, dates);
+    otherwise as it is."""
+    if kind is None or not isinstance(event, StoredEvent):
+        return event
+    try:
+        return kind.model_validate(event.model_dump())
+    except ValidationError:
+        return event
+
+
 def score(
     gold: Sequence[GoldArticle],
     predictions: Mapping[str, PredictionInput],
@@ -102,8 +116,9 @@ def score(
 ) -> Report:
     """Score ``predictions`` (article id -> events, event dicts or an :class:`Extraction`) against
     ``gold``, as described in ``newsextract.evaluate``; the built-in kinds, the caller's ``kinds`` and
-    the kinds of the gold events are scored (predictions of any other kind are ignored), and prediction
-    dicts of the caller's ``kinds`` are read by their classes. Pure; the inputs are not modified.
+    the kinds of the gold events are scored (predictions of any other kind are ignored), prediction
+    dicts of the caller's ``kinds`` are read by their classes, and events read back without their class
+    as events of their kind where valid. Pure; the inputs are not modified.
 
     Raises ``ValueError`` (``pydantic.ValidationError``) when a prediction dict is not a valid event.
     """
@@ -127,7 +142,8 @@ def score(
             report.add_type(ev.type, scored_fields(ev.kind))
         for t in report.per_type:
             of_t = [g for g in art.events if g.type == t]
-            preds_of_t = [p for p in preds if p.type == t]
+            kind = of_t[0].kind if of_t else by_name.get(t)
+            preds_of_t = [_typed(p, kind) for p in preds if p.type == t]
             if of_t or preds_of_t:
                 _match_kind(art.id, t, of_t, preds_of_t, names, report)
     return report

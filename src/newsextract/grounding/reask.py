@@ -6,6 +6,10 @@ list are moved to their own (``grounding.lists``). When validation gets a contex
 ``model_validate_json(..., context=...)``) and grounding is "strict" or "flag", each event is judged
 (``grounding.verdict.judge``, a pure function of the draft, the text and the publication date).
 
+``KindsArticleDraft`` (made by :func:`reply_model` for a chosen set of kinds) is the same for
+``extract(..., kinds=[...])``: one list per kind, built-in items in the wrong list moved when all three
+built-ins are asked for, quotes checked against the article.
+
 A re-ask costs a whole request, so only a problem the model can fix and grounding cannot settle by
 itself is re-asked: a quote that matches no sentence of the article. Everything else is settled after
 the reply, event by event and field by field, in post-processing: an unsupported value costs its field,
@@ -15,14 +19,21 @@ reason in ``meta.dropped``. A correct answer, in whatever form it writes its val
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from typing import Any
+import functools
+from typing import Any, ClassVar
 
-from pydantic import ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
-from newsextract.core.drafts import ArticleDraft
+from newsextract.core.schemas import Event
+from newsextract.core.strict_schema import strict_schema
+from newsextract.grounding.context import locate
 from newsextract.grounding.lists import LISTS, reroute
 from newsextract.grounding.verdict import judge
+from newsextract.kinds.drafts import ArticleDraft
+from newsextract.kinds.kindset import BUILTIN_LISTS, KindSet
+from newsextract.kinds.spec import kind_spec
 
 
 def _where(draft: ArticleDraft) -> list[tuple[str, str, Any]]:
@@ -93,3 +104,91 @@ class GroundedArticleDraft(ArticleDraft):
                 "or remove the event:\n- " + "\n- ".join(problems)
             )
         return self
+
+
+class KindsArticleDraft(BaseModel):
+    """Base of a kind set's reply model: one list of drafts per kind. Quotes that match no sentence of
+    the article are re-asked (the only problem a re-ask fixes; the rest is settled field by field)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_name: ClassVar[str] = "record_events"
+    schema_description: ClassVar[str] = (
+        "Record every event of the listed kinds the article states, each with the sentence that states "
+        "it; empty lists when there are none."
+    )
+    #: list name -> kind name
+    lists: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The strict, compact schema the model fills (made once per class, returned as a copy)."""
+        if args or kwargs:
+            return super().model_json_schema(*args, **kwargs)
+        schema = cls.__dict__.get("_schema_cache")
+        if schema is None:
+            schema = cls._schema_cache = strict_schema(cls).with_header()
+        return copy.deepcopy(schema)
+
+    _schema_cache: ClassVar[dict[str, Any] | None] = None
+
+    def items(self) -> list[tuple[str, BaseModel]]:
+        """(kind name, draft) for every draft, list by list."""
+        return [(kind, d) for key, kind in self.lists.items() for d in getattr(self, key)]
+
+    def extend(self, other: KindsArticleDraft) -> None:
+        """Append ``other``'s drafts (a later chunk's) to this one's lists."""
+        for key in self.lists:
+            getattr(self, key).extend(getattr(other, key))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _route(cls, data: Any) -> Any:
+        """With all three built-ins in the set, a built-in event in the wrong list is moved to its own
+        (``grounding.lists.reroute``); with fewer, nothing moves (its list may not be asked for)."""
+        return reroute(data) if set(BUILTIN_LISTS.values()) <= set(cls.lists) else data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_another_schema(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data and not set(cls.lists) & data.keys():
+            raise ValueError(f"expected keys {', '.join(cls.lists)}; got {sorted(data)[:5]}")
+        return data
+
+    @model_validator(mode="after")
+    def _quotes_found(self, info: ValidationInfo) -> KindsArticleDraft:
+        ctx = info.context if isinstance(info.context, dict) else None
+        if not ctx or ctx.get("grounding", "strict") == "off" or "text" not in ctx:
+            return self
+        text = str(ctx["text"])
+        missing = [
+            f'{key}[{i}]: the quote "{_short(d.quote)}" is not a sentence of the article; copy it exactly'
+            for key in self.lists
+            for i, d in enumerate(getattr(self, key))
+            if locate(d.quote, text) is None
+        ]
+        if missing:
+            raise ValueError(
+                "Some quotes are not sentences of the article. Copy each event's sentence exactly, "
+                "or remove the event:\n- " + "\n- ".join(missing)
+            )
+        return self
+
+
+def reply_model(kinds: KindSet) -> type[KindsArticleDraft]:
+    """The reply model of ``kinds``: one list of drafts per kind (made once per kind set)."""
+    return _reply_model(kinds.kinds)
+
+
+@functools.cache
+def _reply_model(kinds: tuple[type[Event], ...]) -> type[KindsArticleDraft]:
+    fields: dict[str, Any] = {}
+    lists: dict[str, str] = {}
+    for k in kinds:
+        spec = kind_spec(k)  # a built-in's draft is the one the built-in path asks for (kinds.drafts)
+        key = spec.list_key
+        fields[key] = (list[spec.draft], Field(default_factory=list))  # type: ignore[name-defined]
+        lists[key] = k.__name__
+    model: type[KindsArticleDraft] = create_model("KindsArticleDraft", __base__=KindsArticleDraft, **fields)
+    model.lists = lists
+    return model

@@ -30,17 +30,12 @@ from decimal import Decimal
 from functools import partial
 
 from newsextract.core.schemas import Evidence, GroundingMode, Money
-from newsextract.grounding.checks import (
-    _FULL_EXIT_RE,
-    _eq,
-    _readings,
-    market_in_text,
-    name_in_text,
-    occurs,
-    role_in_text,
-    ticker_in_text,
-)
 from newsextract.grounding.context import evidence_window
+from newsextract.grounding.names import market_in_text, name_in_text, role_in_text, ticker_in_text
+from newsextract.grounding.search import occurs
+from newsextract.grounding.values import FULL_EXIT_RE as _FULL_EXIT_RE
+from newsextract.grounding.values import _readings
+from newsextract.grounding.values import same_number as _eq
 from newsextract.kinds.executive_change import ExecutiveChange
 from newsextract.kinds.share_sale import ShareSale
 from newsextract.kinds.stock_move import StockMove
@@ -62,7 +57,7 @@ Stated = tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Money, ...]]
 
 def _read(text: str) -> Stated:
     """The numbers, percentages (magnitudes) and amounts of money ``text`` states: its quantities as
-    written and, when it has a range, with each bound apart (``grounding.checks._readings``); its money
+    written and, when it has a range, with each bound apart (``grounding.values._readings``); its money
     is taken from the quantities as written, as ``find_money(text, context=text)`` reads it."""
     written, apart = _readings(text)
     quantities = written + apart

@@ -16,15 +16,20 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TypeVar
 
-from newsextract.core.drafts import AnyDraft
-from newsextract.grounding.checks import Problem, find_problems, grounds_at
+from pydantic import BaseModel
+
+from newsextract.grounding.checks import find_problems, spec_of
 from newsextract.grounding.context import locate
+from newsextract.grounding.grounds import Problem, grounds_at
+from newsextract.kinds.spec import KindSpec
 
 __all__ = ["QUOTE_NOT_FOUND", "Verdict", "judge"]
 
+D = TypeVar("D", bound=BaseModel)
+
 QUOTE_NOT_FOUND = "quote not found in the article"
-_REQUIRED = frozenset({"seller", "company", "person", "role", "change", "direction", "quote"})
 
 
 @dataclass(frozen=True)
@@ -55,35 +60,40 @@ class Verdict:
     def keeps_event(self) -> bool:
         return not self.event_problems
 
-    def kept_draft(self, draft: AnyDraft) -> AnyDraft:
-        """``draft`` with each field-level problem applied: the field nulled, or replaced."""
+    def kept_draft(self, draft: D) -> D:
+        """``draft`` with each field-level problem of an optional field applied: the field nulled, or
+        replaced (a required field's problems cost the event instead)."""
+        fields = type(draft).model_fields
         update: dict[str, object] = {}
         for p in self.field_problems:
-            assert p.field is not None
-            if p.field in _REQUIRED:
+            if p.field is None or p.field not in fields or fields[p.field].is_required():
                 continue
             update[p.field] = p.replacement
         return draft.model_copy(update=update) if update else draft
 
 
-def _judge(kind: str, draft: AnyDraft, text: str, published: dt.date | None) -> Verdict:
-    span = locate(draft.quote, text)
+def _judge(kind: str | KindSpec, draft: BaseModel, text: str, published: dt.date | None) -> Verdict:
+    spec = spec_of(kind)
+    name = spec.name if spec is not None else str(kind)
+    quote = getattr(draft, "quote", None)
+    span = locate(quote, text) if isinstance(quote, str) else None
     if span is None:
-        return Verdict(kind, None, ())
+        return Verdict(name, None, ())
     g, w = grounds_at(text, span, published)
-    problems = tuple(find_problems(kind, draft, g))
-    return Verdict(kind, (w.start, w.end), problems, (w.context_start, w.context_end), span)
+    problems = tuple(find_problems(spec or name, draft, g))
+    return Verdict(name, (w.start, w.end), problems, (w.context_start, w.context_end), span)
 
 
 _MAX_ENTRIES = 4096
-_memo: OrderedDict[tuple[str, str, str, dt.date | None], Verdict] = OrderedDict()
+_memo: OrderedDict[tuple[object, str, str, dt.date | None], Verdict] = OrderedDict()
 _lock = threading.Lock()
 
 
-def judge(kind: str, draft: AnyDraft, text: str, published: dt.date | None) -> Verdict:
-    """The :class:`Verdict` on ``draft`` (of ``kind``) in ``text`` published on ``published``; computed
-    once per distinct input (a small bounded, thread-safe memo). Never raises."""
-    key = (kind, draft.model_dump_json(), text, published)
+def judge(kind: str | KindSpec, draft: BaseModel, text: str, published: dt.date | None) -> Verdict:
+    """The :class:`Verdict` on ``draft`` (of ``kind``: a built-in kind's name or any kind's spec) in
+    ``text`` published on ``published``; computed once per distinct input (a small bounded, thread-safe
+    memo). Never raises."""
+    key = (kind.event if isinstance(kind, KindSpec) else kind, draft.model_dump_json(), text, published)
     with _lock:
         hit = _memo.get(key)
         if hit is not None:

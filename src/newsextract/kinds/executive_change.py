@@ -9,12 +9,13 @@ sentences that motivate it (``kinds.rules``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from newsextract.core.schemas import Event
 from newsextract.kinds.identity import Progress
+from newsextract.kinds.marks import Cues, NotSameAs
 from newsextract.kinds.roles import Date, Identity, Name, Person, Role
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
 
@@ -26,13 +27,20 @@ ChangeKind = Literal["appointed", "departed"]
 class ExecutiveChange(Event):
     """A named person takes or leaves an executive or board role."""
 
+    #: what the prompt says the kind is (instead of the docstring's first paragraph)
+    described: ClassVar[str] = (
+        "a named person takes (appointed) or leaves (departed) an executive or board role.\n"
+        '  "X replaces Y as CTO" is one event: X appointed, predecessor Y.'
+    )
+
     type: Literal["ExecutiveChange"] = "ExecutiveChange"
     company: Name
     person: Annotated[Person, Identity]
     role: Role
     change: Annotated[ChangeKind, Identity]
-    predecessor: Person | None = None
-    interim: Annotated[bool, Progress(order=(False, True))] = Field(
+    predecessor: Annotated[Person, NotSameAs("person")] | None = None
+    #: also true when the role says acting/interim, or the quote says so right before the role
+    interim: Annotated[bool, Cues("interim", "role", "change"), Progress(order=(False, True))] = Field(
         default=False, description="An acting or interim role"
     )
     effective_date: Date | None = None

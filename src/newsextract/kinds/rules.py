@@ -70,11 +70,12 @@ class Example:
     part: str = ""
 
 
-#: A reader: the name of one the strategy knows ("sale_money"), or a caller's own function. A caller's
-#: field reader is called as ``reader(sentence_view, reading, rule)`` and sets attributes of ``reading``;
-#: a finding reader as ``reader(sentence, rule)`` and returns the parts (offsets within the sentence) that
-#: each make one candidate; an options reader as ``reader(sentence_view, reading, rule)`` and returns
-#: the options (``strategies.sentence_readers.Options``) or None.
+#: A reader: the name of one the strategy knows ("sale_money"), or a caller's own function. A field
+#: reader is called as ``reader(view, reading, rule)`` (``view``: a ``text.article.SentenceView``) and
+#: sets attributes of ``reading``; a finding reader as ``reader(text, sentence, rule, kind)`` and returns
+#: the sentence's candidates (``text.candidates.Candidate``); an options reader as
+#: ``reader(view, reading, rule)`` and returns ``strategies.sentence_questions.Options`` or None (no
+#: question); a rule across sentences as ``reader(text, sentences, questions, rule)``.
 ReaderRef = str | Callable[..., Any]
 
 

@@ -9,14 +9,16 @@ sentences that motivate it (``kinds.rules``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from newsextract.core.schemas import Event
 from newsextract.kinds.identity import Progress
+from newsextract.kinds.marks import Core, Cues, NotAbove, NotSameAs, SpeaksOf, ZeroOnExit
 from newsextract.kinds.roles import AskAs, Date, Identity, Money, Name, Party, Percent, Quantity
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
+from newsextract.lexicon.sales import SALE_EVIDENCE_WORDS
 
 # --- schema -------------------------------------------------------------------------------------
 
@@ -33,15 +35,36 @@ STATUS_STAGES = Progress(
 class ShareSale(Event):
     """A holder sells, plans, postpones, cancels or denies selling shares/ADSs/a stake."""
 
+    speaks_of: ClassVar[SpeaksOf] = SpeaksOf(
+        rf"\b(?:{SALE_EVIDENCE_WORDS})\b",
+        "the quoted sentence and its neighbours do not speak of selling shares",
+    )
+
+    #: what the prompt says the kind is (instead of the docstring's first paragraph)
+    described: ClassVar[str] = (
+        "a holder sells, plans to sell, postpones, cancels or denies selling shares, ADSs or a "
+        "stake.\n  Not a share sale: buybacks, buying a stake, a company issuing new shares."
+    )
+
     type: Literal["ShareSale"] = "ShareSale"
-    seller: Annotated[Party, Identity]
+    seller: Annotated[
+        Party,
+        Identity,
+        NotSameAs(
+            "company",
+            event=True,
+            why="is the issuer itself; a company issuing or selling its own shares is not a share sale",
+        ),
+    ]
     company: Annotated[Name, Identity] = Field(description="The issuer whose shares are sold")
-    shares: Quantity | None = None
+    shares: Annotated[Quantity, Core()] | None = None
     value: Money | None = None
     price_per_share: Money | None = None
-    stake_before_pct: Annotated[Percent, AskAs("stake_before")] | None = None
-    stake_after_pct: Annotated[Percent, AskAs("stake_after")] | None = None
-    status: Annotated[SaleStatus, STATUS_STAGES] = Field(
+    stake_before_pct: Annotated[Percent, AskAs("stake_before")] | None = Field(default=None, ge=0)
+    stake_after_pct: (
+        Annotated[Percent, AskAs("stake_after"), ZeroOnExit(), NotAbove("stake_before_pct")] | None
+    ) = Field(default=None, ge=0)
+    status: Annotated[SaleStatus, Cues("sale_status"), STATUS_STAGES] = Field(
         default="unknown",
         description="planned: plans or filed to sell; completed: sold; denied: says it will not sell",
     )

@@ -1,11 +1,14 @@
 """What the library derives from an event kind (a subclass of ``Event``), with nothing written per kind.
 
 :func:`kind_spec` reads a kind's fields once and gives a :class:`KindSpec`: each field's role (from its
-``Annotated`` marker, else from its type), whether it is required, its description, its choices; the
-identity fields; the list the model fills (``Dividend`` -> ``dividends``); the kind's description (the
-first paragraph of its docstring); and the as-written draft model the model fills (every role value a
-string, ``Literal`` choices and flags kept, field descriptions kept, terse and strict-schema-ready).
-Pure; raises :class:`KindError` (a ``ValueError``) for a class that cannot be a kind.
+``Annotated`` marker, else from its type), whether it is required, its description, its choices, the
+name the model fills it under (``AskAs``) and its other marks (``kinds.marks``, read by grounding and
+normalisation); the identity fields; the list the model fills (``Dividend`` -> ``dividends``); the kind's
+description (its ``described`` words, else the first paragraph of its docstring); what its evidence must
+speak of (``speaks_of``); and the as-written draft model the model fills (every role value a string,
+``Literal`` choices and flags kept, field descriptions kept, terse and strict-schema-ready). The built-in
+kinds are read the same way. Pure; raises :class:`KindError` (a ``ValueError``) for a class that cannot
+be a kind.
 """
 
 from __future__ import annotations
@@ -17,18 +20,20 @@ import re
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
 from newsextract.core.schemas import Event
 from newsextract.core.schemas import Money as MoneyValue
-from newsextract.kinds.roles import WRITTEN, FieldRole, IdentityMark, RoleName
+from newsextract.kinds.marks import Cues, Fallback, NotAbove, NotSameAs, SpeaksOf
+from newsextract.kinds.roles import WRITTEN, AskAs, FieldRole, IdentityMark, RoleName
 
 #: Fields every event has; never part of a kind's own fields.
 BASE_FIELDS = frozenset(Event.model_fields)
 _RESERVED = frozenset({"quote"})
+M = typing.TypeVar("M")
 _BY_TYPE: dict[object, RoleName] = {
     MoneyValue: "money",
     int: "quantity",
@@ -54,6 +59,15 @@ class FieldSpec:
     #: the allowed values of a ``Literal`` field, else empty
     choices: tuple[Any, ...] = ()
     identity: bool = False
+    #: the field's name in the draft the model fills (``AskAs``; else the field's own name)
+    asked_as: str = ""
+    #: the field's other markers (declarations the grounding and normalisation read), in order
+    marks: tuple[Any, ...] = ()
+
+    @property
+    def draft_name(self) -> str:
+        """The field's name in the draft (and in grounding's messages)."""
+        return self.asked_as or self.name
 
 
 @dataclass(frozen=True)
@@ -67,9 +81,19 @@ class KindSpec:
     fields: tuple[FieldSpec, ...]
     identity: tuple[str, ...]
     draft: type[BaseModel]
+    #: what the evidence must speak of (the class's ``speaks_of``), if anything
+    speaks_of: SpeaksOf | None = None
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)
+
+    def mark(self, f: FieldSpec, kind: type[M]) -> M | None:
+        """The field's mark of type ``kind``, if it has one."""
+        return next((m for m in f.marks if isinstance(m, kind)), None)
+
+    def drafted(self, name: str) -> FieldSpec:
+        """The field whose draft name is ``name``."""
+        return next(f for f in self.fields if f.draft_name == name)
 
 
 class KindDraft(BaseModel):
@@ -78,6 +102,10 @@ class KindDraft(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     quote: str
+
+    if TYPE_CHECKING:  # a derived draft's fields are the kind's: read them by name
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 def _parts(annotation: Any) -> tuple[Any, list[Any], bool]:
@@ -123,7 +151,11 @@ def _field_spec(name: str, info: FieldInfo, kind: str) -> FieldSpec:
     if required and optional:
         raise KindError(f"{kind}.{name}: a field that may be None needs a default (= None)")
     identity = any(isinstance(m, IdentityMark) for m in meta)
-    return FieldSpec(name, role, required, info.description, choices, identity)
+    asked = [m.name for m in meta if isinstance(m, AskAs)]
+    marks = tuple(m for m in meta if not isinstance(m, FieldRole | IdentityMark | AskAs))
+    return FieldSpec(
+        name, role, required, info.description, choices, identity, asked[-1] if asked else "", marks
+    )
 
 
 def _list_key(name: str) -> str:
@@ -132,6 +164,9 @@ def _list_key(name: str) -> str:
 
 
 def _description(cls: type[Event]) -> str:
+    described = cls.__dict__.get("described")
+    if isinstance(described, str) and described.strip():
+        return described
     doc = inspect.getdoc(cls) if cls.__doc__ else None
     if not doc:
         raise KindError(f"{cls.__name__} needs a docstring: it tells the model what the kind is")
@@ -163,9 +198,12 @@ def kind_spec(cls: type[Event]) -> KindSpec:
     ]
     if not fields:
         raise KindError(f"{cls.__name__} has no fields of its own")
-    clash = _RESERVED & {f.name for f in fields}
+    clash = _RESERVED & {f.draft_name for f in fields}
     if clash:
         raise KindError(f"{cls.__name__}: field name(s) {sorted(clash)} are reserved")
+    drafted = [f.draft_name for f in fields]
+    if len(set(drafted)) != len(drafted):
+        raise KindError(f"{cls.__name__}: two fields are asked for under one name ({drafted})")
     marked = tuple(f.name for f in fields if f.identity)
     identity = marked or tuple(f.name for f in fields if f.required and f.role in ("name", "person"))
     if not identity:
@@ -174,11 +212,13 @@ def kind_spec(cls: type[Event]) -> KindSpec:
             "Annotated[..., Identity], or give it a required Name or Person field"
         )
     fields = [f if f.name not in identity else FieldSpec(**{**f.__dict__, "identity": True}) for f in fields]
+    _check_marks(cls.__name__, fields)
+    speaks_of = getattr(cls, "speaks_of", None)
     draft = create_model(  # type: ignore[call-overload]
         f"{cls.__name__}Draft",
         __base__=KindDraft,
         __doc__=f"One {_list_key(cls.__name__)} entry (the prompt defines the kind).",
-        **{f.name: _draft_field(f, cls.model_fields[f.name]) for f in fields},
+        **{f.draft_name: _draft_field(f, cls.model_fields[f.name]) for f in fields},
     )
     return KindSpec(
         event=cls,
@@ -188,4 +228,22 @@ def kind_spec(cls: type[Event]) -> KindSpec:
         fields=tuple(fields),
         identity=identity,
         draft=draft,
+        speaks_of=speaks_of if isinstance(speaks_of, SpeaksOf) else None,
     )
+
+
+def _check_marks(kind: str, fields: list[FieldSpec]) -> None:
+    """Every field a mark names is a field of the kind. Raises :class:`KindError`."""
+    names = {f.name for f in fields}
+    for f in fields:
+        for m in f.marks:
+            named: tuple[str, ...] = ()
+            if isinstance(m, NotSameAs | NotAbove):
+                named = (m.other,)
+            elif isinstance(m, Fallback):
+                named = (m.source,)
+            elif isinstance(m, Cues):
+                named = m.reads
+            unknown = [n for n in named if n not in names]
+            if unknown:
+                raise KindError(f"{kind}.{f.name}: {type(m).__name__} names no field of the kind: {unknown}")

@@ -9,11 +9,12 @@ sentences that motivate it (``kinds.rules``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from newsextract.core.schemas import Event
+from newsextract.kinds.marks import Core, Cues, Fallback
 from newsextract.kinds.roles import Date, Identity, Market, Money, Name, Percent, Period, Ticker
 from newsextract.kinds.rules import Example, KindRules, Reading, Rule
 
@@ -25,15 +26,25 @@ Direction = Literal["up", "down", "flat"]
 class StockMove(Event):
     """The share price of a named company moves or reaches a level."""
 
+    #: what the prompt says the kind is (instead of the docstring's first paragraph)
+    described: ClassVar[str] = (
+        "the share price of a named company moves or reaches a level. The same stock in two\n"
+        "  markets or over two periods is two events. Index, commodity and currency moves are not "
+        "stock moves."
+    )
+
     type: Literal["StockMove"] = "StockMove"
     company: Annotated[Name, Identity]
     ticker: Ticker | None = None
-    market: Annotated[Market, Identity] | None = Field(default=None, description="Exchange or city")
-    direction: Annotated[Direction, Identity]
-    change_pct: Percent | None = Field(default=None, ge=0)
+    market: Annotated[Market, Identity, Fallback("ticker")] | None = Field(
+        default=None, description="Exchange or city"
+    )
+    #: the quote's movement words win over the model's reading when they all agree
+    direction: Annotated[Direction, Identity, Cues("direction")]
+    change_pct: Annotated[Percent, Core()] | None = Field(default=None, ge=0)
     price: Money | None = Field(default=None, description="The level after the move")
     period: Period | None = Field(default=None, description='e.g. "on Thursday", "so far this year"')
-    date: Date | None = None
+    date: Annotated[Date, Fallback("period")] | None = None
 
 
 # --- embedded-path rules -----------------------------------------------------------------------------

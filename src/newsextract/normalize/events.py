@@ -1,42 +1,42 @@
-"""Drafts (values as written) -> public events (typed values). Pure; never invents a value.
+"""Drafts (values as written) -> public events (typed values), for any kind, by role. Pure; never
+invents a value.
 
-Rules:
+Each field is read by its role (``kinds.roles``), the same for the built-in kinds and a caller's own:
 
-* Names (seller, company, person, predecessor, market, ticker) and free text (role, period) are stripped of
-  surrounding whitespace and quotes and of a trailing possessive ("Xpeng's" -> "Xpeng"), except for a
-  few brand names that end in "'s" (McDonald's, Moody's ...). An optional value that is empty after that is
-  None. A ticker written with its exchange ("NYSE: BABA", "(BABA)") keeps only the symbol, and the
-  exchange fills ``market`` when the draft has none.
-* Numbers: ``shares`` via :func:`~newsextract.normalize.numbers.parse_count`; ``value``,
-  ``price_per_share``, ``price`` via :func:`~newsextract.normalize.money.parse_money` with ``context``
-  (the sentences around the evidence) for currency; stakes and ``change_pct`` via
-  :func:`~newsextract.normalize.numbers.parse_percent` (``change_pct`` is a magnitude). A value that does
-  not parse becomes None.
-* Dates via :func:`~newsextract.normalize.dates.resolve_date` against ``published``; a StockMove's date
-  comes from its ``date`` or else from its ``period`` when that names a day.
-* ShareSale status: :func:`~newsextract.normalize.modality.decide_status` of the draft's status, the
-  evidence quote and ``context`` (the one status decision every strategy shares).
-* StockMove direction: the draft's, unless the evidence quote has movement words that all agree
-  (:func:`parse_direction`) and contradict it; then the text wins - the quote is what the event is
-  grounded on, and small models confuse up/down far more often than articles are ambiguous.
-* ExecutiveChange interim: the draft's flag, or True when the role itself says acting/interim, or, for an
-  appointment, the quote says "acting"/"interim" right before the role (a departure's sentence often
-  names the interim successor: "X resigned, and Y is serving as interim CFO").
+* ``Name``/``Person``/``Party``/``Role``/``Market``/``Period``/``Text``: stripped of surrounding
+  whitespace and quotes and of a trailing possessive ("Xpeng's" -> "Xpeng"), except for a few brand names
+  that end in "'s" (McDonald's, Moody's ...) (:func:`clean_text`). An optional value that is empty after
+  that is None; a required one is kept as written.
+* ``Ticker``: the symbol alone ("NYSE: BABA", "(BABA)" -> "BABA"; :func:`clean_ticker`).
+* ``Quantity``: :func:`~newsextract.normalize.numbers.parse_count`. ``Money``:
+  :func:`~newsextract.normalize.money.parse_money` with ``context`` (the sentences around the evidence)
+  for the currency. ``Percent``: :func:`~newsextract.normalize.numbers.parse_percent`, a magnitude when
+  the field is declared non-negative (``Field(ge=0)``). ``Date``:
+  :func:`~newsextract.normalize.dates.resolve_date` against ``published``. A value that does not parse
+  becomes None.
+* ``Literal`` choices and flags as the model gave them.
+
+Then the kind's declarations (``kinds.marks``): ``Fallback("f")`` fills an empty field from field ``f``
+(a move's day from its period, its market from the exchange its ticker is written with), and
+``Cues("rule")`` decides a value from the evidence's wording (``normalize.cues``: a sale's status, a
+move's direction, an interim role).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
-from newsextract.core.drafts import AnyDraft, ExecutiveChangeDraft, ShareSaleDraft, StockMoveDraft
-from newsextract.core.schemas import Evidence
-from newsextract.kinds.executive_change import ExecutiveChange
-from newsextract.kinds.share_sale import ShareSale
-from newsextract.kinds.stock_move import StockMove
+from annotated_types import Ge, Gt
+from pydantic import BaseModel, ValidationError
+
+from newsextract.core.schemas import Event, Evidence
+from newsextract.kinds.builtin import EVENT_TYPES
+from newsextract.kinds.marks import Cues, Fallback
+from newsextract.kinds.spec import FieldSpec, KindSpec, kind_spec
+from newsextract.normalize.cues import Said, decided
 from newsextract.normalize.dates import resolve_date
-from newsextract.normalize.direction import parse_direction
-from newsextract.normalize.modality import decide_status, is_interim
 from newsextract.normalize.money import parse_money
 from newsextract.normalize.numbers import parse_count, parse_percent
 
@@ -79,93 +79,105 @@ def clean_ticker(value: str | None) -> tuple[str | None, str | None]:
     return (s or None), None
 
 
-def _opt(value: str | None) -> str | None:
-    return clean_text(value)
+def _magnitude(f: FieldSpec) -> bool:
+    """True when the field is declared non-negative (``Field(ge=0)``): a percentage is then a magnitude."""
+    bounds = [m.ge for m in f.marks if isinstance(m, Ge)] + [m.gt for m in f.marks if isinstance(m, Gt)]
+    return any(isinstance(b, int | float) and b >= 0 for b in bounds)
 
 
-def _req(value: str) -> str:
-    return clean_text(value) or value.strip()
-
-
-def _pct(value: str | None) -> float | None:
-    if value is None:
+def typed_value(f: FieldSpec, raw: Any, *, published: dt.date | None, context: str) -> Any:
+    """The typed value of ``raw`` (as the draft holds it) for the field ``f``; None when it does not
+    parse. Never raises."""
+    if raw is None or f.role in ("choice", "flag"):
+        return raw
+    if not isinstance(raw, str):
         return None
-    p = parse_percent(value)
-    return abs(p) if p is not None else None
+    if f.role == "money":
+        return parse_money(raw, context=context) if raw else None
+    if f.role == "quantity":
+        return parse_count(raw) if raw else None
+    if f.role == "percent":
+        p = parse_percent(raw) if raw else None
+        return abs(p) if p is not None and _magnitude(f) else p
+    if f.role == "date":
+        return resolve_date(raw, published) if raw else None
+    if f.role == "ticker":
+        return clean_ticker(raw)[0]
+    clean = clean_text(raw)
+    return clean if clean is not None or not f.required else (raw.strip() or None)
 
 
-def _date(value: str | None, published: dt.date | None) -> dt.date | None:
-    return resolve_date(value, published) if value else None
+def _fallback(f: FieldSpec, source: FieldSpec, raw: Any, published: dt.date | None, context: str) -> Any:
+    """The value the field ``source`` (its draft value ``raw``) gives the empty field ``f``."""
+    if not isinstance(raw, str):
+        return None
+    if source.role == "ticker":
+        return clean_ticker(raw)[1] if f.role != "ticker" else clean_ticker(raw)[0]
+    return typed_value(f, clean_text(raw), published=published, context=context)
 
 
-def _interim(draft: ExecutiveChangeDraft, role: str, quote: str) -> bool:
-    if draft.interim or is_interim(role):
-        return True
-    if role and draft.change == "appointed":
-        pat = r"\b(?:acting|interim)\s+(?:group\s+)?" + re.escape(role)
-        return re.search(pat, quote, re.IGNORECASE) is not None
-    return False
+def _values(spec: KindSpec, draft: BaseModel, published: dt.date | None, context: str) -> dict[str, Any]:
+    raw = {f.name: getattr(draft, f.draft_name, None) for f in spec.fields}
+    values = {f.name: typed_value(f, raw[f.name], published=published, context=context) for f in spec.fields}
+    for f in spec.fields:
+        fallback = spec.mark(f, Fallback)
+        if values[f.name] is None and fallback is not None:
+            values[f.name] = _fallback(
+                f, spec.field(fallback.source), raw[fallback.source], published, context
+            )
+    return values
 
 
-def draft_to_event(
-    kind: str,
-    draft: AnyDraft,
+def kind_event(
+    spec: KindSpec,
+    draft: BaseModel,
     evidence: Evidence,
     *,
     published: dt.date | None,
     context: str,
     clause: str | None = None,
-) -> ShareSale | ExecutiveChange | StockMove:
-    """The public event for ``draft`` (a draft of ``kind`` "ShareSale", "ExecutiveChange" or
-    "StockMove"), with every string value parsed by the module rules. ``clause`` is the part of the
-    evidence the model quoted (default: the whole evidence); interim and direction cues are read there,
-    so that another event of the same sentence does not lend its cues. Raises ValueError when ``kind``
-    and the draft's class disagree or ``kind`` is unknown; never otherwise."""
-    quote = clause if clause is not None else evidence.quote
-    if kind == "ShareSale" and isinstance(draft, ShareSaleDraft):
-        status = decide_status(draft.status, evidence.quote, context)
-        return ShareSale(
-            evidence=evidence,
-            seller=_req(draft.seller),
-            company=_req(draft.company),
-            shares=parse_count(draft.shares) if draft.shares else None,
-            value=parse_money(draft.value, context=context) if draft.value else None,
-            price_per_share=parse_money(draft.price_per_share, context=context)
-            if draft.price_per_share
-            else None,
-            stake_before_pct=_pct(draft.stake_before),
-            stake_after_pct=_pct(draft.stake_after),
-            status=status,
-            date=_date(draft.date, published),
-        )
-    if kind == "ExecutiveChange" and isinstance(draft, ExecutiveChangeDraft):
-        role = _req(draft.role)
-        return ExecutiveChange(
-            evidence=evidence,
-            company=_req(draft.company),
-            person=_req(draft.person),
-            role=role,
-            change=draft.change,
-            predecessor=_opt(draft.predecessor),
-            interim=_interim(draft, role, quote),
-            effective_date=_date(draft.effective_date, published),
-        )
-    if kind == "StockMove" and isinstance(draft, StockMoveDraft):
-        ticker, exchange = clean_ticker(draft.ticker)
-        market = _opt(draft.market) or exchange
-        text_direction = parse_direction(quote)
-        direction = text_direction if text_direction is not None else draft.direction
-        period = _opt(draft.period)
-        date = _date(draft.date, published) or _date(period, published)
-        return StockMove(
-            evidence=evidence,
-            company=_req(draft.company),
-            ticker=ticker,
-            market=market,
-            direction=direction,
-            change_pct=_pct(draft.change_pct),
-            price=parse_money(draft.price, context=context) if draft.price else None,
-            period=period,
-            date=date,
-        )
-    raise ValueError(f"draft of type {type(draft).__name__} does not match kind {kind!r}")
+) -> tuple[Event | None, str | None]:
+    """(the public event of ``draft``, None), or (None, why not): every value read by its role and the
+    kind's declarations (see the module docstring). ``clause`` is the part of the evidence the model
+    quoted (default: the whole evidence); cues are read there, so that another event of the same
+    sentence does not lend its cues. Never raises."""
+    values = _values(spec, draft, published, context)
+    said = Said(
+        sentence=evidence.quote, clause=clause if clause is not None else evidence.quote, context=context
+    )
+    for f in spec.fields:
+        cue = spec.mark(f, Cues)
+        if cue is not None and values[f.name] is not None:
+            values[f.name] = decided(cue.rule, values[f.name], {n: values[n] for n in cue.reads}, said)
+    for f in spec.fields:
+        if values[f.name] is None and f.required:
+            raw = getattr(draft, f.draft_name, None)
+            return None, f'{f.draft_name} "{raw}" could not be read as a {f.role}'
+    given = {k: v for k, v in values.items() if v is not None}
+    try:
+        return spec.event.model_validate({**given, "evidence": evidence}), None
+    except ValidationError as exc:
+        return None, f"{spec.name} refused the values: {exc.errors()[0].get('msg', exc)}"
+
+
+def draft_to_event(
+    kind: str | KindSpec,
+    draft: BaseModel,
+    evidence: Evidence,
+    *,
+    published: dt.date | None,
+    context: str,
+    clause: str | None = None,
+) -> Event:
+    """The public event for ``draft`` of ``kind`` (a built-in kind's name, or any kind's spec), every
+    value read by the module rules. Raises ValueError when ``kind`` and the draft's class disagree, the
+    kind is unknown, or a required value cannot be read."""
+    spec = (
+        kind if isinstance(kind, KindSpec) else kind_spec(EVENT_TYPES[kind]) if kind in EVENT_TYPES else None
+    )
+    if spec is None or not isinstance(draft, spec.draft):
+        raise ValueError(f"draft of type {type(draft).__name__} does not match kind {kind!r}")
+    event, why = kind_event(spec, draft, evidence, published=published, context=context, clause=clause)
+    if event is None:
+        raise ValueError(why)
+    return event

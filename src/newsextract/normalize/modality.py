@@ -29,7 +29,7 @@ from typing import cast
 
 from newsextract.kinds.executive_change import ChangeKind
 from newsextract.kinds.share_sale import SaleStatus
-from newsextract.lexicon.changes import DEPART_CUES
+from newsextract.lexicon.changes import APPOINT_VERBS, DEPART_CUES, SUCCEED_WORDS
 from newsextract.lexicon.status import STATUS_CUES
 
 _STATUS_RES = tuple((cast(SaleStatus, status), re.compile(pat, re.IGNORECASE)) for status, pat in STATUS_CUES)
@@ -83,12 +83,13 @@ def decide_status(draft_status: SaleStatus, sentence: str, context: str) -> Sale
 
 
 _APPOINTED = (
-    r"\b(?:appoint(?:s|ed|ing|ment)?|nam(?:e|es|ed|ing)\b(?!\s+(?:of|after|change))|"
-    r"becom(?:e|es|ing)|became|succeed(?:s|ed|ing)?|replac(?:es|ing)|takes?\s+over|took\s+over|"
-    r"tak(?:e|es|en|ing)\s+on\s+the\s+role|took\s+on\s+the\s+role|promot(?:e|es|ed|ing)|elect(?:s|ed)|"
-    r"hir(?:e|es|ed|ing)|tapp(?:ed|ing)|join(?:s|ed)?\s+as|new\s+(?:chief|ceo|cfo|cto|coo|chair))\b"
-    r"|\breplaced\b(?!\s+by)"
-)
+    r"\b(?:appointment|nam(?:e|es|ed|ing)\b(?!\s+(?:of|after|change))|(?!nam)(?:"
+    + APPOINT_VERBS
+    + ")|"
+    + SUCCEED_WORDS
+    + r"|becom(?:e|es|ing)|became|tak(?:e|es|en|ing)\s+on\s+the\s+role|took\s+on\s+the\s+role|"
+    r"join(?:s|ed)?\s+as|new\s+(?:chief|ceo|cfo|cto|coo|chair))\b"
+)  # "replaced by"/"succeeded by" start a departure cue at the same place: the departure wins the tie
 _DEPARTED = r"\b(?:" + DEPART_CUES + r"|succeeded\s+by|replaced\s+by)\b"
 _APPOINTED_RE = re.compile(_APPOINTED, re.IGNORECASE)
 _DEPARTED_RE = re.compile(_DEPARTED, re.IGNORECASE)

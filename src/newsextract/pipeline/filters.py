@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from newsextract.core.schemas import Event
 from newsextract.kinds.executive_change import ExecutiveChange
-from newsextract.kinds.share_sale import ShareSale
-from newsextract.kinds.stock_move import StockMove
 from newsextract.normalize.dates import find_dates, past_years
-
-AnyEvent = ShareSale | ExecutiveChange | StockMove
 
 #: An executive change dated this many years or more before publication is history.
 HISTORY_YEARS = 2
 
 
-def history_reason(event: AnyEvent, published: dt.date | None) -> str | None:
+def history_reason(event: Event, published: dt.date | None) -> str | None:
     """Why ``event`` is background rather than news, or None. Needs ``published``."""
     if published is None or not isinstance(event, ExecutiveChange):
         return None
@@ -41,6 +38,6 @@ def history_reason(event: AnyEvent, published: dt.date | None) -> str | None:
     return None
 
 
-def filter_reason(event: AnyEvent, published: dt.date | None) -> str | None:
+def filter_reason(event: Event, published: dt.date | None) -> str | None:
     """The first filter's reason to remove ``event``, or None to keep it."""
     return history_reason(event, published)

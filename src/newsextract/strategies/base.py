@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from newsextract.backends.base import Backend
-from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import ChunkFailure, GroundingMode, Usage
-from newsextract.kinds.kindset import KindsArticleDraft
+from newsextract.grounding.reask import KindsArticleDraft
+from newsextract.kinds.drafts import ArticleDraft
 
 
 @dataclass

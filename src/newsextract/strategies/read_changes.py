@@ -142,7 +142,7 @@ def _people(v: SentenceView, reading: ChangeReading, org: str | None, sources: s
     s, an = v.sentence, v.an
     people = [
         p
-        for p in person_options(s, v.focus, v.names, reading.predecessor)
+        for p in person_options(v, reading.predecessor)
         if p != org and p not in sources and an.looks_like_person(p)
     ]
     if re.search(r"\b(?:[Hh]e|[Ss]he)\b", v.focus.slice(s)):
@@ -173,7 +173,7 @@ def change_parties(v: SentenceView, reading: ChangeReading, rule: Rule) -> Optio
     if reading.role is None:
         return None
     s = v.sentence
-    org = company_by_rule(s, v.focus, v.names) or appointer(s, v.focus, v.names, v.an)
+    org = company_by_rule(v) or appointer(v)
     sources = {s[a:b] for a, b in attributions(s, [(n.start, n.end) for n in v.names])}
     people = _people(v, reading, org, sources)
     if not people:

@@ -249,12 +249,10 @@ def move_company(v: SentenceView, reading: MoveReading, rule: Rule) -> Options |
         if c != reading.market and not EXCHANGES.fullmatch(c) and not INDEX_WORDS.search(c)
     ]
     companies = [c for c in companies if not TICKER_SHAPE.fullmatch(c)] or companies
-    mine = [
-        c for c in mover_names(s, v.anchor, v.anchors, v.names) if c in companies and an.looks_like_company(c)
-    ]
+    mine = [c for c in mover_names(v) if c in companies and an.looks_like_company(c)]
     back = [c for c in v.before_names if an.is_org(c) and not an.is_place(c) and not INDEX_WORDS.search(c)]
     fallback = back or ([v.subject] if v.subject else [])
-    if not mine and unnamed_mover(s, v.anchor, v.anchors) and not any(an.is_org(c) for c in companies):
+    if not mine and unnamed_mover(v) and not any(an.is_org(c) for c in companies):
         companies = []  # "..., but the stock fell 6.1%": the company met before, not a name nearby
     companies = mine[-1:] if mine else prefer_orgs(companies, an)
     choices = {"company": distinct_options(companies, [] if companies else fallback)}

@@ -138,15 +138,9 @@ def _own_names(v: SentenceView) -> list[str]:
 
 def _seller(v: SentenceView) -> tuple[str | None, str | None]:
     """(seller, pronoun): the seller the wording fixes, else the pronoun or noun standing for it."""
-    s, an = v.sentence, v.an
-    seller, pronoun = seller_by_rule(s, v.names, an)
+    seller, pronoun = seller_by_rule(v)
     if seller is None and pronoun is not None:
-        spans = [v.candidate.sentence, v.after_span, v.before_span]
-        seller = (
-            reported_subject(s, v.names, pronoun, an)
-            or appositive_name(s, v.names, pronoun, an)
-            or named_noun(v.article.text, spans, pronoun, an)
-        )
+        seller = reported_subject(v, pronoun) or appositive_name(v, pronoun) or named_noun(v, pronoun)
     return seller, pronoun
 
 
@@ -185,7 +179,7 @@ def sale_parties(v: SentenceView, reading: SaleReading, rule: Rule) -> Options |
         elif pronoun and ORG_PRONOUN.match(pronoun):
             sellers = [p for p in pool if an.is_org(p)] or pool
         out.choices["seller"] = [*sellers, NONE]
-    issuer = issuer_by_rule(v.sentence, v.names, seller, an)
+    issuer = issuer_by_rule(v, seller)
     if issuer is not None:
         out.fixed["company"] = issuer
     else:

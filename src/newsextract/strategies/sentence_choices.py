@@ -42,9 +42,10 @@ import datetime as dt
 from pydantic import BaseModel
 
 from newsextract.backends.base import Backend, ModelReply
-from newsextract.core.drafts import DRAFT_TYPES, ArticleDraft
 from newsextract.core.schemas import ChunkFailure, Event, Usage
 from newsextract.errors import ConfigError, ExtractionError
+from newsextract.grounding.reask import reply_model
+from newsextract.kinds.drafts import DRAFT_TYPES, ArticleDraft
 from newsextract.kinds.kindset import BUILTIN_LISTS, KindSet
 from newsextract.kinds.rules import KindRules, Rule
 from newsextract.kinds.spec import kind_spec
@@ -178,7 +179,9 @@ class SentenceChoices:
         self, text: str, pairs: list[tuple[Question, ModelReply[BaseModel] | ExtractionError]]
     ) -> StrategyResult:
         result = StrategyResult(draft=ArticleDraft())
-        drafts = result.draft if self.kinds is None else self.kinds.reply_model()()
+        if self.kinds is not None:
+            result.kinds_draft = reply_model(self.kinds)()
+        drafts = result.drafts
         targets = {rules.kind: (draft, key) for rules, draft, key in self._kinds}
         usage = Usage()
         for q, reply in pairs:
@@ -197,8 +200,6 @@ class SentenceChoices:
             if draft is not None:
                 getattr(drafts, key).append(draft)
         result.usage = usage
-        if self.kinds is not None:
-            result.kinds_draft = drafts  # type: ignore[assignment]
         return result
 
     def run(self, backend: Backend, item: StrategyInput) -> StrategyResult:

@@ -1,7 +1,8 @@
 """Who may fill each field of a candidate: the rules of the ``sentence_choices`` strategy that pick or
 narrow the options for a person, seller, issuer or company from the names of the sentence. Pure.
 
-Each function reads one sentence (offsets within it), its names and how the article uses them
+Each function reads one candidate as a :class:`~newsextract.text.article.SentenceView`: its sentence
+(offsets within it), its names, the sentences around it and how the article uses its names
 (:class:`~newsextract.text.names.ArticleNames`); none reads the whole article, so asking per candidate
 costs the sentence, not the article.
 """
@@ -13,6 +14,7 @@ import re
 from newsextract.lexicon.changes import APPOINT_VERBS
 from newsextract.lexicon.folding import fold_quotes
 from newsextract.lexicon.sales import HOLDING_WORDS
+from newsextract.text.article import SentenceView
 from newsextract.text.candidates import (
     CHANGE_WORDS,
     last_move_word,
@@ -66,9 +68,10 @@ _ROLE_BEFORE = re.compile(
 _ASIDE = re.compile(r",\s+(?:a|an|the|who|whose|formerly|previously|most recently)\b[^,;]{0,100},")
 
 
-def person_options(sentence: str, focus: Span, names: list[Span], predecessor: str | None) -> list[str]:
+def person_options(v: SentenceView, predecessor: str | None) -> list[str]:
     """Names in the focus that can be the person: not the predecessor, not a name used as a modifier
     ("Alibaba executive", "Xpeng said", "Alibaba's"); the name nearest before the first change word first."""
+    sentence, focus, names = v.sentence, v.focus, v.names
     asides = [Span(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
     cands = [
         n
@@ -96,9 +99,10 @@ def person_options(sentence: str, focus: Span, names: list[Span], predecessor: s
     return [n.slice(sentence) for n in cands]
 
 
-def appointer(sentence: str, focus: Span, names: list[Span], an: ArticleNames) -> str | None:
+def appointer(v: SentenceView) -> str | None:
     """The company that appoints: the nearest name before an active appointing verb that is not a
     person or place ("Gamma has appointed former Uber executive Jane Doe as CFO" -> "Gamma")."""
+    sentence, focus, names, an = v.sentence, v.focus, v.names, v.an
     verb = CHANGE_WORDS.search(sentence, focus.start, focus.end)
     if verb is None or not _APPOINTER.match(verb.group()) or _PASSIVE.search(sentence[: verb.start()]):
         return None
@@ -111,9 +115,10 @@ _APPOINTER = re.compile(r"(?:" + APPOINT_VERBS + r")\b", re.I)
 _PASSIVE = re.compile(r"\b(?:is|was|were|are|been|be|being|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
 
 
-def company_by_rule(sentence: str, focus: Span, names: list[Span]) -> str | None:
+def company_by_rule(v: SentenceView) -> str | None:
     """The role's company when the wording fixes it: "<role> of/at <Name>", "<Name>'s <role>",
     or "its <role>" after "<Name> said"."""
+    sentence, focus, names = v.sentence, v.focus, v.names
     roles = current_roles(sentence, focus)
     for role in roles:
         for n in names:
@@ -164,9 +169,10 @@ def prefer_orgs(options: list[str], an: ArticleNames) -> list[str]:
     return orgs or opts
 
 
-def seller_by_rule(sentence: str, names: list[Span], an: ArticleNames) -> tuple[str | None, str | None]:
+def seller_by_rule(v: SentenceView) -> tuple[str | None, str | None]:
     """(seller, pronoun): the name that is the subject/holder of the sale ("Alibaba's Taobao China" as
     written when a possessive owner precedes it), else the pronoun standing for it ("he", "it")."""
+    sentence, names, an = v.sentence, v.names, v.an
     agent = sale_agent(sentence)
     if agent is None:
         return None, None
@@ -199,9 +205,10 @@ _REPORTED = re.compile(
 )
 
 
-def reported_subject(sentence: str, names: list[Span], pronoun: str, an: ArticleNames) -> str | None:
+def reported_subject(v: SentenceView, pronoun: str) -> str | None:
     """The name a pronoun seller stands for in reported speech: "Gamma Holdings denied reports that it
     plans to sell ...", "Beta Capital, which holds 5% of Delta, had announced that it would sell ..."."""
+    sentence, names, an = v.sentence, v.names, v.an
     agent = sale_agent(sentence)
     if agent is None or pronoun not in ("it", "he", "she", "they"):
         return None
@@ -217,12 +224,13 @@ def reported_subject(sentence: str, names: list[Span], pronoun: str, an: Article
     return None
 
 
-def named_noun(text: str, spans: list[Span | None], noun: str, an: ArticleNames) -> str | None:
+def named_noun(v: SentenceView, noun: str) -> str | None:
     """The name that a common-noun seller refers to by its last word ("the founder's family trust" ->
     "Gamma Family Trust"), searched in the sale's sentence, then the next, then the previous one."""
     if noun in _PRONOUN_WORDS:
         return None
-    for sp in spans:
+    text, an = v.article.text, v.an
+    for sp in (v.candidate.sentence, v.after_span, v.before_span):
         if sp is None:
             continue
         for n in name_spans(text, sp):
@@ -235,9 +243,10 @@ def named_noun(text: str, spans: list[Span | None], noun: str, an: ArticleNames)
 _PRONOUN_WORDS = frozenset(["it", "he", "she", "they", "which", "who"])
 
 
-def appositive_name(sentence: str, names: list[Span], noun: str, an: ArticleNames) -> str | None:
+def appositive_name(v: SentenceView, noun: str) -> str | None:
     """The name in the appositive after a common-noun seller: "its largest shareholder, the state fund
     Gamma Capital, plans to sell" -> "Gamma Capital"."""
+    sentence, names, an = v.sentence, v.names, v.an
     if noun in _PRONOUN_WORDS:
         return None
     agent = sale_agent(sentence)
@@ -273,9 +282,10 @@ def _issuer_lead(lead: str) -> bool:
     return False
 
 
-def issuer_by_rule(sentence: str, names: list[Span], seller: str | None, an: ArticleNames) -> str | None:
+def issuer_by_rule(v: SentenceView, seller: str | None) -> str | None:
     """The issuer when the wording fixes it: "shares/stake in/of <Name>", "<Name>'s shares/ADSs",
     "<Name> shares"; never the seller, a place or a person."""
+    sentence, names, an = v.sentence, v.names, v.an
     for n in names:
         name = n.slice(sentence)
         if (seller and same_entity(name, seller)) or not an.looks_like_company(name):
@@ -295,17 +305,21 @@ _UNNAMED_SUBJECT = re.compile(
 )
 
 
-def unnamed_mover(sentence: str, anchor: Span, anchors: list[Span]) -> bool:
+def unnamed_mover(v: SentenceView) -> bool:
     """True when the move's subject is "the stock" / "the shares" after a clause break ("..., but the stock
     fell 6.1%"), naming no company."""
+    sentence, anchor = v.sentence, v.anchor
+    assert anchor is not None
     mw = last_move_word(sentence, anchor.start)
     if mw is None:
         return False
     return bool(_UNNAMED_SUBJECT.search(sentence[max(0, mw.start() - 50) : mw.start()]))
 
 
-def mover_names(sentence: str, anchor: Span, anchors: list[Span], names: list[Span]) -> list[str]:
+def mover_names(v: SentenceView) -> list[str]:
     """Names in the subject of the anchor's move word ("Shares of Gamma jumped", "with Delta rising")."""
+    sentence, anchor, anchors, names = v.sentence, v.anchor, v.anchors, v.names
+    assert anchor is not None
     mw = last_move_word(sentence, anchor.start)
     if mw is None:
         return []

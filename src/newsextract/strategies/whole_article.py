@@ -17,12 +17,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from newsextract.backends.base import Backend, Messages, ModelReply
-from newsextract.core.drafts import ArticleDraft
 from newsextract.core.schemas import ChunkFailure
 from newsextract.errors import ContextOverflowError, ExtractionError, ValidationExhaustedError
 from newsextract.grounding.lists import reroute
-from newsextract.grounding.reask import GroundedArticleDraft
-from newsextract.kinds.kindset import KindsArticleDraft, KindSet
+from newsextract.grounding.reask import GroundedArticleDraft, KindsArticleDraft, reply_model
+from newsextract.kinds.drafts import ArticleDraft
+from newsextract.kinds.kindset import KindSet
 from newsextract.pipeline.by_kind import postprocess_kinds
 from newsextract.pipeline.postprocess import postprocess
 from newsextract.prompts import PromptTemplate, load_prompt
@@ -52,7 +52,7 @@ class WholeArticle:
         self.template: PromptTemplate = load_prompt(
             "whole_article" if kinds is None else "whole_article_kinds"
         )
-        self.response_model: type[Reply] = GroundedArticleDraft if kinds is None else kinds.reply_model()
+        self.response_model: type[Reply] = GroundedArticleDraft if kinds is None else reply_model(kinds)
         self._cache_schema: dict[str, Any] | None = None
 
     @property
@@ -151,7 +151,7 @@ class WholeArticle:
         """Merge the chunks' replies in text order; failed chunks are salvaged or reported."""
         result = StrategyResult(draft=ArticleDraft())
         if self.kinds is not None:
-            result.kinds_draft = self.kinds.reply_model()()
+            result.kinds_draft = reply_model(self.kinds)()
         for span, outcome in zip(spans, outcomes, strict=True):
             if isinstance(outcome, ExtractionError):
                 self._salvage_or_fail(outcome, span, result, item, whole=len(spans) == 1)
@@ -225,7 +225,7 @@ def best_answer(
                 draft: Drafts = plain
                 kept = len(found)
             else:
-                chosen = kinds.reply_model().model_validate(json.loads(raw))
+                chosen = reply_model(kinds).model_validate(json.loads(raw))
                 events, dropped = postprocess_kinds(chosen, text, item.published, kinds, item.grounding)
                 draft, kept = chosen, len(events)
         except (ValidationError, ValueError):

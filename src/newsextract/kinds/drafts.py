@@ -1,4 +1,4 @@
-"""Model-facing schemas: what a model is asked to fill in.
+"""The drafts of the three built-in kinds, and the reply model the built-in path asks for. Pure.
 
 A draft holds every value *as written in the article* (``"about $871 million"``, ``"3.84 percent"``,
 ``"last Thursday"``). Deterministic normalisers turn those strings into typed values afterwards, and
@@ -6,78 +6,41 @@ grounding checks that each string is really in the text. Asking for spans rather
 numbers keeps the model's job to reading, which small models do far better than arithmetic, and
 makes every value traceable.
 
-What the model reads: the system prompt (``prompts/whole_article.vN.txt``) says what each event kind is
-and how to copy values; the schema adds only what a field's name does not say, once per concept
-(``core/strict_schema.py`` drops docstrings, titles and defaults and shares repeated fields). The
-docstrings below are for developers and never reach a prompt.
+Nothing here is written per kind: each draft is the one ``kinds.spec.kind_spec`` derives from the kind's
+module (``kinds/share_sale.py`` ...): its fields as strings (``Literal`` choices and flags kept), under the
+names the model fills (``AskAs``), with the kind's field descriptions. What the model reads: the system
+prompt (``prompts/whole_article.vN.txt``) says what each event kind is and how to copy values; the schema
+adds only what a field's name does not say (``core/strict_schema.py`` drops docstrings, titles and
+defaults and shares repeated fields).
 
-These schemas are part of the cache key: changing a field or a description here misses the cache.
+These schemas are part of the cache key: changing a field or a description of a kind misses the cache.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from newsextract.core.strict_schema import strict_schema
-from newsextract.kinds.executive_change import ChangeKind
-from newsextract.kinds.share_sale import SaleStatus
-from newsextract.kinds.stock_move import Direction
+from newsextract.kinds.executive_change import ExecutiveChange
+from newsextract.kinds.share_sale import ShareSale
+from newsextract.kinds.spec import KindDraft, kind_spec
+from newsextract.kinds.stock_move import StockMove
 
+if TYPE_CHECKING:  # derived classes: to the type checker, a draft whose fields are read by name
+    ShareSaleDraft: TypeAlias = KindDraft
+    ExecutiveChangeDraft: TypeAlias = KindDraft
+    StockMoveDraft: TypeAlias = KindDraft
+else:
+    ShareSaleDraft = kind_spec(ShareSale).draft
+    ExecutiveChangeDraft = kind_spec(ExecutiveChange).draft
+    StockMoveDraft = kind_spec(StockMove).draft
 
-class _Draft(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    quote: str  # the prompt says what it is: every endpoint shows the prompt, not every one the schema
-
-
-class ShareSaleDraft(_Draft):
-    """One ``share_sales`` entry (the prompt defines the kind)."""
-
-    seller: str
-    company: str = Field(description="The issuer whose shares are sold")
-    shares: str | None = None
-    value: str | None = None
-    price_per_share: str | None = None
-    stake_before: str | None = None
-    stake_after: str | None = None
-    status: SaleStatus = Field(
-        default="unknown",
-        description="planned: plans or filed to sell; completed: sold; denied: says it will not sell",
-    )
-    date: str | None = None
-
-
-class ExecutiveChangeDraft(_Draft):
-    """One ``executive_changes`` entry (the prompt defines the kind)."""
-
-    company: str
-    person: str
-    role: str
-    change: ChangeKind
-    predecessor: str | None = None
-    interim: bool = Field(default=False, description="An acting or interim role")
-    effective_date: str | None = None
-
-
-class StockMoveDraft(_Draft):
-    """One ``stock_moves`` entry (the prompt defines the kind)."""
-
-    company: str
-    ticker: str | None = None
-    market: str | None = Field(default=None, description="Exchange or city")
-    direction: Direction
-    change_pct: str | None = None
-    price: str | None = Field(default=None, description="The level after the move")
-    period: str | None = Field(default=None, description='e.g. "on Thursday", "so far this year"')
-    date: str | None = None
-
-
-AnyDraft = ShareSaleDraft | ExecutiveChangeDraft | StockMoveDraft
+AnyDraft: TypeAlias = KindDraft
 DraftKind = Literal["ShareSale", "ExecutiveChange", "StockMove"]
-DRAFT_TYPES: dict[str, type[AnyDraft]] = {
+DRAFT_TYPES: dict[str, type[KindDraft]] = {
     "ShareSale": ShareSaleDraft,
     "ExecutiveChange": ExecutiveChangeDraft,
     "StockMove": StockMoveDraft,
