@@ -9,7 +9,8 @@ A day of newswire is new articles, each read once. Two things make a bench artic
 - :func:`clear_text_memos`: every memo of the library's modules emptied (found by duck typing: a
   module-level object with ``cache_clear``, e.g. ``functools.lru_cache``; plus the verdict memo), so
   memos keyed by a sentence or a name (which the unique line leaves equal) miss too. Per-process caches
-  that a real day keeps warm (a response model prepared once per class, its request fields) are kept.
+  that a real day keeps warm (a response model prepared once per class, its request fields, a kind's
+  spec and plan; any unbounded ``lru_cache``) are kept.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ def fresh_text(text: str, i: int) -> str:
     return f"{text.rstrip()}\n\nStory code {story_code(i)}.\n"
 
 
+def _unbounded(memo: object) -> bool:
+    """An ``lru_cache`` without a bound holds per-process work by construction (one keyed by text would
+    grow with every article): a kind's plan, its marks, a compiled word-list pattern."""
+    info = getattr(memo, "cache_info", None)
+    return callable(info) and getattr(info(), "maxsize", 0) is None
+
+
 def text_memos() -> list[object]:
     """Every per-text memo of the imported newsextract modules (see the module docstring)."""
     found: dict[int, object] = {}
@@ -59,7 +67,7 @@ def text_memos() -> list[object]:
         if not name.startswith("newsextract") or module is None:
             continue
         for attr, value in vars(module).items():
-            if attr in PER_PROCESS or isinstance(value, type):
+            if attr in PER_PROCESS or isinstance(value, type) or _unbounded(value):
                 continue
             if callable(getattr(value, "cache_clear", None)) or (
                 name == "newsextract.grounding.verdict" and attr == "_memo" and isinstance(value, OrderedDict)

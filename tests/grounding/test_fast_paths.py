@@ -123,3 +123,19 @@ def test_resolve_dollar_equals_searching_every_pattern(context: str) -> None:
         found = {code for pat, code in currency._NON_US_DOLLARS.items() if re.search(pat, context, re.I)}
         expected = next(iter(found)) if len(found) == 1 else "USD"
     assert currency.resolve_dollar.__wrapped__(context) == expected
+
+
+def test_a_draft_is_judged_once_whether_asked_by_name_or_by_spec() -> None:
+    """The reply's validation asks by the kind's name, post-processing by its spec: one verdict."""
+    from newsextract.grounding.verdict import judge
+    from newsextract.kinds.drafts import ShareSaleDraft
+    from newsextract.pipeline.by_kind import BUILTIN_SET
+
+    text = "Jack Ma sold 10 million shares of Alibaba for about $871 million on Tuesday. Shares fell 2%."
+    quote = text.split(". ")[0] + "."
+    draft = ShareSaleDraft.model_validate(
+        {"quote": quote, "seller": "Jack Ma", "company": "Alibaba", "shares": "10 million"}
+    )
+    by_name = judge("ShareSale", draft, text, None)
+    assert judge(BUILTIN_SET.spec_of("ShareSale"), draft, text, None) is by_name
+    assert by_name.kind == "ShareSale" and by_name.span is not None

@@ -426,3 +426,79 @@ def test_cores_are_where_the_core_pattern_matches(text: str) -> None:
     from newsextract.normalize.numbers import _CORE_RE, _cores
 
     assert _cores(text) == [m.start() for m in _CORE_RE.finditer(text)]
+
+
+def _find_quantities_reference(text: str) -> list[object]:
+    """find_quantities as first written: the "between" look-back made for every value."""
+    from newsextract.normalize import numbers as nm
+
+    matches = [m for m in nm._quantity_matches(text) if m.group("num") or m.group("wnum")]
+    out: list[object] = []
+    i = 0
+    while i < len(matches):
+        m = matches[i]
+        base, mult = nm._raw(m)
+        pct = m.group("pct") is not None
+        cur = m.group("pre") or m.group("suf")
+        if (
+            cur is not None
+            and nm._WEAK_SUFFIX_RE.fullmatch(cur)
+            and not mult
+            and "," not in (m.group("num") or "")
+        ):
+            cur = None
+        start, end, qual = m.start(), m.end(), nm._qual(m)
+        if i + 1 < len(matches):
+            n = matches[i + 1]
+            gap = text[m.end() : n.start()]
+            between = nm._BETWEEN_RE.search(text[max(0, m.start() - 12) : m.start()]) if not qual else None
+            is_dash = nm._RANGE_DASH_RE.fullmatch(gap) is not None and not nm._qual(n)
+            is_and = between is not None and nm._RANGE_AND_RE.fullmatch(gap) is not None and not nm._qual(n)
+            if is_dash or is_and:
+                nbase, nmult = nm._raw(n)
+                npct = n.group("pct") is not None
+                ncur = n.group("pre") or n.group("suf")
+                units_known = mult or nmult or pct or npct or cur or ncur
+                if units_known and (is_and or base <= nbase) and (pct or not ncur or not cur or cur == ncur):
+                    if mult is None and nmult is not None and base <= nbase:
+                        mult = nmult
+                    pct = pct or npct
+                    cur = cur or ncur
+                    if between is not None:
+                        start = m.start() - (len(between.group(0)))
+                    end, qual = n.end(), "range"
+                    i += 1
+        value = nm._tidy(base * mult) if mult else base
+        kind = "percent" if pct else ("money" if cur else "number")
+        out.append(
+            (
+                start,
+                end,
+                text[start:end],
+                value,
+                kind,
+                cur if kind == "money" else None,
+                qual,
+                mult is not None,
+            )
+        )
+        i += 1
+    return out
+
+
+_RANGE_PIECES = st.sampled_from(
+    [
+        *["between ", "Between  ", "about ", "5", "10", "12", "$", "%", " million", "-", " - ", "–", " and "],
+        *["x", " to ", "HK$", "9.5", " yuan", "shares", " ", "\n"],
+    ]
+)
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.lists(_RANGE_PIECES, max_size=16).map("".join))
+def test_find_quantities_equals_looking_back_for_between_everywhere(text: str) -> None:
+    from dataclasses import astuple
+
+    from newsextract.normalize.numbers import find_quantities
+
+    assert [astuple(q) for q in find_quantities(text)] == _find_quantities_reference(text)

@@ -90,13 +90,20 @@ _memo: OrderedDict[tuple[object, str, str, dt.date | None], Verdict] = OrderedDi
 _lock = threading.Lock()
 
 
+def _kind_key(kind: str | KindSpec) -> object:
+    """What a verdict's memo knows a kind by: its event class. A built-in kind's name and its spec are
+    one kind (``spec_of`` resolves the name to that spec): the reply's validation asks by name and
+    post-processing by spec, and the second asks for the verdict the first computed."""
+    if isinstance(kind, KindSpec):
+        return kind.event
+    return EVENT_TYPES.get(kind, kind)
+
+
 def judge(kind: str | KindSpec, draft: BaseModel, text: str, published: dt.date | None) -> Verdict:
     """The :class:`Verdict` on ``draft`` (of ``kind``: a built-in kind's name or any kind's spec) in
     ``text`` published on ``published``; computed once per distinct input (a small bounded, thread-safe
     memo). Never raises."""
-    # a built-in asked about by name (validation) and by its spec (post-processing) is one entry
-    by: object = kind.event if isinstance(kind, KindSpec) else EVENT_TYPES.get(kind, kind)
-    key = (by, draft.model_dump_json(), text, published)
+    key = (_kind_key(kind), draft.model_dump_json(), text, published)
     with _lock:
         hit = _memo.get(key)
         if hit is not None:

@@ -261,9 +261,13 @@ def find_quantities(text: str) -> list[Quantity]:
         if i + 1 < len(matches):
             n = matches[i + 1]
             gap = text[m.end() : n.start()]
-            between = _BETWEEN_RE.search(text[max(0, m.start() - 12) : m.start()]) if not qual else None
-            is_dash = _RANGE_DASH_RE.fullmatch(gap) is not None and not _qual(n)
-            is_and = between is not None and _RANGE_AND_RE.fullmatch(gap) is not None and not _qual(n)
+            dash_gap = _RANGE_DASH_RE.fullmatch(gap) is not None
+            and_gap = not dash_gap and _RANGE_AND_RE.fullmatch(gap) is not None
+            between = None  # "between" before the first value: looked for only when a range may follow
+            if (dash_gap or and_gap) and not qual:
+                between = _BETWEEN_RE.search(text[max(0, m.start() - 12) : m.start()])
+            is_dash = dash_gap and not _qual(n)
+            is_and = between is not None and and_gap and not _qual(n)
             if is_dash or is_and:
                 nbase, nmult = _raw(n)
                 npct = n.group("pct") is not None
