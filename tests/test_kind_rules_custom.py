@@ -180,3 +180,18 @@ def test_the_readme_registers_rules_for_its_dividend_and_reads_it_on_the_embedde
     finally:
         if "Dividend" in ns:
             unregister_rules(ns["Dividend"])
+
+
+def test_a_rule_naming_no_reader_is_a_config_error_before_any_article(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    misspelt = dataclasses.replace(RULES, options=dataclasses.replace(RULES.options, reader="organisation"))
+    register_rules(Payout, misspelt)
+    try:
+        with (
+            _extractor(server, tmp_path) as ex,
+            pytest.raises(ConfigError, match="names no reader 'organisation'"),
+        ):
+            ex.check()
+    finally:
+        unregister_rules(Payout)

@@ -63,6 +63,7 @@ from newsextract.strategies.sentence_questions import (
 )
 from newsextract.strategies.sentence_readers import (
     BUILTIN_RULES,
+    check_rules,
     finder_of,
     link_questions,
     read_candidate,
@@ -102,6 +103,7 @@ def _kind_rules(kinds: KindSet | None) -> tuple[tuple[KindRules, type[BaseModel]
         if rules is None:
             can = ", ".join(BUILTIN_RULES)
             raise ConfigError(f"the sentence_choices strategy has no rules for {k.__name__}; it reads {can}")
+        check_rules(rules)
         draft = DRAFT_TYPES[k.__name__] if k.__name__ in BUILTIN_RULES else kind_spec(k).draft
         out.append((rules, draft, kinds.list_key(k)))
     return tuple(out)

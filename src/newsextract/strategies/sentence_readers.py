@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsextract.backends.base import Messages
+from newsextract.errors import ConfigError
 from newsextract.kinds import executive_change, share_sale, stock_move
 from newsextract.kinds.rules import KindRules, Reading, Rule, registered_rules
 from newsextract.prompts import PromptTemplate
@@ -27,6 +28,7 @@ __all__ = [
     "BUILTIN_RULES",
     "READERS",
     "builtin_rules",
+    "check_rules",
     "finder_of",
     "link_questions",
     "read_candidate",
@@ -66,9 +68,16 @@ def _reader(rule: Rule) -> Callable[..., Any]:
     try:
         return READERS[rule.reader]
     except KeyError:
-        raise KeyError(
-            f"rule {rule.id!r} names no reader {rule.reader!r}; known: {sorted(READERS)}"
+        raise ConfigError(
+            f"rule {rule.id!r} names no reader {rule.reader!r}: give a function, or one of {sorted(READERS)}"
         ) from None
+
+
+def check_rules(rules: KindRules) -> None:
+    """Raise ``ConfigError`` when a rule of ``rules`` names a reader that does not exist (before any
+    article is read)."""
+    for rule in rules.all_rules():
+        _reader(rule)
 
 
 def finder_of(rules: KindRules) -> Finder:
