@@ -331,3 +331,26 @@ def test_cut_points_equal_deciding_every_run(text: str, data: st.DataObject) -> 
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
     assert cut_points(text, lo, hi) == _cut_points_reference(text, lo, hi)
+
+
+def test_sentence_near_reads_a_bounded_stretch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Far from any sentence boundary (a hostile text without full stops), one look-up reads at most a
+    few times its reach, whatever the offset, then splits the whole text once (later look-ups use it)."""
+    from newsextract.text import sentences
+
+    read: list[int] = []
+    cut_points = sentences.cut_points
+
+    def counted(text: str, lo: int, hi: int) -> list[int]:
+        if (lo, hi) != (0, len(text)):  # the whole split (the fall-back, once per text) is not a look-up's
+            read.append(hi - lo)
+        return cut_points(text, lo, hi)
+
+    monkeypatch.setattr(sentences, "cut_points", counted)
+    run = "rose 5% and fell 2%, " * 500  # 10,500 characters: spaces and commas, no sentence end
+    for text in (run, "Start. " + run + " End."):
+        for offset in range(0, len(text), 37):
+            sentences._sentence_index.cache_clear()
+            read.clear()
+            assert sentences.sentence_near(text, offset, _limit=200) == sentences.sentence_at(text, offset)
+            assert sum(read) <= 4 * 200 + 2 * 40, (offset, read)

@@ -265,8 +265,8 @@ def _cut_before(text: str, offset: int, step: int, limit: int) -> int | None:
     hi = _boundary_after(text, offset + 1, offset + limit)
     while hi is not None:
         lo = _boundary_before(text, hi - step, offset - limit)
-        if lo is None:
-            return None
+        if lo is None or offset - lo > limit:
+            return None  # each look-up reads at most ~2 x limit characters
         cuts = [c for c in cut_points(text, lo, hi) if c <= offset]
         if cuts:
             return cuts[-1]
@@ -281,7 +281,7 @@ def _cut_after(text: str, lo: int, ceiling: int, step: int) -> int | None:
     Reads ``step`` characters on, then twice as many, and so on."""
     start = lo
     while start <= ceiling:
-        hi = _boundary_after(text, start + step, ceiling)
+        hi = _boundary_after(text, min(start + step, ceiling + 1), ceiling)
         if hi is None:
             return None
         cuts = [c for c in cut_points(text, start, hi) if c > lo]
