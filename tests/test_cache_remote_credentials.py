@@ -1,6 +1,7 @@
 """A credential written into ``cache_url`` (``s3://KEY:SECRET@bucket``, ``?token=...``) or into a storage
-option shows in no repr, warning, log line of newsextract, ``meta``, ``stats()`` or CLI output, even where
-the storage backend's own error text repeats it (s3fs reads ``KEY:SECRET@bucket`` as a bucket name).
+option shows in no repr, warning, log line (newsextract's, or the DEBUG lines of the S3 client stack below
+it), ``meta``, ``stats()`` or CLI output, even where the storage backend's own error text repeats it (s3fs
+reads ``KEY:SECRET@bucket`` as a bucket name).
 
 Against a real S3 API (moto's server on 127.0.0.1); each test uses a secret of its own, since the masking
 remembers every secret it was given for the life of the process.
@@ -25,7 +26,8 @@ from newsextract import Extractor
 from newsextract.cache.remote import RemoteStore
 
 NEWSEXTRACT = Path(sys.executable).parent / "newsextract"
-ACCESS_KEY = "AKIAEXAMPLEKEYID"
+#: newsextract's loggers and those of the S3 client stack below the shared tier (with all their children)
+CLIENT_LOGGERS = {"newsextract", "s3fs", "fsspec", "botocore", "aiobotocore"}
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +54,15 @@ def fresh_secret() -> str:
     return f"S3secret-{uuid.uuid4().hex}"
 
 
+def fresh_key_id() -> str:
+    """An access key ID (the user part of ``s3://KEY:SECRET@bucket``): masked too."""
+    return f"AKIA{uuid.uuid4().hex[:16].upper()}"
+
+
 def newsextract_log(caplog: pytest.LogCaptureFixture) -> str:
-    """Every line newsextract's own loggers wrote (message and traceback)."""
-    records = [r for r in caplog.records if r.name.split(".")[0] == "newsextract"]
+    """Every line newsextract's own loggers, and those of the S3 client stack that it masks, wrote
+    (message and traceback). The S3 server's own request log (moto, in this process) is not ours."""
+    records = [r for r in caplog.records if r.name.split(".")[0] in CLIENT_LOGGERS]
     return "\n".join(r.getMessage() + (r.exc_text or "") for r in records)
 
 
@@ -75,8 +83,8 @@ def test_credentials_in_cache_url_are_never_shown(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    secret = fresh_secret()
-    url = URLS[shape].format(key=ACCESS_KEY, secret=secret)
+    secret, key_id = fresh_secret(), fresh_key_id()
+    url = URLS[shape].format(key=key_id, secret=secret)
     caplog.set_level(logging.DEBUG)
     ex = Extractor(
         base_url=server.base_url,
@@ -109,29 +117,30 @@ def test_credentials_in_cache_url_are_never_shown(
         "stats": repr(stats),
         "disabled_reason": reason,
     }
-    assert [where for where, text in shown.items() if secret in text] == []
+    assert [where for where, text in shown.items() if secret in text or key_id in text] == []
 
 
 def test_credentials_in_storage_options_are_never_shown(s3_env: S3Server) -> None:
-    secret = fresh_secret()
-    store = RemoteStore("s3://no-such-bucket/team", key=ACCESS_KEY, secret=secret)
+    secret, key_id = fresh_secret(), fresh_key_id()
+    store = RemoteStore("s3://no-such-bucket/team", key=key_id, secret=secret)
     with pytest.warns(UserWarning) as caught:
         assert store.set("ab" * 32, {"v": 1}) is False
     reason = store.disabled_reason
     assert reason is not None
-    assert secret not in reason and all(secret not in str(w.message) for w in caught)
+    shown = [reason, *(str(w.message) for w in caught)]
+    assert [text for text in shown if secret in text or key_id in text] == []
 
 
 def test_the_cli_shows_no_cache_url_credential(
     s3: S3Server, server: KeyedOpenAIServer, tmp_path: Path
 ) -> None:
-    secret = fresh_secret()
+    secret, key_id = fresh_secret(), fresh_key_id()
     article = tmp_path / "article.txt"
     article.write_text(make_article(2), encoding="utf-8")
     env = {
         **os.environ,
         **s3.env,
-        "NEWSEXTRACT_CACHE_URL": f"s3://{ACCESS_KEY}:{secret}@creds/team?token={secret}",
+        "NEWSEXTRACT_CACHE_URL": f"s3://{key_id}:{secret}@creds/team?token={secret}",
         "PYTHONWARNINGS": "always",
     }
     args = ["extract", str(article), "--format", "jsonl", "--base-url", server.base_url, "--model", "m"]
@@ -141,4 +150,5 @@ def test_the_cli_shows_no_cache_url_credential(
     )
     assert proc.returncode == 0, proc.stderr
     assert "shared cache off" in proc.stderr  # the tier's failure was shown ...
-    assert secret not in proc.stderr and secret not in proc.stdout  # ... without the secret
+    shown = proc.stderr + proc.stdout
+    assert secret not in shown and key_id not in shown  # ... without the credentials

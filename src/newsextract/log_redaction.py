@@ -16,8 +16,8 @@ import threading
 
 from newsextract.config import mask_url_secrets
 
-#: Loggers that print URLs or exception texts of requests. A logger's filters see only its own records,
-#: so children are named one by one.
+#: Loggers that print URLs or exception texts of requests (to the model endpoint or the shared cache). A
+#: logger's filters see only its own records, so children are named one by one.
 LOGGERS = (
     "httpx2",
     "httpx",
@@ -32,6 +32,14 @@ LOGGERS = (
     "newsextract.transport",
     "newsextract.cache",
     "newsextract.io",
+    # the shared cache tier's S3 stack logs bucket names, object paths and request URLs at DEBUG
+    "s3fs",
+    "fsspec",
+    "botocore.endpoint",
+    "botocore.auth",
+    "botocore.regions",
+    "aiobotocore.endpoint",
+    "aiobotocore.regions",
 )
 
 _secrets: set[str] = set()

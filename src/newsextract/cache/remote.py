@@ -26,7 +26,8 @@ Credentials belong outside the URL: fsspec's backends read them from the usual p
 URL carry one anyway (``s3://KEY:SECRET@bucket``, ``?token=...``), or a storage option (``secret=``),
 it never reaches a warning, a log line, ``meta.warnings`` or ``stats()``: every message passes through
 ``log_redaction.scrub`` (the same masking as ``base_url``'s), which also hides it where a backend's own
-error text repeats it (s3fs reads ``KEY:SECRET@bucket`` as a bucket name and says so).
+error text repeats it (s3fs reads ``KEY:SECRET@bucket`` as a bucket name and says so) and in the DEBUG
+lines of s3fs and botocore. The user part (an access key ID) is masked with the secret.
 
 Cost: a local miss costs one GET here (a 404 when nobody has the answer yet); a fresh answer one PUT.
 """
@@ -42,6 +43,7 @@ import time
 import uuid
 import warnings
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsextract import log_redaction
 from newsextract.cache.keys import canonical_json
@@ -102,7 +104,9 @@ class RemoteStore:
     def __init__(self, url: str, *, retry_after_s: float = 60.0, **storage_options: Any) -> None:
         self.url = url.rstrip("/")
         option_secrets = [v for k, v in storage_options.items() if isinstance(v, str) and secret_header(k)]
-        for secret in [*url_secrets(self.url), *option_secrets]:
+        # the user of an object-store URL is an access key ID: masked with its secret
+        user = urlsplit(self.url).username if "://" in self.url else None
+        for secret in [*url_secrets(self.url), user, *option_secrets]:
             log_redaction.register_secret(secret)
         self.shown = log_redaction.scrub(redact_url(self.url) if "://" in self.url else self.url)
         self._options = storage_options
