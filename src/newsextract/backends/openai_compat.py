@@ -25,7 +25,7 @@ from instructor.core.exceptions import IncompleteOutputException, ResponseParsin
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
-from newsextract.backends import log_redaction
+from newsextract import log_redaction
 from newsextract.backends.base import Messages, ModelReply, usage_from
 from newsextract.backends.clients import async_client, sync_client, unwrap_client
 from newsextract.backends.http_transport import AsyncRetryingTransport, RequestCounter, RetryingTransport

@@ -20,9 +20,14 @@ Promises:
   go on, and the tier is tried again after ``retry_after_s`` (60 s), so a day-long job survives a
   network blip. Each retry that fails again costs one request and no new warning.
 
-Credentials are never part of the URL: fsspec's backends read them from the usual places
+Credentials belong outside the URL: fsspec's backends read them from the usual places
 (``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` / ``AWS_ENDPOINT_URL`` or an instance role for S3,
-``GOOGLE_APPLICATION_CREDENTIALS`` for GCS). S3 needs the ``s3`` extra (s3fs), GCS ``gcsfs``.
+``GOOGLE_APPLICATION_CREDENTIALS`` for GCS). S3 needs the ``s3`` extra (s3fs), GCS ``gcsfs``. Should a
+URL carry one anyway (``s3://KEY:SECRET@bucket``, ``?token=...``), or a storage option (``secret=``),
+it never reaches a warning, a log line, ``meta.warnings`` or ``stats()``: every message passes through
+``log_redaction.scrub`` (the same masking as ``base_url``'s), which also hides it where a backend's own
+error text repeats it (s3fs reads ``KEY:SECRET@bucket`` as a bucket name and says so) and in the DEBUG
+lines of s3fs and botocore. The user part (an access key ID) is masked with the secret.
 
 Cost: a local miss costs one GET here (a 404 when nobody has the answer yet); a fresh answer one PUT.
 """
@@ -38,12 +43,15 @@ import time
 import uuid
 import warnings
 from typing import Any
+from urllib.parse import urlsplit
 
+from newsextract import log_redaction
 from newsextract.cache.keys import canonical_json
 from newsextract.cache.store import CacheWarning
-from newsextract.config import redact_url
+from newsextract.config import redact_url, secret_header, url_secrets
 
 log = logging.getLogger("newsextract.cache")
+log_redaction.install()  # a backend's error text may repeat the URL's credentials
 
 ENVELOPE_VERSION = 1
 #: Objects larger than this are not read (a cache entry is a few kilobytes; a bigger one is foreign).
@@ -89,12 +97,18 @@ class RemoteStore:
     """Key -> JSON object on any fsspec filesystem (``s3://bucket/prefix``, ``gs://...``, a folder).
 
     ``storage_options`` go to fsspec as they are (e.g. ``{"anon": True}``); keep credentials in the
-    environment rather than here, so they never travel with the settings.
+    environment rather than here, so they never travel with the settings. Credentials in ``url`` or in
+    an option whose name says so (``key``, ``secret``, ``token`` ...) are masked in every message.
     """
 
     def __init__(self, url: str, *, retry_after_s: float = 60.0, **storage_options: Any) -> None:
         self.url = url.rstrip("/")
-        self.shown = redact_url(self.url) if "://" in self.url else self.url
+        option_secrets = [v for k, v in storage_options.items() if isinstance(v, str) and secret_header(k)]
+        # the user of an object-store URL is an access key ID: masked with its secret
+        user = urlsplit(self.url).username if "://" in self.url else None
+        for secret in [*url_secrets(self.url), user, *option_secrets]:
+            log_redaction.register_secret(secret)
+        self.shown = log_redaction.scrub(redact_url(self.url) if "://" in self.url else self.url)
         self._options = storage_options
         self._fs: Any = None
         self._root = ""
@@ -136,6 +150,7 @@ class RemoteStore:
         return self._fs
 
     def _disable(self, reason: str) -> None:
+        reason = log_redaction.scrub(reason)  # the exception's text may repeat the URL's credentials
         self._disabled_reason = reason
         self._retry_at = time.monotonic() + self._retry_after_s
         if not self._warned_off:

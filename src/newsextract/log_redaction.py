@@ -1,11 +1,12 @@
-"""Keeps credentials out of the log lines of the HTTP stack under the openai backend.
+"""Keeps credentials (of ``base_url`` and ``cache_url``) out of log lines and newsextract's messages.
 
 httpx logs every request's full URL at INFO and openai logs URLs and errors at DEBUG, so a key written
 into ``base_url`` (``https://user:KEY@host/v1``, ``?api-key=KEY``) would reach any application that
 turns logging on. ``install()`` puts one filter on those loggers (and newsextract's own): each record's
 message, and its formatted traceback, has URL credentials masked (``config.mask_url_secrets``) and every
 registered secret (the API key, the credentials of each configured URL) replaced by ``***``. The cost is
-paid only for records a logger actually emits.
+paid only for records a logger actually emits. The openai backend and the shared cache tier register
+their secrets here and pass their own messages (errors, warnings) through ``scrub``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import threading
 
 from newsextract.config import mask_url_secrets
 
-#: Loggers that print URLs or exception texts of requests. A logger's filters see only its own records,
-#: so children are named one by one.
+#: Loggers that print URLs or exception texts of requests (to the model endpoint or the shared cache). A
+#: logger's filters see only its own records, so children are named one by one.
 LOGGERS = (
     "httpx2",
     "httpx",
@@ -31,6 +32,14 @@ LOGGERS = (
     "newsextract.transport",
     "newsextract.cache",
     "newsextract.io",
+    # the shared cache tier's S3 stack logs bucket names, object paths and request URLs at DEBUG
+    "s3fs",
+    "fsspec",
+    "botocore.endpoint",
+    "botocore.auth",
+    "botocore.regions",
+    "aiobotocore.endpoint",
+    "aiobotocore.regions",
 )
 
 _secrets: set[str] = set()
