@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from newsextract.config import resolve_settings
+from newsextract.config import Settings, resolve_settings
 from newsextract.errors import ConfigError
 from newsextract.ray.actor import Columns, ExtractActor, settings_for_workers
 from newsextract.text.inputs import DEFAULT_MAX_CHARS
@@ -68,15 +68,9 @@ def extract_dataset(
     Cost: one ``Extractor`` per actor; every article is one request (more with chunks and re-asks)
     unless a cache tier has it. With ``cache_url`` all actors on all nodes share answers.
     """
-    if "api_key" in extractor_options:
-        raise ConfigError(
-            "extract_dataset does not take api_key: set OPENAI_API_KEY in the environment of the Ray "
-            "workers (on a local cluster, in the driver's environment before ray.init)"
-        )
-    settings = resolve_settings(**extractor_options)
+    settings = _driver_settings(extractor_options)
     embedded = settings.backend == "embedded"
-    if isinstance(in_flight, bool) or not isinstance(in_flight, int) or in_flight < 1:
-        raise ConfigError(f"in_flight must be a positive whole number, not {in_flight!r}")
+    in_flight = _positive(in_flight)
     in_flight = 1 if embedded else in_flight
     pool = _pool(concurrency, num_cpus, embedded)
     columns = Columns(id=id_column, text=text_column, published=published_column, problem=problem_column)
@@ -94,6 +88,23 @@ def extract_dataset(
         batch_size=batch_size or (4 if embedded else 4 * in_flight),
         **pool,
     )
+
+
+def _driver_settings(extractor_options: dict[str, Any]) -> Settings:
+    """The settings the actors get, resolved here in the driver; ``api_key`` is refused (the key never
+    travels with the job)."""
+    if "api_key" in extractor_options:
+        raise ConfigError(
+            "extract_dataset does not take api_key: set OPENAI_API_KEY in the environment of the Ray "
+            "workers (on a local cluster, in the driver's environment before ray.init)"
+        )
+    return resolve_settings(**extractor_options)
+
+
+def _positive(in_flight: int) -> int:
+    if isinstance(in_flight, bool) or not isinstance(in_flight, int) or in_flight < 1:
+        raise ConfigError(f"in_flight must be a positive whole number, not {in_flight!r}")
+    return in_flight
 
 
 def _pool(concurrency: int | tuple[int, int], num_cpus: float | None, embedded: bool) -> dict[str, Any]:
