@@ -27,9 +27,9 @@ import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from newsextract.core.schemas import Event, Money, StoredEvent
+from newsextract.core.schemas import Event, Meta, Money, StoredEvent
 from newsextract.dedupe.plan import plan_of
 from newsextract.errors import NewsextractError
 from newsextract.kinds import BUILTIN_KINDS
@@ -38,10 +38,26 @@ from newsextract.kinds.spec import kind_spec
 if TYPE_CHECKING:
     import pandas
 
-    from newsextract.extraction import Extraction
+
+class ExtractionLike(Protocol):
+    """What display reads of a result (``newsextract.Extraction``): its id, events, meta and text.
+    A protocol, so that ``display`` does not import the module whose notebook methods call it."""
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def events(self) -> list[Event]: ...
+
+    @property
+    def meta(self) -> Meta: ...
+
+    @property
+    def text(self) -> str | None: ...
+
 
 AnyEvent = Event
-Outcome: TypeAlias = "Extraction | NewsextractError"
+Outcome: TypeAlias = "ExtractionLike | NewsextractError"
 
 _SKIP = {"type", "evidence", "flags"}
 #: highlight colours, one per kind: the built-ins first, in their order, then a caller's kinds
@@ -305,7 +321,7 @@ def events_table_html(events: Sequence[AnyEvent], *, id: str | None = None) -> s
     return f"<table><thead><tr>{ths}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _meta_line(ex: Extraction) -> str:
+def _meta_line(ex: ExtractionLike) -> str:
     m = ex.meta
     bits = [
         f"{len(ex.events)} event(s)",
@@ -352,7 +368,7 @@ def legend_html(types: Iterable[str] | None = None) -> str:
     )
 
 
-def extraction_html(ex: Extraction, text: str | None = None) -> str:
+def extraction_html(ex: ExtractionLike, text: str | None = None) -> str:
     """The article (``text`` or ``ex.text``) with evidence highlighted, the legend, then the events
     table. The whole article is shown (no scrolling box can hide a highlight)."""
     text = text if text is not None else ex.text
