@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -30,6 +30,9 @@ from newsextract.cli.options import (
 from newsextract.cli.output import FormatOpt, OutputFormat, print_results
 from newsextract.errors import ConfigError, NewsextractError
 from newsextract.io.readers import read_inputs
+
+if TYPE_CHECKING:
+    from newsextract.batch_api.job import BatchJob, JobStatus
 
 ModeOpt = Annotated[
     str | None,
@@ -96,6 +99,17 @@ def batch_submit(
     job.close()
 
 
+def _on_job(out: Path, extractor: Any, action: Literal["status", "cancel"]) -> tuple[BatchJob, JobStatus]:
+    """The job saved beside ``out`` and what ``action`` gives; a usage error naming what went wrong."""
+    from newsextract.batch_api import BatchJob
+
+    try:
+        job = BatchJob.load(out, extractor)
+        return job, job.status() if action == "status" else job.cancel()
+    except NewsextractError as exc:
+        raise fail(str(exc)) from None
+
+
 @batch_app.command("status")
 def batch_status(
     out: OutArg,
@@ -106,14 +120,7 @@ def batch_status(
     grounding: GroundingOpt = GroundingChoice.strict,
 ) -> None:
     """Where the job's batches stand (one request per open batch)."""
-    from newsextract.batch_api import BatchJob
-
-    extractor = batch_extractor(model, base_url, mode, cache_dir, grounding)
-    try:
-        job = BatchJob.load(out, extractor)
-        status = job.status()
-    except NewsextractError as exc:
-        raise fail(str(exc)) from None
+    job, status = _on_job(out, batch_extractor(model, base_url, mode, cache_dir, grounding), "status")
     for bid, st in status.batches:
         sys.stdout.write(f"{bid}\t{st}\n")
     sys.stdout.write(f"{status}\n")
@@ -130,14 +137,7 @@ def batch_cancel(
     grounding: GroundingOpt = GroundingChoice.strict,
 ) -> None:
     """Cancel the job's open batches; a later collect keeps what finished and reports the rest."""
-    from newsextract.batch_api import BatchJob
-
-    extractor = batch_extractor(model, base_url, mode, cache_dir, grounding)
-    try:
-        job = BatchJob.load(out, extractor)
-        status = job.cancel()
-    except NewsextractError as exc:
-        raise fail(str(exc)) from None
+    job, status = _on_job(out, batch_extractor(model, base_url, mode, cache_dir, grounding), "cancel")
     sys.stdout.write(f"{status}\n")
     job.close()
 
