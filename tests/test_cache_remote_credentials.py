@@ -1,7 +1,8 @@
-"""A credential written into ``cache_url`` (``s3://KEY:SECRET@bucket``, ``?token=...``) or into a storage
-option shows in no repr, warning, log line (newsextract's, or the DEBUG lines of the S3 client stack below
-it), ``meta``, ``stats()`` or CLI output, even where the storage backend's own error text repeats it (s3fs
-reads ``KEY:SECRET@bucket`` as a bucket name).
+"""A credential written into ``cache_url`` (``s3://KEY:SECRET@bucket``, ``?token=...``) is refused with a
+``ConfigError`` that masks it; an access key ID in the URL, or a credential in a storage option, shows in
+no repr, warning, log line (newsextract's, or the DEBUG lines of the S3 client stack below it), ``meta``,
+``stats()`` or CLI output, even where the storage backend's own error text repeats it (s3fs reads
+``KEY@bucket`` as a bucket name).
 
 Against a real S3 API (moto's server on 127.0.0.1); each test uses a secret of its own, since the masking
 remembers every secret it was given for the life of the process.
@@ -24,6 +25,7 @@ from tests.support.s3_server import S3Server
 
 from newsextract import Extractor
 from newsextract.cache.remote import RemoteStore
+from newsextract.errors import ConfigError
 
 NEWSEXTRACT = Path(sys.executable).parent / "newsextract"
 #: newsextract's loggers and those of the S3 client stack below the shared tier (with all their children)
@@ -66,31 +68,48 @@ def newsextract_log(caplog: pytest.LogCaptureFixture) -> str:
     return "\n".join(r.getMessage() + (r.exc_text or "") for r in records)
 
 
-# The bucket "creds" exists, but s3fs takes "KEY:SECRET@creds" for the bucket's name and fails with an
-# error naming it; "no-such-bucket" fails as a wrong bucket. Both turn the tier off with a warning.
+# Credentials written into the URL are refused before anything is sent: the object store would not use
+# them (s3fs takes "KEY:SECRET@creds" for a bucket's name; a query stays in every object's name).
 URLS = {
     "userinfo": "s3://{key}:{secret}@creds/team",
-    "userinfo-wrong-bucket": "s3://{key}:{secret}@no-such-bucket/team",
-    "query": "s3://no-such-bucket/team?key={key}&secret={secret}&session_token={secret}",
+    "query": "s3://creds/team?key={key}&secret={secret}&session_token={secret}",
+    "query-token": "gs://creds/team?token={secret}",
 }
 
 
 @pytest.mark.parametrize("shape", sorted(URLS))
-def test_credentials_in_cache_url_are_never_shown(
-    shape: str,
+def test_credentials_in_cache_url_are_refused_without_being_shown(
+    shape: str, server: KeyedOpenAIServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret, key_id = fresh_secret(), fresh_key_id()
+    url = URLS[shape].format(key=key_id, secret=secret)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ConfigError, match="carries credentials") as raised:
+        Extractor(base_url=server.base_url, model="fake-model", cache_dir=str(tmp_path), cache_url=url)
+    message = str(raised.value)
+    assert "AWS_ACCESS_KEY_ID" in message and "***" in message
+    shown = message + newsextract_log(caplog)
+    assert secret not in shown
+    if shape == "query":  # the key ID is a credential-like query value there
+        assert key_id not in shown
+
+
+def test_a_failing_shared_tier_never_shows_the_key_id_in_its_url(
     s3_env: S3Server,
     server: KeyedOpenAIServer,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    secret, key_id = fresh_secret(), fresh_key_id()
-    url = URLS[shape].format(key=key_id, secret=secret)
+    """``s3://KEY@bucket`` (an access key ID, no secret) passes the settings, but s3fs takes "KEY@creds"
+    for the bucket's name and its error repeats it: the tier goes off, extraction goes on, and the key ID
+    shows nowhere."""
+    key_id = fresh_key_id()
     caplog.set_level(logging.DEBUG)
     ex = Extractor(
         base_url=server.base_url,
         model="fake-model",
         cache_dir=str(tmp_path / "local"),
-        cache_url=url,
+        cache_url=f"s3://{key_id}@creds/team",
         transport_attempts=1,
     )
     with warnings.catch_warnings(record=True) as caught:
@@ -108,7 +127,7 @@ def test_credentials_in_cache_url_are_never_shown(
     assert "shared cache off" in newsextract_log(caplog)
     assert any("shared cache" in w for w in result.meta.warnings)
 
-    shown = {  # ... and the secret is in none of what a user sees
+    shown = {  # ... and the key ID is in none of what a user sees
         "repr(extractor)": repr(ex),
         "repr(settings)": repr(ex.settings),
         "warnings": "\n".join(warned),
@@ -117,7 +136,7 @@ def test_credentials_in_cache_url_are_never_shown(
         "stats": repr(stats),
         "disabled_reason": reason,
     }
-    assert [where for where, text in shown.items() if secret in text or key_id in text] == []
+    assert [where for where, text in shown.items() if key_id in text] == []
 
 
 def test_credentials_in_storage_options_are_never_shown(s3_env: S3Server) -> None:
@@ -148,7 +167,7 @@ def test_the_cli_shows_no_cache_url_credential(
     proc = subprocess.run(
         [str(NEWSEXTRACT), *args], capture_output=True, text=True, timeout=120, env=env, check=False
     )
-    assert proc.returncode == 0, proc.stderr
-    assert "shared cache off" in proc.stderr  # the tier's failure was shown ...
+    assert proc.returncode == 2, proc.stderr  # a configuration error, before any article is read
+    assert "carries credentials" in proc.stderr  # the refusal is explained ...
     shown = proc.stderr + proc.stdout
-    assert secret not in shown and key_id not in shown  # ... without the credentials
+    assert secret not in shown  # ... without the credentials

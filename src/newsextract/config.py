@@ -197,7 +197,7 @@ def resolve(options: Options, *, client_base_url: str | None = None) -> Settings
         model_path=model_path,
         cache_dir=Path(options.cache_dir).expanduser() if options.cache_dir is not None else None,
         cache_enabled=options.cache,
-        cache_url=options.cache_url or _env("NEWSEXTRACT_CACHE_URL"),
+        cache_url=_cache_url(options.cache_url or _env("NEWSEXTRACT_CACHE_URL")),
         mode=mode,
         default_headers=tuple(sorted((options.default_headers or {}).items())),
         client=options.client,
@@ -214,6 +214,23 @@ def _mode_name(name: str) -> str:
     if mode not in names:
         raise ConfigError(f"unknown mode {name!r}; choose one of {sorted(names)}")
     return mode
+
+
+def _cache_url(url: str | None) -> str | None:
+    """``url`` when it carries no credential; ``ConfigError`` (with the credential masked) otherwise.
+
+    fsspec's object stores do not read credentials from the URL: s3fs takes ``KEY:SECRET@bucket`` for a
+    bucket's name, and a query (``?secret=...``) stays in the path, so it would be written into the name
+    of every cached object, readable by anyone who can list the bucket."""
+    if url and (urlsplit(url).password or _SECRET_QUERY_RE.search(url)):
+        raise ConfigError(
+            f"cache_url {mask_url_secrets(url)} carries credentials, which the object store would not use "
+            "(a user:password part is read as the bucket's name; a query is kept in every object's name, "
+            "where anyone who can list the bucket reads it). Give them the provider's usual way: "
+            "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or a profile), GOOGLE_APPLICATION_CREDENTIALS, "
+            "AZURE_STORAGE_CONNECTION_STRING ..."
+        )
+    return url
 
 
 def _check_values(options: Options) -> None:
