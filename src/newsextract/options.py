@@ -118,8 +118,8 @@ class Sources:
         None,
         "a second, shared cache tier behind the local one (env ``NEWSEXTRACT_CACHE_URL``): "
         "``s3://bucket/prefix``, ``gs://bucket/prefix`` or a folder every node mounts; credentials come "
-        "from the usual environment (``AWS_*``, ...), never from the URL (a ``ConfigError``). Each local miss costs one GET there, each fresh "
-        "answer one PUT (see ``cache.remote``).",
+        "from the usual environment (``AWS_*``, ...), never from the URL (a ``ConfigError``). "
+        "Each local miss costs one GET there, each fresh answer one PUT (see ``cache.remote``).",
     )
     mode: str | None = option(
         None,
