@@ -33,6 +33,7 @@ a kind with the same identity and no conflicting values are one event. Without a
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -92,21 +93,6 @@ Role = Annotated[str, FieldRole("role")]
 Text = Annotated[str, FieldRole("text")]
 
 #: Roles whose value the model writes as a string copied from the article.
-WRITTEN: frozenset[RoleName] = frozenset(
-    {
-        "money",
-        "quantity",
-        "percent",
-        "date",
-        "name",
-        "person",
-        "party",
-        "role",
-        "ticker",
-        "market",
-        "period",
-        "text",
-    }
-)
+WRITTEN: frozenset[RoleName] = frozenset(typing.get_args(RoleName)) - {"choice", "flag"}
 #: Roles whose value is a number stated near the evidence.
 NUMERIC: frozenset[RoleName] = frozenset({"money", "quantity", "percent"})
